@@ -1,0 +1,131 @@
+package org.switchboard.server;
+
+import org.apache.james.ExtraProperties;
+import org.apache.james.GuiceJamesServer;
+import org.apache.james.data.UsersRepositoryModuleChooser;
+import org.apache.james.filesystem.api.FileSystem;
+import org.apache.james.modules.MailboxModule;
+import org.apache.james.modules.MailetProcessingModule;
+import org.apache.james.modules.RunArgumentsModule;
+import org.apache.james.NaiveDelegationStoreModule;
+import org.apache.james.modules.mailbox.DefaultEventModule;
+import org.apache.james.modules.mailbox.MemoryDeadLetterModule;
+import org.apache.james.modules.protocols.IMAPServerModule;
+import org.apache.james.modules.protocols.LMTPServerModule;
+import org.apache.james.modules.protocols.ManageSieveServerModule;
+import org.apache.james.modules.protocols.POP3ServerModule;
+import org.apache.james.modules.protocols.ProtocolHandlerModule;
+import org.apache.james.modules.protocols.SMTPServerModule;
+import org.apache.james.modules.server.DataRoutesModules;
+import org.apache.james.modules.server.DefaultProcessorsConfigurationProviderModule;
+import org.apache.james.modules.server.InconsistencyQuotasSolvingRoutesModule;
+import org.apache.james.modules.server.JMXServerModule;
+import org.apache.james.modules.server.MailQueueRoutesModule;
+import org.apache.james.modules.server.MailRepositoriesRoutesModule;
+import org.apache.james.modules.server.MailboxRoutesModule;
+import org.apache.james.modules.server.NoJwtModule;
+import org.apache.james.modules.server.RawPostDequeueDecoratorModule;
+import org.apache.james.modules.server.ReIndexingModule;
+import org.apache.james.modules.server.SieveRoutesModule;
+import org.apache.james.modules.server.TaskManagerModule;
+import org.apache.james.modules.server.WebAdminReIndexingTaskSerializationModule;
+import org.apache.james.modules.server.WebAdminServerModule;
+import org.apache.james.server.core.configuration.Configuration;
+import org.apache.james.server.core.configuration.FileConfigurationProvider;
+import org.apache.james.server.core.filesystem.FileSystemImpl;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.bridge.SLF4JBridgeHandler;
+import org.switchboard.server.mailbox.JpaMailboxStoreModule;
+import org.switchboard.server.persistence.JpaPersistenceModule;
+import org.switchboard.server.persistence.JpaUsersModule;
+import org.switchboard.server.spool.ActiveMqSpoolModule;
+
+import com.google.inject.Module;
+import com.google.inject.util.Modules;
+
+/**
+ * Starts Switchboard: James' mail container, protocols and administration over Switchboard's own storage wiring
+ * (JPA on embedded Derby, ActiveMQ/KahaDB spool). The working directory comes from {@code -Dworking.directory};
+ * configuration is read from its {@code conf/} folder and data kept under its {@code var/} folder.
+ */
+public final class SwitchboardServerMain {
+    private static final Logger LOGGER = LoggerFactory.getLogger(SwitchboardServerMain.class);
+
+    static final Module PROTOCOLS = Modules.combine(
+        new ProtocolHandlerModule(),
+        new SMTPServerModule(),
+        new LMTPServerModule(),
+        new IMAPServerModule(),
+        new POP3ServerModule(),
+        new ManageSieveServerModule());
+
+    static final Module WEBADMIN = Modules.combine(
+        new WebAdminServerModule(),
+        new NoJwtModule(),
+        new DataRoutesModules(),
+        new MailboxRoutesModule(),
+        new InconsistencyQuotasSolvingRoutesModule(),
+        new MailQueueRoutesModule(),
+        new MailRepositoriesRoutesModule(),
+        new ReIndexingModule(),
+        new WebAdminReIndexingTaskSerializationModule(),
+        new SieveRoutesModule());
+
+    static final Module STORAGE = Modules.combine(
+        new JpaPersistenceModule(),
+        new JpaMailboxStoreModule(),
+        new ActiveMqSpoolModule());
+
+    static final Module CORE = Modules.combine(
+        new MailetProcessingModule(),
+        new DefaultProcessorsConfigurationProviderModule(),
+        new MailboxModule(),
+        new DefaultEventModule(),
+        new MemoryDeadLetterModule(),
+        new NaiveDelegationStoreModule(),
+        new RawPostDequeueDecoratorModule(),
+        new TaskManagerModule());
+
+    private SwitchboardServerMain() {
+    }
+
+    public static void main(String[] args) {
+        SLF4JBridgeHandler.removeHandlersForRootLogger();
+        SLF4JBridgeHandler.install();
+        GuiceJamesServer server = null;
+        try {
+            ExtraProperties.initialize();
+            Configuration configuration = Configuration.builder().useWorkingDirectoryEnvProperty().build();
+            server = createServer(configuration).overrideWith(new RunArgumentsModule(args));
+            server.start();
+            GuiceJamesServer started = server;
+            Runtime.getRuntime().addShutdownHook(new Thread(started::stop, "switchboard-shutdown"));
+            LOGGER.info("Switchboard started");
+        } catch (Throwable e) {
+            // Some components (listeners, broker threads) keep the JVM alive after a failed start: exit explicitly.
+            LOGGER.error("Switchboard failed to start", e);
+            if (server != null) {
+                try {
+                    server.stop();
+                } catch (Throwable stopFailure) {
+                    LOGGER.warn("Error while stopping after a failed start", stopFailure);
+                }
+            }
+            System.exit(1);
+        }
+    }
+
+    public static GuiceJamesServer createServer(Configuration configuration) {
+        return GuiceJamesServer.forConfiguration(configuration)
+            .combineWith(CORE, STORAGE, PROTOCOLS, WEBADMIN, new JMXServerModule())
+            .combineWith(new UsersRepositoryModuleChooser(new JpaUsersModule())
+                .chooseModules(usersRepositoryKind(configuration)));
+    }
+
+    /** LDAP when {@code usersrepository.xml} names an {@code ldapHost}, the SQL database otherwise. */
+    private static UsersRepositoryModuleChooser.Implementation usersRepositoryKind(Configuration configuration) {
+        FileSystem fileSystem = new FileSystemImpl(configuration.directories());
+        return UsersRepositoryModuleChooser.Implementation.parse(new FileConfigurationProvider(fileSystem, configuration));
+    }
+}
