@@ -1,5 +1,7 @@
 package org.switchboard.server;
 
+import java.nio.file.Path;
+
 import org.apache.james.ExtraProperties;
 import org.apache.james.GuiceJamesServer;
 import org.apache.james.data.UsersRepositoryModuleChooser;
@@ -40,6 +42,7 @@ import org.switchboard.server.mailbox.JpaMailboxStoreModule;
 import org.switchboard.server.persistence.JpaPersistenceModule;
 import org.switchboard.server.persistence.JpaUsersModule;
 import org.switchboard.server.spool.ActiveMqSpoolModule;
+import org.switchboard.server.tls.SelfSignedCertificateBootstrap;
 
 import com.google.inject.Module;
 import com.google.inject.util.Modules;
@@ -97,6 +100,7 @@ public final class SwitchboardServerMain {
         try {
             ExtraProperties.initialize();
             Configuration configuration = Configuration.builder().useWorkingDirectoryEnvProperty().build();
+            SelfSignedCertificateBootstrap.ensureExists(Path.of(configuration.directories().getConfDirectory()));
             server = createServer(configuration).overrideWith(new RunArgumentsModule(args));
             server.start();
             GuiceJamesServer started = server;

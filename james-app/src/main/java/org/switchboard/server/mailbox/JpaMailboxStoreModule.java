@@ -56,6 +56,7 @@ import org.apache.james.mailbox.store.quota.DefaultUserQuotaRootResolver;
 import org.apache.james.mailbox.store.quota.ListeningCurrentQuotaUpdater;
 import org.apache.james.mailbox.store.quota.QuotaUpdater;
 import org.apache.james.mailbox.store.quota.StoreQuotaManager;
+import org.apache.james.mailbox.store.search.ListeningMessageSearchIndex;
 import org.apache.james.mailbox.store.search.MessageSearchIndex;
 import org.apache.james.mailbox.store.search.SimpleMessageSearchIndex;
 import org.apache.james.mailbox.store.user.SubscriptionMapperFactory;
@@ -78,8 +79,8 @@ import com.google.inject.name.Names;
  * Choices made knowingly, for delivery speed that does not fall as a mailbox grows:
  * <ul>
  *   <li>thread ids come from {@link NaiveThreadIdGuessingAlgorithm} (a new id per message, no mailbox scan);</li>
- *   <li>IMAP SEARCH uses {@link SimpleMessageSearchIndex}, which reads the messages at search time: no index to
- *   update on delivery and nothing that a crash can leave out of step with the store.</li>
+ *   <li>IMAP SEARCH reads the messages at search time ({@link StoreScanningSearchIndex}): no index to update on
+ *   delivery and nothing that a crash can leave out of step with the store.</li>
  * </ul>
  */
 public class JpaMailboxStoreModule extends AbstractModule {
@@ -124,7 +125,9 @@ public class JpaMailboxStoreModule extends AbstractModule {
         bind(MailboxACLResolver.class).to(UnionMailboxACLResolver.class);
 
         bind(SimpleMessageSearchIndex.class).in(Scopes.SINGLETON);
-        bind(MessageSearchIndex.class).to(SimpleMessageSearchIndex.class);
+        bind(StoreScanningSearchIndex.class).in(Scopes.SINGLETON);
+        bind(MessageSearchIndex.class).to(StoreScanningSearchIndex.class);
+        bind(ListeningMessageSearchIndex.class).to(StoreScanningSearchIndex.class);
         bind(JsoupTextExtractor.class).in(Scopes.SINGLETON);
         bind(TextExtractor.class).to(JsoupTextExtractor.class);
         bind(ReIndexerImpl.class).in(Scopes.SINGLETON);

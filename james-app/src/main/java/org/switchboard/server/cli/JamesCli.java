@@ -1,0 +1,51 @@
+package org.switchboard.server.cli;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Properties;
+
+import org.apache.james.cli.ServerCmd;
+
+/**
+ * {@code bin/james-cli}: James' command line client, pointed at this installation's JMX endpoint. Host, port and the
+ * credentials that the server generated at first start are read from {@code conf/}, so that administrators type only
+ * the command, and the password never appears in the process list. Explicit {@code -h/-p/-username/-password} win.
+ */
+public final class JamesCli {
+    private JamesCli() {
+    }
+
+    public static void main(String[] args) throws IOException {
+        Path conf = Path.of(System.getProperty("switchboard.conf", "conf"));
+        List<String> arguments = new ArrayList<>();
+        List<String> given = Arrays.asList(args);
+        Properties jmx = new Properties();
+        try (Reader reader = Files.newBufferedReader(conf.resolve("jmx.properties"), StandardCharsets.UTF_8)) {
+            jmx.load(reader);
+        } catch (NoSuchFileException e) {
+            // James' defaults apply
+        }
+        if (!given.contains("-h")) {
+            arguments.addAll(List.of("-h", jmx.getProperty("jmx.address", "127.0.0.1")));
+        }
+        if (!given.contains("-p")) {
+            arguments.addAll(List.of("-p", jmx.getProperty("jmx.port", "9999")));
+        }
+        Path passwordFile = conf.resolve("jmxremote.password");
+        if (!given.contains("-username") && Files.isReadable(passwordFile)) {
+            String[] credential = Files.readString(passwordFile, StandardCharsets.UTF_8).trim().split("\\s+", 2);
+            if (credential.length == 2) {
+                arguments.addAll(List.of("-username", credential[0], "-password", credential[1]));
+            }
+        }
+        arguments.addAll(given);
+        ServerCmd.main(arguments.toArray(String[]::new));
+    }
+}
