@@ -1,0 +1,174 @@
+package org.switchboard.it;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The packaged distribution, unpacked into a temporary folder and configured on free loopback ports, driven through
+ * its own scripts ({@code bin/switchboard}, {@code bin/james-cli}) as an administrator would.
+ */
+public final class PackagedServer implements AutoCloseable {
+    public final Path home;
+    public final int smtpPort;
+    public final int submissionPort;
+    public final int imapPort;
+    public final int pop3Port;
+    public final int lmtpPort;
+    public final int sievePort;
+    public final int webAdminPort;
+    public final int jmxPort;
+
+    private PackagedServer(Path home) throws IOException {
+        this.home = home;
+        this.smtpPort = freePort();
+        this.submissionPort = freePort();
+        this.imapPort = freePort();
+        this.pop3Port = freePort();
+        this.lmtpPort = freePort();
+        this.sievePort = freePort();
+        this.webAdminPort = freePort();
+        this.jmxPort = freePort();
+    }
+
+    /** Unpacks the distribution named by the {@code switchboard.dist} system property into {@code parent}. */
+    public static PackagedServer unpack(Path parent) throws IOException, InterruptedException {
+        Path tarball = Path.of(System.getProperty("switchboard.dist", "../assembly/target/switchboard-0.1.0-SNAPSHOT.tar.gz"));
+        if (!Files.exists(tarball)) {
+            throw new IllegalStateException("No distribution at " + tarball.toAbsolutePath() + ": run mvn package first");
+        }
+        run(parent, Duration.ofMinutes(2), "tar", "xzf", tarball.toAbsolutePath().toString());
+        Path home;
+        try (var entries = Files.list(parent)) {
+            home = entries.filter(p -> p.getFileName().toString().startsWith("switchboard-")).findFirst().orElseThrow();
+        }
+        PackagedServer server = new PackagedServer(home);
+        server.usePorts();
+        return server;
+    }
+
+    private void usePorts() throws IOException {
+        rewrite("smtpserver.xml", "127.0.0.1:2525", "127.0.0.1:" + smtpPort);
+        rewrite("smtpserver.xml", "127.0.0.1:2587", "127.0.0.1:" + submissionPort);
+        rewrite("imapserver.xml", "127.0.0.1:2143", "127.0.0.1:" + imapPort);
+        rewrite("pop3server.xml", "127.0.0.1:2110", "127.0.0.1:" + pop3Port);
+        rewrite("lmtpserver.xml", "127.0.0.1:2424", "127.0.0.1:" + lmtpPort);
+        rewrite("managesieveserver.xml", "127.0.0.1:4190", "127.0.0.1:" + sievePort);
+        rewrite("webadmin.properties", "port=8000", "port=" + webAdminPort);
+        rewrite("jmx.properties", "jmx.port=9999", "jmx.port=" + jmxPort);
+    }
+
+    /** Replaces text in a file of {@code conf/}; fails if the text is not there (the defaults changed). */
+    public void rewrite(String confFile, String from, String to) throws IOException {
+        Path file = home.resolve("conf").resolve(confFile);
+        String content = Files.readString(file, StandardCharsets.UTF_8);
+        if (!content.contains(from)) {
+            throw new IllegalStateException(confFile + " does not contain " + from);
+        }
+        Files.writeString(file, content.replace(from, to), StandardCharsets.UTF_8);
+    }
+
+    public void start() throws IOException, InterruptedException {
+        Result result = run(home, Duration.ofMinutes(4), "bin/switchboard", "start");
+        if (result.exitCode != 0) {
+            throw new IllegalStateException("bin/switchboard start failed:\n" + result.output + "\n" + logTail());
+        }
+    }
+
+    public void stop() throws IOException, InterruptedException {
+        Result result = run(home, Duration.ofMinutes(2), "bin/switchboard", "stop");
+        if (result.exitCode != 0) {
+            throw new IllegalStateException("bin/switchboard stop failed:\n" + result.output);
+        }
+    }
+
+    /** Simulates a crash: SIGKILL, no shutdown hook runs. */
+    public void kill9() throws IOException, InterruptedException {
+        long pid = pid();
+        run(home, Duration.ofSeconds(30), "kill", "-9", Long.toString(pid));
+        ProcessHandle.of(pid).ifPresent(handle -> handle.onExit().join());
+        Files.deleteIfExists(home.resolve("var/switchboard.pid"));
+    }
+
+    public long pid() throws IOException {
+        return Long.parseLong(Files.readString(home.resolve("var/switchboard.pid")).trim());
+    }
+
+    public boolean isRunning() throws IOException {
+        Path pidFile = home.resolve("var/switchboard.pid");
+        return Files.exists(pidFile) && ProcessHandle.of(pid()).map(ProcessHandle::isAlive).orElse(false);
+    }
+
+    /** Runs {@code bin/james-cli} with the given command; fails on a non-zero exit. */
+    public String cli(String... command) throws IOException, InterruptedException {
+        List<String> line = new ArrayList<>();
+        line.add("bin/james-cli");
+        line.addAll(List.of(command));
+        Result result = run(home, Duration.ofMinutes(1), line.toArray(String[]::new));
+        if (result.exitCode != 0) {
+            throw new IllegalStateException("james-cli " + String.join(" ", command) + " failed:\n" + result.output);
+        }
+        return result.output;
+    }
+
+    public String logTail() throws IOException {
+        Path log = home.resolve("var/log/switchboard.log");
+        if (!Files.exists(log)) {
+            return "(no log)";
+        }
+        List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
+        return String.join("\n", lines.subList(Math.max(0, lines.size() - 80), lines.size()));
+    }
+
+    public String log() throws IOException {
+        Path log = home.resolve("var/log/switchboard.log");
+        return Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "";
+    }
+
+    public static boolean isListening(int port) {
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        if (isRunning()) {
+            try {
+                stop();
+            } catch (Exception e) {
+                kill9();
+            }
+        }
+    }
+
+    public record Result(int exitCode, String output) {
+    }
+
+    public static Result run(Path directory, Duration timeout, String... command) throws IOException, InterruptedException {
+        Process process = new ProcessBuilder(command).directory(directory.toFile()).redirectErrorStream(true).start();
+        process.getOutputStream().close();
+        byte[] output = process.getInputStream().readAllBytes();
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            process.destroyForcibly();
+            throw new IllegalStateException(String.join(" ", command) + " did not finish within " + timeout);
+        }
+        return new Result(process.exitValue(), new String(output, StandardCharsets.UTF_8));
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            socket.setReuseAddress(true);
+            return socket.getLocalPort();
+        }
+    }
+}
