@@ -168,18 +168,18 @@ class RssSampler(threading.Thread):
         self.pids_fn = pids_fn
         self.interval = interval
         self.max_kb = 0
-        self._stop = threading.Event()
+        self._halt = threading.Event()
 
     def run(self):
-        while not self._stop.is_set():
+        while not self._halt.is_set():
             total = 0
             for pid in self.pids_fn():
                 total += kb(read_proc_status(pid).get("VmRSS")) or 0
             self.max_kb = max(self.max_kb, total)
-            self._stop.wait(self.interval)
+            self._halt.wait(self.interval)
 
     def stop(self):
-        self._stop.set()
+        self._halt.set()
         self.join(5)
 
 
