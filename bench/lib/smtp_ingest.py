@@ -251,6 +251,7 @@ def measure(label, smtp, port, n, sessions, size, rcpt, count_fn, base, pids_fn=
     """Sends n messages and waits until count_fn() >= base + n. Returns a dict of results."""
     sampler = RssSampler(pids_fn) if pids_fn else None
     cpu0 = proc_cpu_seconds(cpu_pid) if cpu_pid else None
+    load0 = round(os.getloadavg()[0], 2)
     if sampler:
         sampler.start()
     if smtp_timeout is None:
@@ -275,6 +276,7 @@ def measure(label, smtp, port, n, sessions, size, rcpt, count_fn, base, pids_fn=
     cpu1 = proc_cpu_seconds(cpu_pid) if cpu_pid else None
     delivered = (last or 0) - base
     res = {
+        "loadavg_1m_at_start": load0,
         "accept_seconds": round(accept_s, 2),
         "accept_msgs_per_s": round(n / accept_s, 1),
         "seconds_to_mailbox": round(mailbox_s, 2),
@@ -333,8 +335,6 @@ class ImapCounter:
                 m = re.search(rb"MESSAGES (\d+)", data[0])
                 return int(m.group(1)) if m else 0
             except (imaplib.IMAP4.error, OSError, EOFError) as e:
-                if "NO" in str(e)[:40] and attempt == 0 and self.conn is not None:
-                    return 0
                 log("IMAP error (%s); reconnecting" % e)
                 self.close()
                 time.sleep(1)
@@ -358,7 +358,7 @@ def sample_message(size, seq):
     return (hdr + body).encode()
 
 
-def imap_append(port, count, size, threads=4):
+def imap_append(port, count, size, threads=8):
     """APPENDs count messages to bench's INBOX over `threads` IMAP connections."""
     errors = []
     per = [count // threads + (1 if i < count % threads else 0) for i in range(threads)]
@@ -440,9 +440,10 @@ class Switchboard:
             if os.path.isfile(path):
                 log("---- tail of %s ----\n%s" % (path, tail_file(path, lines)))
 
-    def start(self):
-        env = dict(os.environ, JAVA_OPTS=self.java_opts)
-        log("starting switchboard (JAVA_OPTS=%s)" % self.java_opts)
+    def start(self, extra_opts=""):
+        opts = (self.java_opts + " " + extra_opts).strip()
+        env = dict(os.environ, JAVA_OPTS=opts)
+        log("starting switchboard (JAVA_OPTS=%s)" % opts)
         with open(os.path.join(os.environ["BENCH_WORKDIR"], "started.switchboard"), "w") as f:
             f.write(self.home)
         out = os.path.join(self.workdir, "switchboard-start.out")
@@ -732,7 +733,8 @@ def parse_args():
     ap.add_argument("--dist", default=env.get("DIST", os.path.join(
         repo, "assembly/target/switchboard-0.1.0-SNAPSHOT.tar.gz")))
     ap.add_argument("--prefill", default=None)
-    ap.add_argument("--prefill-method", choices=["smtp", "imap"], default=env.get("PREFILL_METHOD", "smtp"))
+    ap.add_argument("--prefill-method", choices=["imap-nosync", "imap", "smtp"],
+                    default=env.get("PREFILL_METHOD", "imap-nosync"))
     ap.add_argument("--prefill-sessions", type=int, default=int(env.get("PREFILL_SESSIONS", 20)))
     ap.add_argument("--warmup", type=int, default=None)
     ap.add_argument("--java-opts", default=env.get("JAVA_OPTS", "-Xms512m -Xmx1g"))
@@ -745,7 +747,7 @@ def parse_args():
     if a.prefill is None:
         a.prefill = env["PREFILL"] if "PREFILL" in env else ("2000" if a.quick else "10000 50000")
     if a.warmup is None:
-        a.warmup = int(env["WARMUP"]) if env.get("WARMUP") else (200 if a.quick else 1000)
+        a.warmup = int(env["WARMUP"]) if env.get("WARMUP") else (200 if a.quick else 500)
     a.levels = sorted(int(x) for x in a.prefill.replace(",", " ").split())
     return a
 
@@ -814,6 +816,35 @@ def main():
         raise BenchError("distribution not found: %s" % args.dist)
     sb = Switchboard(args.dist, workdir, args.java_opts)
     counter = None
+    fields = ("accept_msgs_per_s", "end_to_end_msgs_per_s", "seconds_to_mailbox", "cpu_ms_per_msg", "peak_rss_mb",
+              "loadavg_1m_at_start", "complete")
+    hwm = []
+
+    def note_hwm():
+        if sb.java and pid_alive(sb.java):
+            hwm.append(round((kb(read_proc_status(sb.java).get("VmHWM")) or 0) / 1024, 1))
+
+    def warm_up():
+        """WARMUP messages to another user: JIT and pools warm, bench's INBOX untouched."""
+        if not args.warmup:
+            return None
+        wc = ImapCounter(sb.ports["imap"], WARMUP_USER, PASSWORD)
+        w = measure("warm-up", smtp, sb.ports["smtp"], args.warmup, args.sessions, args.size, WARMUP_USER,
+                    wc.count, wc.count() or 0)
+        wc.close()
+        if not w["complete"]:
+            raise BenchError("warm-up: " + w["error"])
+        return w["end_to_end_msgs_per_s"]
+
+    def restart(extra_opts=""):
+        note_hwm()
+        counter.close()
+        sb.stop()
+        sb.start(extra_opts)
+
+    def java_pids():
+        return [sb.java] if sb.java and pid_alive(sb.java) else []
+
     try:
         sb.unpack()
         sb.configure()
@@ -829,64 +860,65 @@ def main():
         out["imap_login"] = counter.mode
         log("IMAP works (%s), INBOX holds %d" % (counter.mode, c0))
 
-        if args.warmup:
-            wc = ImapCounter(sb.ports["imap"], WARMUP_USER, PASSWORD)
-            w = measure("warm-up", smtp, sb.ports["smtp"], args.warmup, args.sessions, args.size, WARMUP_USER,
-                        wc.count, wc.count() or 0)
-            wc.close()
-            out["warmup"] = {"msgs": args.warmup, "user": WARMUP_USER,
-                             "end_to_end_msgs_per_s": w["end_to_end_msgs_per_s"]}
-            if not w["complete"]:
-                raise BenchError("warm-up: " + w["error"])
+        w = warm_up()
+        out["warmup"] = {"msgs": args.warmup, "user": WARMUP_USER, "before_each_measured_run_after_a_restart": True,
+                         "first_end_to_end_msgs_per_s": w}
 
-        java = lambda: [sb.java] if pid_alive(sb.java) else []
         base = counter.count()
         first = measure("switchboard, empty mailbox", smtp, sb.ports["smtp"], args.n, args.sessions, args.size,
-                        USER, counter.count, base, pids_fn=java, cpu_pid=sb.java)
+                        USER, counter.count, base, pids_fn=java_pids, cpu_pid=sb.java)
         first["vm_hwm_mb"] = round((kb(read_proc_status(sb.java).get("VmHWM")) or 0) / 1024, 1)
         out["switchboard"] = first
-        by_size = [dict(mailbox_before=base, **{k: first.get(k) for k in (
-            "accept_msgs_per_s", "end_to_end_msgs_per_s", "seconds_to_mailbox", "cpu_ms_per_msg",
-            "peak_rss_mb", "complete")})]
+        by_size = [dict(mailbox_before=base, **{k: first.get(k) for k in fields})]
         out["by_mailbox_size"] = by_size
         if not first["complete"]:
-            ok = False
             raise BenchError("switchboard lost or stalled mail: " + first["error"])
 
         out["prefill_method"] = {
-            "smtp": "smtp-source to the same user, %d sessions, same message size" % args.prefill_sessions,
-            "imap": "IMAP APPEND of %d-byte messages over 4 connections" % args.size}[args.prefill_method]
+            "smtp": "smtp-source to the same user, %d sessions, same message size, shipped settings"
+                    % args.prefill_sessions,
+            "imap": "IMAP APPEND of %d-byte messages over 8 connections, shipped settings" % args.size,
+            "imap-nosync": "IMAP APPEND of %d-byte messages over 8 connections with the server restarted with "
+                           "-Dderby.system.durability=test (no fsync) for the prefill only; then restarted with the "
+                           "shipped settings and warmed up (%d msgs to %s) before the measured run"
+                           % (args.size, args.warmup, WARMUP_USER),
+        }[args.prefill_method]
         prefill_stats = []
         for level in args.levels:
             have = counter.count()
             need = level - have
             if need > 0:
                 log("prefill: INBOX %d -> %d (%d messages, %s)" % (have, level, need, args.prefill_method))
+                if args.prefill_method == "imap-nosync":
+                    restart("-Dderby.system.durability=test")
                 t0 = time.monotonic()
                 if args.prefill_method == "smtp":
                     r = measure("prefill to %d" % level, smtp, sb.ports["smtp"], need, args.prefill_sessions,
                                 args.size, USER, counter.count, have)
                     if not r["complete"]:
-                        ok = False
                         raise BenchError("prefill: " + r["error"])
                 else:
                     imap_append(sb.ports["imap"], need, args.size)
-                prefill_stats.append({"to": level, "msgs": need,
-                                      "msgs_per_s": round(need / (time.monotonic() - t0), 1)})
+                rate = round(need / (time.monotonic() - t0), 1)
+                log("prefill: %d messages at %.1f msgs/s" % (need, rate))
+                prefill_stats.append({"to": level, "msgs": need, "msgs_per_s": rate})
+                if args.prefill_method == "imap-nosync":
+                    restart()
+                    warm_up()
             base = counter.count()
+            if base < level:
+                raise BenchError("prefill: INBOX holds %d, wanted %d" % (base, level))
             r = measure("switchboard, mailbox %d" % base, smtp, sb.ports["smtp"], args.n, args.sessions, args.size,
-                        USER, counter.count, base, pids_fn=java, cpu_pid=sb.java)
-            by_size.append(dict(mailbox_before=base, **{k: r.get(k) for k in (
-                "accept_msgs_per_s", "end_to_end_msgs_per_s", "seconds_to_mailbox", "cpu_ms_per_msg",
-                "peak_rss_mb", "complete")}))
+                        USER, counter.count, base, pids_fn=java_pids, cpu_pid=sb.java)
+            by_size.append(dict(mailbox_before=base, **{k: r.get(k) for k in fields}))
             if not r["complete"]:
-                ok = False
                 by_size[-1]["error"] = r["error"]
-                break
+                raise BenchError("switchboard lost or stalled mail at mailbox size %d: %s" % (base, r["error"]))
         if prefill_stats:
             out["prefill"] = prefill_stats
         out["final_mailbox_messages"] = counter.count()
-        out["switchboard_overall_vm_hwm_mb"] = round((kb(read_proc_status(sb.java).get("VmHWM")) or 0) / 1024, 1)
+        note_hwm()
+        out["switchboard_max_vm_hwm_mb"] = max(hwm) if hwm else None
     except (BenchError, subprocess.SubprocessError, OSError, imaplib.IMAP4.error) as e:
         ok = False
         log("FAILED: %s" % e)
