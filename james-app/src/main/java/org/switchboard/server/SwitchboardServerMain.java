@@ -38,6 +38,7 @@ import org.apache.james.server.core.filesystem.FileSystemImpl;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.bridge.SLF4JBridgeHandler;
+import org.switchboard.server.jmx.LoopbackRmiSockets;
 import org.switchboard.server.mailbox.JpaMailboxStoreModule;
 import org.switchboard.server.persistence.JpaPersistenceModule;
 import org.switchboard.server.persistence.JpaUsersModule;
@@ -100,7 +101,9 @@ public final class SwitchboardServerMain {
         try {
             ExtraProperties.initialize();
             Configuration configuration = Configuration.builder().useWorkingDirectoryEnvProperty().build();
-            SelfSignedCertificateBootstrap.ensureExists(Path.of(configuration.directories().getConfDirectory()));
+            Path confDirectory = Path.of(configuration.directories().getConfDirectory());
+            SelfSignedCertificateBootstrap.ensureExists(confDirectory);
+            LoopbackRmiSockets.installFor(confDirectory);
             server = createServer(configuration).overrideWith(new RunArgumentsModule(args));
             server.start();
             GuiceJamesServer started = server;
