@@ -1,0 +1,150 @@
+package org.switchboard.it.interop;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Real client programs from Debian packages, as the interop tests use them: found on the machine (Debian's own
+ * directories first, so a {@code python3} shim on PATH does not shadow the packaged one), run with a private
+ * environment, no standard input and a hard timeout.
+ *
+ * <p>The interop profile exists to run these programs, so a missing one is a test failure that names the Debian
+ * package to install, never a skip.
+ */
+final class DebianPrograms {
+
+    /** Where Debian installs programs; searched before PATH. */
+    private static final List<String> DEBIAN_DIRS = List.of("/usr/bin", "/bin", "/usr/sbin", "/sbin");
+
+    private DebianPrograms() {
+    }
+
+    /** A program and the Debian package that ships it. */
+    record Program(String name, String debianPackage) {
+    }
+
+    /** What a finished program left: its exit code and its standard output and error, interleaved. */
+    record Outcome(List<String> command, int exitCode, String output) {
+        String describe() {
+            return String.join(" ", command) + "\nexit code " + exitCode + ", output:\n" + output;
+        }
+    }
+
+    /** The program's path, or {@code null} when no such executable is installed. */
+    static Path locate(String name) {
+        Set<String> dirs = new LinkedHashSet<>(DEBIAN_DIRS);
+        String path = System.getenv("PATH");
+        if (path != null) {
+            for (String dir : path.split(":")) {
+                if (!dir.isEmpty()) {
+                    dirs.add(dir);
+                }
+            }
+        }
+        for (String dir : dirs) {
+            Path candidate = Path.of(dir, name);
+            if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
+                return candidate;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Fails, naming the Debian packages to install, when any of the programs is missing or {@code missingFeatures}
+     * (a description of what is missing, mapped to the package that brings it) is not empty.
+     */
+    static void requireAll(List<Program> programs, Map<String, String> missingFeatures) {
+        Map<String, String> missing = new LinkedHashMap<>();
+        for (Program program : programs) {
+            if (locate(program.name()) == null) {
+                missing.put("program '" + program.name() + "'", program.debianPackage());
+            }
+        }
+        missing.putAll(missingFeatures);
+        if (!missing.isEmpty()) {
+            StringBuilder message = new StringBuilder("The interop tests need real client programs from Debian packages; missing:\n");
+            missing.forEach((what, pkg) -> message.append("  - ").append(what).append(": Debian package '").append(pkg).append("'\n"));
+            message.append("Install them with: apt-get install -y --no-install-recommends ")
+                    .append(String.join(" ", new LinkedHashSet<>(missing.values())))
+                    .append("\n(.ci/run installs every package the interop tests need)");
+            throw new AssertionError(message.toString());
+        }
+    }
+
+    /**
+     * Runs {@code command} (its first word is looked up with {@link #locate}) in {@code directory} with the given
+     * environment added, standard input closed, and kills it (and its children) when it outlives {@code timeout}.
+     */
+    static Outcome run(Path directory, Map<String, String> environment, Duration timeout, List<String> command) {
+        List<String> line = new ArrayList<>(command);
+        Path executable = locate(line.get(0));
+        if (executable == null) {
+            throw new AssertionError("program '" + line.get(0) + "' is not installed");
+        }
+        line.set(0, executable.toString());
+        ProcessBuilder builder = new ProcessBuilder(line).directory(directory.toFile()).redirectErrorStream(true);
+        builder.environment().put("LC_ALL", "C.UTF-8");
+        builder.environment().putAll(environment);
+        Process process;
+        try {
+            process = builder.start();
+            process.getOutputStream().close();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start " + String.join(" ", line), e);
+        }
+        ByteArrayOutputStream output = new ByteArrayOutputStream();
+        Thread reader = new Thread(() -> copy(process.getInputStream(), output), "output of " + line.get(0));
+        reader.setDaemon(true);
+        reader.start();
+        try {
+            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                process.descendants().forEach(ProcessHandle::destroyForcibly);
+                process.destroyForcibly();
+                process.waitFor(10, TimeUnit.SECONDS);
+                reader.join(TimeUnit.SECONDS.toMillis(5));
+                throw new AssertionError(String.join(" ", line) + " did not finish within " + timeout
+                        + "; output so far:\n" + text(output));
+            }
+            reader.join(TimeUnit.SECONDS.toMillis(30));
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted while running " + String.join(" ", line), e);
+        }
+        return new Outcome(line, process.exitValue(), text(output));
+    }
+
+    private static void copy(InputStream in, ByteArrayOutputStream out) {
+        byte[] buffer = new byte[8192];
+        try (in) {
+            int n;
+            while ((n = in.read(buffer)) >= 0) {
+                synchronized (out) {
+                    out.write(buffer, 0, n);
+                }
+            }
+        } catch (IOException e) {
+            // the process was killed: keep what was read
+        }
+    }
+
+    private static String text(ByteArrayOutputStream output) {
+        synchronized (output) {
+            return output.toString(StandardCharsets.UTF_8);
+        }
+    }
+}
