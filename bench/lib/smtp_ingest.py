@@ -11,6 +11,7 @@ import json
 import os
 import re
 import shlex
+import shutil
 import signal
 import socket
 import ssl
@@ -40,6 +41,9 @@ class BenchError(Exception):
 
 # ------------------------------------------------------------------------------------------------ helpers
 
+_HANDED_OUT = set()
+
+
 def free_ports(count):
     socks, ports = [], []
     try:
@@ -48,9 +52,9 @@ def free_ports(count):
             s.bind(("127.0.0.1", 0))
             port = s.getsockname()[1]
             socks.append(s)
-            # stay clear of the defaults of a second instance and of well-known ports
-            if port not in ports:
+            if port not in ports and port not in _HANDED_OUT:   # never the same port twice in a run
                 ports.append(port)
+                _HANDED_OUT.add(port)
     finally:
         for s in socks:
             s.close()
@@ -193,6 +197,18 @@ def tail_file(path, lines=40):
         return "\n".join(data[-lines:])
     except OSError as e:
         return "(%s)" % e
+
+
+def save_logs(paths):
+    """Copies logs to $BENCH_CACHE/last-run/ (the temp dir is removed after a successful run)."""
+    cache = os.environ.get("BENCH_CACHE")
+    if not cache:
+        return
+    dest = os.path.join(cache, "last-run")
+    os.makedirs(dest, exist_ok=True)
+    for p in paths:
+        if os.path.isfile(p):
+            shutil.copy(p, os.path.join(dest, os.path.basename(p)))
 
 
 def touch_keep():
@@ -361,6 +377,7 @@ def sample_message(size, seq):
 def imap_append(port, count, size, threads=8):
     """APPENDs count messages to bench's INBOX over `threads` IMAP connections."""
     errors = []
+    done = [0] * threads
     per = [count // threads + (1 if i < count % threads else 0) for i in range(threads)]
 
     def worker(idx, k):
@@ -372,15 +389,22 @@ def imap_append(port, count, size, threads=8):
                 typ, data = ic.conn.append("INBOX", None, None, msg)
                 if typ != "OK":
                     raise BenchError("APPEND: %s %s" % (typ, data))
+                done[idx] += 1
             ic.close()
         except Exception as e:            # reported below
             errors.append(str(e))
 
     ts = [threading.Thread(target=worker, args=(i, k)) for i, k in enumerate(per) if k]
+    t0 = time.monotonic()
     for t in ts:
         t.start()
-    for t in ts:
-        t.join()
+    while any(t.is_alive() for t in ts):
+        deadline = time.monotonic() + 30
+        for t in ts:
+            t.join(max(0.0, deadline - time.monotonic()))
+        if any(t.is_alive() for t in ts):
+            log("prefill: %d of %d appended (%.1f msgs/s)" % (sum(done), count,
+                                                              sum(done) / (time.monotonic() - t0)))
     if errors:
         raise BenchError("IMAP APPEND failed: %s" % errors[0])
 
@@ -417,20 +441,43 @@ class Switchboard:
         with open(path, "w") as f:
             f.write(new)
 
+    def _rebind(self, rel, names, required):
+        """Gives every <bind>host:port</bind> of conf/rel a free loopback port, in order of appearance."""
+        path = os.path.join(self.home, "conf", rel)
+        if not os.path.exists(path):
+            if required:
+                raise BenchError("conf/%s is missing" % rel)
+            log("note: conf/%s is missing" % rel)
+            return
+        with open(path) as f:
+            text = f.read()
+        binds = list(re.finditer(r"<bind>\s*([^<]*?)\s*</bind>", text))
+        if required and len(binds) < len(names):
+            raise BenchError("conf/%s has %d <bind> elements, expected %d" % (rel, len(binds), len(names)))
+        ports = free_ports(len(binds)) if binds else []
+        out, last = [], 0
+        for i, m in enumerate(binds):
+            out.append(text[last:m.start(1)])
+            out.append("127.0.0.1:%d" % ports[i])   # one address per listener, loopback only
+            last = m.end(1)
+            key = names[i] if i < len(names) else "%s-%d" % (rel.split(".")[0], i)
+            self.ports[key] = ports[i]
+        out.append(text[last:])
+        with open(path, "w") as f:
+            f.write("".join(out))
+
     def configure(self):
-        names = ["smtp", "submission", "imap", "pop3", "lmtp", "managesieve", "webadmin", "jmx"]
-        self.ports = dict(zip(names, free_ports(len(names))))
-        p = self.ports
-        self._sub("smtpserver.xml", r"127\.0\.0\.1:2525\b", "127.0.0.1:%d" % p["smtp"], "SMTP port")
-        self._sub("smtpserver.xml", r"127\.0\.0\.1:2587\b", "127.0.0.1:%d" % p["submission"], "submission port")
-        self._sub("imapserver.xml", r"127\.0\.0\.1:2143\b", "127.0.0.1:%d" % p["imap"], "IMAP port")
-        self._sub("pop3server.xml", r"127\.0\.0\.1:2110\b", "127.0.0.1:%d" % p["pop3"], "POP3 port")
-        self._sub("lmtpserver.xml", r"127\.0\.0\.1:2024\b", "127.0.0.1:%d" % p["lmtp"], "LMTP port")
-        self._sub("managesieveserver.xml", r"127\.0\.0\.1:4190\b", "127.0.0.1:%d" % p["managesieve"],
-                  "ManageSieve port")
-        self._sub("webadmin.properties", r"^port=\d+", "port=%d" % p["webadmin"], "WebAdmin port")
-        self._sub("jmx.properties", r"^jmx\.port=\d+", "jmx.port=%d" % p["jmx"], "JMX port")
-        log("ports:", json.dumps(p))
+        self.ports = {}
+        self._rebind("smtpserver.xml", ["smtp", "submission"], True)
+        self._rebind("imapserver.xml", ["imap"], True)
+        self._rebind("pop3server.xml", ["pop3"], False)
+        self._rebind("lmtpserver.xml", ["lmtp"], False)
+        self._rebind("managesieveserver.xml", ["managesieve"], False)
+        web, jmx = free_ports(2)
+        self._sub("webadmin.properties", r"^port=\d+", "port=%d" % web, "WebAdmin port")
+        self._sub("jmx.properties", r"^jmx\.port=\d+", "jmx.port=%d" % jmx, "JMX port")
+        self.ports.update(webadmin=web, jmx=jmx)
+        log("ports:", json.dumps(self.ports))
 
     def logs(self):
         return sorted(glob.glob(os.path.join(self.home, "var", "log", "*")))
@@ -762,6 +809,7 @@ def run_postfix(args, smtp, workdir):
         pf.start()
         res = measure("postfix", smtp, port, args.n, args.sessions, args.size, USER, pf.count, 0,
                       pids_fn=pf.tree)
+        res["peak_rss_mb_all_processes"] = res.pop("peak_rss_mb", None)
         res["version"] = pf.version()
         res["delivery"] = "virtual(8) to Maildir, default queue settings, own instance on 127.0.0.1:%d" % port
         problems = pf.log_problems()
@@ -777,11 +825,14 @@ def run_postfix(args, smtp, workdir):
         return None, str(e)
     finally:
         pf.stop()
+        save_logs([os.path.join(pf.base, "postfix.log")])
 
 
 def main():
     args = parse_args()
     workdir = os.environ.get("BENCH_WORKDIR") or __import__("tempfile").mkdtemp(prefix="smtp-ingest.")
+    if os.environ.get("BENCH_CACHE"):
+        shutil.rmtree(os.path.join(os.environ["BENCH_CACHE"], "last-run"), ignore_errors=True)
     os.environ["BENCH_WORKDIR"] = workdir
     out = {
         "bench": "smtp-ingest", "n": args.n, "size": args.size, "sessions": args.sessions,
@@ -933,6 +984,8 @@ def main():
                 log("server log has %d ERROR lines; first: \n  %s" % (
                     out["server_log"]["error_lines"], "\n  ".join(out["server_log"]["error_samples"][:5])))
         sb.stop()
+        if sb.home:
+            save_logs([p for p in sb.logs() if p.endswith(".log")])
 
     # ---- summary numbers
     sbr, pfr = out.get("switchboard"), out.get("postfix")
@@ -948,7 +1001,12 @@ def main():
         out["degradation"] = round(bys[-1]["end_to_end_msgs_per_s"] / bys[0]["end_to_end_msgs_per_s"], 3)
         out["degradation_accept"] = round(bys[-1]["accept_msgs_per_s"] / bys[0]["accept_msgs_per_s"], 3)
         out["degradation_measured_at"] = bys[-1]["mailbox_before"]
-    print(json.dumps(out, indent=2))
+    text = json.dumps(out, indent=2)
+    if os.environ.get("BENCH_CACHE"):
+        save_logs([])
+        with open(os.path.join(os.environ["BENCH_CACHE"], "last-run", "result.json"), "w") as f:
+            f.write(text + "\n")
+    print(text)
     return 0 if ok else 1
 
 
