@@ -1,6 +1,7 @@
 package org.switchboard.server.spool;
 
 import java.io.File;
+import java.nio.file.Files;
 
 import javax.annotation.PreDestroy;
 import javax.inject.Inject;
@@ -35,6 +36,7 @@ public class EmbeddedSpoolBroker {
     @Inject
     EmbeddedSpoolBroker(FileSystem fileSystem) throws Exception {
         File storeDirectory = fileSystem.getFile(STORE_LOCATION);
+        Files.createDirectories(storeDirectory.toPath());
         broker = new BrokerService();
         broker.setBrokerName(BROKER_NAME);
         broker.setPersistent(true);
@@ -45,6 +47,8 @@ public class EmbeddedSpoolBroker {
         broker.setSchedulerSupport(false);
         broker.setAdvisorySupport(false);
         broker.setDestinationPolicy(priorityOrderedQueues());
+        // ActiveMQ assumes 100 GB of disk and warns when there is less: allow the journal 90% of the free space.
+        broker.getSystemUsage().getStoreUsage().setLimit(Math.max(storeDirectory.getUsableSpace(), 1L << 30) / 10 * 9);
         broker.start();
         if (!broker.waitUntilStarted()) {
             throw new IllegalStateException("The spool broker did not start; see the log for the KahaDB error");
