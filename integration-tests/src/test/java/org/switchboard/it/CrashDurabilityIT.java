@@ -72,9 +72,9 @@ class CrashDurabilityIT {
 
         // After restart the spool redelivers what was acknowledged but not yet delivered: wait until it is drained.
         Awaitility.await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(2)).untilAsserted(() ->
-            assertThat(Set.copyOf(MailboxReader.subjects(server.imapPort, USER, PASSWORD))).containsAll(acknowledged));
+            assertThat(Set.copyOf(MailAccess.imapSubjects(server.imapPort, USER, PASSWORD))).containsAll(acknowledged));
 
-        List<String> subjects = MailboxReader.subjects(server.imapPort, USER, PASSWORD);
+        List<String> subjects = MailAccess.imapSubjects(server.imapPort, USER, PASSWORD);
         Map<String, Integer> copies = new HashMap<>();
         subjects.forEach(subject -> copies.merge(subject, 1, Integer::sum));
         long duplicates = copies.values().stream().filter(count -> count > 1).mapToLong(count -> count - 1).sum();

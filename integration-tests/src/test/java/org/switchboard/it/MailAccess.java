@@ -21,6 +21,7 @@ import java.util.Properties;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import javax.mail.FetchProfile;
 import javax.mail.Folder;
 import javax.mail.Message;
 import javax.mail.MessagingException;
@@ -104,6 +105,31 @@ public final class MailAccess {
                     messages.add(new ImapMessage(uids.getUID(message), raw.toByteArray()));
                 }
                 return messages;
+            } finally {
+                inbox.close(false);
+            }
+        } finally {
+            store.close();
+        }
+    }
+
+    /** The Subject of every message of INBOX, in mailbox order (envelopes only: cheap on large mailboxes). */
+    public static List<String> imapSubjects(int port, String user, String password) throws MessagingException {
+        Store store = imapSession(port).getStore("imap");
+        store.connect("127.0.0.1", port, user, password);
+        try {
+            Folder inbox = store.getFolder("INBOX");
+            inbox.open(Folder.READ_ONLY);
+            try {
+                Message[] messages = inbox.getMessages();
+                FetchProfile envelopes = new FetchProfile();
+                envelopes.add(FetchProfile.Item.ENVELOPE);
+                inbox.fetch(messages, envelopes);
+                List<String> subjects = new ArrayList<>();
+                for (Message message : messages) {
+                    subjects.add(message.getSubject());
+                }
+                return subjects;
             } finally {
                 inbox.close(false);
             }
