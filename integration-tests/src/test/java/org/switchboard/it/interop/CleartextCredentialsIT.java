@@ -60,8 +60,8 @@ class CleartextCredentialsIT {
     private static final String POP3_PASS_IN_CLEAR = """
             import poplib, sys
             client = poplib.POP3("127.0.0.1", int(sys.argv[1]), timeout=30)
-            client.user(sys.argv[2])
             try:
+                client.user(sys.argv[2])
                 print("PASS-IN-CLEAR " + client.pass_(sys.argv[3]).decode())
             except poplib.error_proto as refused:
                 print("PASS-IN-CLEAR " + str(refused))
@@ -79,7 +79,7 @@ class CleartextCredentialsIT {
     }
 
     @Test
-    void pop3RefusesPassBeforeStls() {
+    void pop3RefusesCredentialsBeforeStls() {
         assertThat(python(POP3_PASS_IN_CLEAR, server.pop3Port)).contains("PASS-IN-CLEAR b'-ERR");
     }
 
