@@ -1,0 +1,186 @@
+package org.switchboard.server.directory;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.stream.Collectors;
+
+import org.apache.commons.configuration2.BaseHierarchicalConfiguration;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+import com.unboundid.ldap.sdk.LDAPConnection;
+import com.unboundid.ldap.sdk.LDAPException;
+import com.unboundid.ldap.sdk.ResultCode;
+import com.unboundid.ldap.sdk.SearchScope;
+
+/** The life of one instance directory: first start, restarts, failed starts, configuration changes. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class EmbeddedDirectoryRestartTest {
+    private static final String SUFFIX = "dc=example,dc=com";
+    private static final String ALICE = "mail=alice@example.com," + SUFFIX;
+
+    private Path root;
+    private DirectoryConfiguration configuration;
+    private Path passwordFile;
+    private String generatedPassword;
+
+    @BeforeAll
+    void createRoot(@TempDir Path temporaryRoot) throws Exception {
+        root = temporaryRoot;
+        configuration = EmbeddedDirectoryServerTest.configuration(root);
+        passwordFile = root.resolve(EmbeddedDirectoryServer.ADMIN_PASSWORD_FILE);
+    }
+
+    @Test
+    @Order(1)
+    void aRestartKeepsSchemaDataAndTheAdministratorPassword() throws Exception {
+        try (EmbeddedDirectoryServer first = new EmbeddedDirectoryServer(configuration, root)) {
+            first.start();
+            generatedPassword = Files.readString(passwordFile).strip();
+            try (LDAPConnection admin = bind(generatedPassword)) {
+                admin.add("dn: " + ALICE, "objectClass: ieperson", "mail: alice@example.com",
+                    "othermailbox: LOCAL$alice@example.com", "x-permission: SMTPC$None");
+            }
+        }
+        assertPortIsFree(configuration.ldapPort());
+        assertPortIsFree(configuration.ldapsPort());
+        FileTime written = Files.getLastModifiedTime(passwordFile);
+
+        try (EmbeddedDirectoryServer second = new EmbeddedDirectoryServer(configuration, root)) {
+            second.start();
+            assertThat(Files.readString(passwordFile).strip()).isEqualTo(generatedPassword);
+            assertThat(Files.getLastModifiedTime(passwordFile)).isEqualTo(written);
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(passwordFile)))
+                .isEqualTo("rw-------");
+            assertAliceAndTheSchemaAreThere();
+        }
+    }
+
+    @Test
+    @Order(2)
+    void aFailedStartStopsWhatItStarted() throws Exception {
+        try (ServerSocket taken = new ServerSocket(configuration.ldapsPort(), 1, InetAddress.getByName("127.0.0.1"))) {
+            EmbeddedDirectoryServer server = new EmbeddedDirectoryServer(configuration, root);
+            assertThatThrownBy(server::start).isInstanceOf(EmbeddedDirectoryServer.DirectoryStartupException.class)
+                .hasMessageContaining("did not start");
+            assertThat(server.isRunning()).isFalse();
+            assertThat(server.directoryService()).isNull();
+            assertPortIsFree(configuration.ldapPort()); // the LDAP listener, opened first, was closed again
+        }
+    }
+
+    @Test
+    @Order(3)
+    void aMissingKeyPairIsAClearError() throws Exception {
+        Path key = root.resolve(configuration.privateKey());
+        Path aside = root.resolve("private.key.aside");
+        Files.move(key, aside);
+        try {
+            EmbeddedDirectoryServer server = new EmbeddedDirectoryServer(configuration, root);
+            assertThatThrownBy(server::start).hasMessageContaining("private.key");
+            assertPortIsFree(configuration.ldapPort());
+        } finally {
+            Files.move(aside, key);
+        }
+    }
+
+    @Test
+    @Order(4)
+    void otherMailboxMatchingIsRepairedWhenTheFirstStartWasInterrupted() throws Exception {
+        // as if the first start had stopped between the schema extraction and its patch
+        Path otherMailbox = root.resolve(EmbeddedDirectoryServer.INSTANCE_DIRECTORY).resolve(
+            "partitions/schema/ou=schema/cn=cosine/ou=attributetypes/m-oid=0.9.2342.19200300.100.1.22.ldif");
+        String patched = Files.readString(otherMailbox);
+        assertThat(patched).containsIgnoringCase("m-equality: caseIgnoreIA5Match");
+        Files.writeString(otherMailbox, patched.lines()
+            .filter(line -> !line.toLowerCase().startsWith("m-equality:") && !line.toLowerCase().startsWith("m-substr:"))
+            .collect(Collectors.joining("\n", "", "\n")));
+
+        try (EmbeddedDirectoryServer server = new EmbeddedDirectoryServer(configuration, root)) {
+            server.start();
+            assertAliceAndTheSchemaAreThere();
+        }
+        assertThat(Files.readString(otherMailbox)).containsIgnoringCase("m-equality: caseIgnoreIA5Match");
+    }
+
+    @Test
+    @Order(5)
+    void aConfiguredAdministratorPasswordReplacesTheGeneratedOne() throws Exception {
+        BaseHierarchicalConfiguration xml = new BaseHierarchicalConfiguration();
+        xml.addProperty("domain", "example.com");
+        xml.addProperty("ldapPort", configuration.ldapPort());
+        xml.addProperty("ldapsPort", 0);
+        xml.addProperty("startTls", false);
+        xml.addProperty("adminPassword", "a configured password");
+        try (EmbeddedDirectoryServer server = new EmbeddedDirectoryServer(DirectoryConfiguration.from(xml, "test"),
+            root)) {
+            server.start();
+            try (LDAPConnection admin = bind("a configured password")) {
+                assertThat(admin.getEntry(ALICE)).isNotNull();
+            }
+            assertThatThrownBy(() -> bind(generatedPassword)).isInstanceOfSatisfying(LDAPException.class,
+                e -> assertThat(e.getResultCode()).isEqualTo(ResultCode.INVALID_CREDENTIALS));
+        }
+        assertThat(passwordFile).doesNotExist();
+    }
+
+    @Test
+    @Order(6)
+    void anExternalDirectoryStartsNothing(@TempDir Path otherRoot) {
+        BaseHierarchicalConfiguration xml = new BaseHierarchicalConfiguration();
+        xml.addProperty("domain", "example.com");
+        xml.addProperty("external", "ldaps://ldap.example.com:636");
+        EmbeddedDirectoryServer server = new EmbeddedDirectoryServer(DirectoryConfiguration.from(xml, "test"),
+            otherRoot);
+        server.start();
+        assertThat(server.isRunning()).isFalse();
+        assertThat(server.ldapUrl()).isEqualTo("ldaps://ldap.example.com:636");
+        assertThat(otherRoot.resolve(EmbeddedDirectoryServer.INSTANCE_DIRECTORY)).doesNotExist();
+        server.stop();
+    }
+
+    private void assertAliceAndTheSchemaAreThere() throws Exception {
+        try (LDAPConnection admin = bind(generatedPassword)) {
+            assertThat(admin.getSchema().getObjectClass("ieperson")).isNotNull();
+            assertThat(admin.search(SUFFIX, SearchScope.SUB, "(othermailbox=local$ALICE@EXAMPLE.COM)", "1.1")
+                .getEntryCount()).isEqualTo(1);
+            assertThat(admin.search(SUFFIX, SearchScope.SUB, "(x-permission=smtpc$none)", "1.1")
+                .getEntryCount()).isEqualTo(1);
+            assertThatThrownBy(() -> admin.add("dn: mail=bad@example.com," + SUFFIX, "objectClass: ieperson",
+                "mail: bad@example.com", "othermailbox: nodollar"))
+                .isInstanceOfSatisfying(LDAPException.class,
+                    e -> assertThat(e.getResultCode()).isEqualTo(ResultCode.INVALID_ATTRIBUTE_SYNTAX));
+        }
+    }
+
+    private LDAPConnection bind(String password) throws LDAPException {
+        LDAPConnection connection = new LDAPConnection("127.0.0.1", configuration.ldapPort());
+        try {
+            connection.bind(EmbeddedDirectoryServer.ADMIN_DN, password);
+        } catch (LDAPException e) {
+            connection.close();
+            throw e;
+        }
+        return connection;
+    }
+
+    private static void assertPortIsFree(int port) throws IOException {
+        try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getByName("127.0.0.1"))) {
+            assertThat(socket.isBound()).isTrue();
+        }
+    }
+}
