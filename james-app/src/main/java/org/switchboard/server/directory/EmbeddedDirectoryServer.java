@@ -351,7 +351,7 @@ public final class EmbeddedDirectoryServer implements AutoCloseable {
     /**
      * Makes sure the administrator never keeps ApacheDS' well-known password: a configured password is applied
      * (at every start, so that changing the configuration changes it); otherwise, while the password is still the
-     * default, a random one is generated, written to {@value #ADMIN_PASSWORD_FILE} (owner-only) and logged once.
+     * default, a random one is generated, written to {@value #ADMIN_PASSWORD_FILE} (owner-only); the log names the file, never the password.
      */
     private void ensureAdminPassword() throws Exception {
         CoreSession admin = directoryService.getAdminSession();
@@ -376,8 +376,9 @@ public final class EmbeddedDirectoryServer implements AutoCloseable {
         String generated = generatePassword();
         writeOwnerOnly(adminPasswordFile(), generated); // no newline: ldapsearch -y sends the file as is
         setAdminPassword(admin, adminDn, generated);
-        LOGGER.warn("Directory: generated the administrator password for {} (shown only this once, kept in {}): {}",
-            ADMIN_DN, adminPasswordFile(), generated);
+        // the password itself never goes to a log: logs are kept, copied and shared
+        LOGGER.warn("Directory: generated the administrator password for {}; read it in {} (owner only)",
+            ADMIN_DN, adminPasswordFile());
     }
 
     private static void setAdminPassword(CoreSession admin, Dn adminDn, String password) throws LdapException {
