@@ -89,69 +89,61 @@ public final class MailAccess {
         return Session.getInstance(props);
     }
 
-    /** Every message of INBOX, in UID order, fetched with {@code BODY.PEEK[]} over IMAP after STARTTLS. */
-    public static List<ImapMessage> imapInbox(int port, String user, String password) throws MessagingException, IOException {
+    /** Something read from a user's INBOX, opened read-only. */
+    @FunctionalInterface
+    private interface InboxReader<T> {
+        T read(Folder inbox) throws MessagingException, IOException;
+    }
+
+    /** Logs in over IMAP after STARTTLS, opens INBOX read-only, reads it, closes everything. */
+    private static <T> T withInbox(int port, String user, String password, InboxReader<T> reader)
+            throws MessagingException, IOException {
         Store store = imapSession(port).getStore("imap");
         store.connect("127.0.0.1", port, user, password);
         try {
             Folder inbox = store.getFolder("INBOX");
             inbox.open(Folder.READ_ONLY);
             try {
-                UIDFolder uids = (UIDFolder) inbox;
-                List<ImapMessage> messages = new ArrayList<>();
-                for (Message message : inbox.getMessages()) {
-                    ByteArrayOutputStream raw = new ByteArrayOutputStream();
-                    message.writeTo(raw);
-                    messages.add(new ImapMessage(uids.getUID(message), raw.toByteArray()));
-                }
-                return messages;
+                return reader.read(inbox);
             } finally {
                 inbox.close(false);
             }
         } finally {
             store.close();
         }
+    }
+
+    /** Every message of INBOX, in UID order, fetched with {@code BODY.PEEK[]} over IMAP after STARTTLS. */
+    public static List<ImapMessage> imapInbox(int port, String user, String password) throws MessagingException, IOException {
+        return withInbox(port, user, password, inbox -> {
+            UIDFolder uids = (UIDFolder) inbox;
+            List<ImapMessage> messages = new ArrayList<>();
+            for (Message message : inbox.getMessages()) {
+                ByteArrayOutputStream raw = new ByteArrayOutputStream();
+                message.writeTo(raw);
+                messages.add(new ImapMessage(uids.getUID(message), raw.toByteArray()));
+            }
+            return messages;
+        });
     }
 
     /** The Subject of every message of INBOX, in mailbox order (envelopes only: cheap on large mailboxes). */
-    public static List<String> imapSubjects(int port, String user, String password) throws MessagingException {
-        Store store = imapSession(port).getStore("imap");
-        store.connect("127.0.0.1", port, user, password);
-        try {
-            Folder inbox = store.getFolder("INBOX");
-            inbox.open(Folder.READ_ONLY);
-            try {
-                Message[] messages = inbox.getMessages();
-                FetchProfile envelopes = new FetchProfile();
-                envelopes.add(FetchProfile.Item.ENVELOPE);
-                inbox.fetch(messages, envelopes);
-                List<String> subjects = new ArrayList<>();
-                for (Message message : messages) {
-                    subjects.add(message.getSubject());
-                }
-                return subjects;
-            } finally {
-                inbox.close(false);
+    public static List<String> imapSubjects(int port, String user, String password) throws MessagingException, IOException {
+        return withInbox(port, user, password, inbox -> {
+            Message[] messages = inbox.getMessages();
+            FetchProfile envelopes = new FetchProfile();
+            envelopes.add(FetchProfile.Item.ENVELOPE);
+            inbox.fetch(messages, envelopes);
+            List<String> subjects = new ArrayList<>();
+            for (Message message : messages) {
+                subjects.add(message.getSubject());
             }
-        } finally {
-            store.close();
-        }
+            return subjects;
+        });
     }
 
-    public static int imapCount(int port, String user, String password) throws MessagingException {
-        Store store = imapSession(port).getStore("imap");
-        store.connect("127.0.0.1", port, user, password);
-        try {
-            Folder inbox = store.getFolder("INBOX");
-            inbox.open(Folder.READ_ONLY);
-            try {
-                return inbox.getMessageCount();
-            } finally {
-                inbox.close(false);
-            }
-        } finally {
-            store.close();
-        }
+    public static int imapCount(int port, String user, String password) throws MessagingException, IOException {
+        return withInbox(port, user, password, Folder::getMessageCount);
     }
 
     /**
