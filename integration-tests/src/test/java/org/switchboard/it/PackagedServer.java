@@ -1,15 +1,19 @@
 package org.switchboard.it;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -17,6 +21,10 @@ import java.util.concurrent.TimeUnit;
  * its own scripts ({@code bin/switchboard}, {@code bin/james-cli}) as an administrator would.
  */
 public final class PackagedServer implements AutoCloseable {
+    private static final SecureRandom RANDOM = new SecureRandom();
+    /** Ports handed out in this JVM: two servers or two listeners never get the same one. */
+    private static final Set<Integer> HANDED_OUT = ConcurrentHashMap.newKeySet();
+
     public final Path home;
     public final int smtpPort;
     public final int submissionPort;
@@ -174,10 +182,22 @@ public final class PackagedServer implements AutoCloseable {
         return new Result(process.exitValue(), new String(output.join(), StandardCharsets.UTF_8));
     }
 
+    /**
+     * A free port below Linux' ephemeral range (32768-60999): the port stays unused between this check and the
+     * server's start, since the system does not hand it to outgoing connections in the meantime.
+     */
     private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            socket.setReuseAddress(true);
-            return socket.getLocalPort();
+        for (int attempt = 0; attempt < 200; attempt++) {
+            int candidate = 20000 + RANDOM.nextInt(12000);
+            if (!HANDED_OUT.add(candidate)) {
+                continue;
+            }
+            try (ServerSocket socket = new ServerSocket(candidate, 1, InetAddress.getLoopbackAddress())) {
+                return candidate;
+            } catch (IOException taken) {
+                // try another one
+            }
         }
+        throw new IOException("no free port found between 20000 and 32000");
     }
 }
