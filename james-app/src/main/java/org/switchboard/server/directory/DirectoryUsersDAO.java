@@ -1,0 +1,432 @@
+package org.switchboard.server.directory;
+
+import java.security.GeneralSecurityException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+import javax.net.SocketFactory;
+import javax.net.ssl.SSLContext;
+
+import org.apache.directory.api.ldap.model.constants.LdapSecurityConstants;
+import org.apache.directory.api.ldap.model.password.PasswordUtil;
+import org.apache.james.core.Username;
+import org.apache.james.user.api.AlreadyExistInUsersRepositoryException;
+import org.apache.james.user.api.UsersRepositoryException;
+import org.apache.james.user.api.model.User;
+import org.apache.james.user.lib.UsersDAO;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import com.unboundid.asn1.ASN1OctetString;
+import com.unboundid.ldap.sdk.Attribute;
+import com.unboundid.ldap.sdk.DN;
+import com.unboundid.ldap.sdk.Entry;
+import com.unboundid.ldap.sdk.Filter;
+import com.unboundid.ldap.sdk.LDAPConnection;
+import com.unboundid.ldap.sdk.LDAPConnectionOptions;
+import com.unboundid.ldap.sdk.LDAPConnectionPool;
+import com.unboundid.ldap.sdk.LDAPException;
+import com.unboundid.ldap.sdk.LDAPURL;
+import com.unboundid.ldap.sdk.Modification;
+import com.unboundid.ldap.sdk.ModificationType;
+import com.unboundid.ldap.sdk.PostConnectProcessor;
+import com.unboundid.ldap.sdk.RDN;
+import com.unboundid.ldap.sdk.ResultCode;
+import com.unboundid.ldap.sdk.SearchRequest;
+import com.unboundid.ldap.sdk.SearchResult;
+import com.unboundid.ldap.sdk.SearchResultEntry;
+import com.unboundid.ldap.sdk.SearchScope;
+import com.unboundid.ldap.sdk.SimpleBindRequest;
+import com.unboundid.ldap.sdk.SingleServerSet;
+import com.unboundid.ldap.sdk.StartTLSPostConnectProcessor;
+import com.unboundid.ldap.sdk.controls.SimplePagedResultsControl;
+import com.unboundid.util.ssl.HostNameSSLSocketVerifier;
+import com.unboundid.util.ssl.JVMDefaultTrustManager;
+import com.unboundid.util.ssl.SSLUtil;
+import com.unboundid.util.ssl.TrustAllTrustManager;
+
+/**
+ * James users stored as {@code ieperson} entries of the directory (writable).
+ *
+ * <ul>
+ *   <li>A user is the {@code ieperson} entry whose {@code mail} equals the full address (virtual hosting is always
+ *       on), searched in the whole subtree of the suffix with {@code (&(objectClass=ieperson)(mail=<address>))};
+ *       matching is case-insensitive ({@code mail} uses {@code caseIgnoreIA5Match}). Where the entry sits does not
+ *       matter, so entries added with {@code ldapadd} anywhere below the suffix are users at once.</li>
+ *   <li>{@link #addUser} creates {@code mail=<address>} below the dc= branch of the address' domain
+ *       ({@link #domainDn}), creating missing {@code dc=} entries (object class {@code domain}).</li>
+ *   <li>Passwords are written hashed ({@code {SSHA512}}): ApacheDS does not hash on write.</li>
+ *   <li>A password is checked by binding as the entry's DN on a separate pool of connections. An entry whose
+ *       disabled attribute ({@code ieAccountDisabled} by default) is {@code TRUE}, or that has no
+ *       {@code userPassword}, cannot log in. Empty passwords are refused before any bind (an empty simple bind
+ *       would be an anonymous bind).</li>
+ * </ul>
+ */
+public class DirectoryUsersDAO implements UsersDAO, AutoCloseable {
+    private static final Logger LOGGER = LoggerFactory.getLogger(DirectoryUsersDAO.class);
+    static final String PERSON_CLASS = "ieperson";
+    static final String MAIL = "mail";
+    static final String USER_PASSWORD = "userPassword";
+    static final LdapSecurityConstants HASH = LdapSecurityConstants.HASH_METHOD_SSHA512;
+    private static final int PAGE_SIZE = 500;
+
+    private final DirectoryUsersConfiguration configuration;
+    private final DN suffix;
+    private final LDAPConnectionPool adminPool;
+    private final LDAPConnectionPool bindPool;
+
+    public DirectoryUsersDAO(DirectoryUsersConfiguration configuration) throws LDAPException {
+        this.configuration = configuration;
+        this.suffix = new DN(configuration.suffix());
+        LDAPURL url = new LDAPURL(configuration.url());
+        boolean ldaps = "ldaps".equalsIgnoreCase(url.getScheme());
+        LDAPConnectionOptions options = new LDAPConnectionOptions();
+        options.setConnectTimeoutMillis(10_000);
+        options.setResponseTimeoutMillis(30_000);
+        SocketFactory socketFactory = null;
+        PostConnectProcessor startTls = null;
+        if (ldaps || configuration.startTls()) {
+            SSLUtil ssl = configuration.trustAllCertificates()
+                ? new SSLUtil(new TrustAllTrustManager())
+                : new SSLUtil(JVMDefaultTrustManager.getInstance());
+            if (!configuration.trustAllCertificates()) {
+                options.setSSLSocketVerifier(new HostNameSSLSocketVerifier(true));
+            }
+            try {
+                if (ldaps) {
+                    socketFactory = ssl.createSSLSocketFactory();
+                } else {
+                    SSLContext context = ssl.createSSLContext();
+                    startTls = new StartTLSPostConnectProcessor(context);
+                }
+            } catch (GeneralSecurityException e) {
+                throw new LDAPException(ResultCode.LOCAL_ERROR, "Cannot set up TLS for " + configuration.url(), e);
+            }
+        }
+        SingleServerSet servers = socketFactory == null
+            ? new SingleServerSet(url.getHost(), url.getPort(), options)
+            : new SingleServerSet(url.getHost(), url.getPort(), socketFactory, options);
+        adminPool = new LDAPConnectionPool(servers,
+            new SimpleBindRequest(configuration.bindDn(), configuration.bindPassword()),
+            1, configuration.poolSize(), startTls);
+        adminPool.setRetryFailedOperationsDueToInvalidConnections(true);
+        adminPool.setConnectionPoolName("switchboard-users-admin");
+        try {
+            bindPool = new LDAPConnectionPool(servers, null, 1, configuration.poolSize(), startTls);
+        } catch (LDAPException e) {
+            adminPool.close();
+            throw e;
+        }
+        bindPool.setConnectionPoolName("switchboard-users-bind");
+    }
+
+    public DirectoryUsersConfiguration configuration() {
+        return configuration;
+    }
+
+    @Override
+    public boolean getDefaultVirtualHostingValue() {
+        return true;
+    }
+
+    @Override
+    public Optional<DirectoryUser> getUserByName(Username name) throws UsersRepositoryException {
+        Optional<SearchResultEntry> entry = find(name, MAIL, configuration.disabledAttribute());
+        return entry.map(e -> new DirectoryUser(canonicalName(name, e), e.getDN(),
+            "TRUE".equalsIgnoreCase(e.getAttributeValue(configuration.disabledAttribute())), this));
+    }
+
+    @Override
+    public void updateUser(User user) throws UsersRepositoryException {
+        if (!(user instanceof DirectoryUser)) {
+            throw new UsersRepositoryException("Cannot update " + user.getUserName().asString()
+                + ": not a directory user (" + user.getClass().getName() + ")");
+        }
+        DirectoryUser directoryUser = (DirectoryUser) user;
+        Optional<byte[]> hashed = directoryUser.pendingHashedPassword();
+        if (hashed.isEmpty()) {
+            return;
+        }
+        try {
+            adminPool.modify(directoryUser.dn().toString(),
+                new Modification(ModificationType.REPLACE, USER_PASSWORD, hashed.get()));
+            directoryUser.passwordStored();
+        } catch (LDAPException e) {
+            if (e.getResultCode() == ResultCode.NO_SUCH_OBJECT) {
+                throw new UsersRepositoryException("User " + user.getUserName().asString() + " no longer exists", e);
+            }
+            throw failure("update the password of " + user.getUserName().asString(), e);
+        }
+    }
+
+    @Override
+    public void removeUser(Username name) throws UsersRepositoryException {
+        SearchResultEntry entry = find(name)
+            .orElseThrow(() -> new UsersRepositoryException("User " + name.asString() + " does not exist"));
+        try {
+            adminPool.delete(entry.getDN());
+            LOGGER.info("Directory: removed user {} ({})", name.asString(), entry.getDN());
+        } catch (LDAPException e) {
+            throw failure("remove " + name.asString(), e);
+        }
+    }
+
+    @Override
+    public boolean contains(Username name) throws UsersRepositoryException {
+        return find(name).isPresent();
+    }
+
+    @Override
+    public int countUsers() throws UsersRepositoryException {
+        return allMails(false).size();
+    }
+
+    @Override
+    public Iterator<Username> list() throws UsersRepositoryException {
+        List<Username> users = new ArrayList<>();
+        for (String mail : allMails(true)) {
+            try {
+                users.add(Username.of(mail));
+            } catch (IllegalArgumentException e) {
+                LOGGER.warn("Directory: ignoring ieperson with an unusable mail value '{}': {}", mail, e.getMessage());
+            }
+        }
+        return users.iterator();
+    }
+
+    @Override
+    public void addUser(Username username, String password) throws UsersRepositoryException {
+        if (!username.hasDomainPart()) {
+            throw new UsersRepositoryException("A directory user needs a full address: " + username.asString());
+        }
+        if (contains(username)) {
+            throw new AlreadyExistInUsersRepositoryException(username.asString() + " already exists");
+        }
+        String address = username.asString();
+        String localPart = username.getLocalPart();
+        List<String> words = Arrays.stream(localPart.split("[._+\\-]+")).filter(w -> !w.isEmpty()).toList();
+        String cn = words.isEmpty() ? localPart : String.join(" ", words);
+        String sn = words.isEmpty() ? localPart : words.get(words.size() - 1);
+        try {
+            DN parent = domainDn(username.getDomainPart().get().asString(), suffix);
+            ensureBranch(parent);
+            Entry entry = new Entry(new DN(new RDN(MAIL, address), parent));
+            entry.addAttribute("objectClass", "top", PERSON_CLASS);
+            entry.addAttribute(MAIL, address);
+            entry.addAttribute("cn", cn);
+            entry.addAttribute("sn", sn);
+            if (words.size() > 1) {
+                entry.addAttribute("firstname", words.get(0));
+            }
+            if (password != null) {
+                entry.addAttribute(USER_PASSWORD, hash(password));
+            }
+            adminPool.add(entry);
+            LOGGER.info("Directory: added user {} ({})", address, entry.getDN());
+        } catch (LDAPException e) {
+            if (e.getResultCode() == ResultCode.ENTRY_ALREADY_EXISTS) {
+                throw new AlreadyExistInUsersRepositoryException(address + " already exists");
+            }
+            throw failure("add " + address, e);
+        }
+    }
+
+    /**
+     * The dc= branch of a mail domain: the suffix itself for the suffix' domain, {@code dc=sales,<suffix>} for
+     * {@code sales.example.com} below {@code dc=example,dc=com}, and every label prepended to the suffix for a
+     * domain outside it ({@code other.org} → {@code dc=other,dc=org,dc=example,dc=com}).
+     */
+    public static DN domainDn(String domain, DN suffix) throws LDAPException {
+        String lower = domain.toLowerCase(Locale.ROOT);
+        StringBuilder suffixDomain = new StringBuilder();
+        for (RDN rdn : suffix.getRDNs()) {
+            if (rdn.isMultiValued() || !"dc".equalsIgnoreCase(rdn.getAttributeNames()[0])) {
+                suffixDomain = null;
+                break;
+            }
+            suffixDomain.append(suffixDomain.length() == 0 ? "" : ".").append(rdn.getAttributeValues()[0]);
+        }
+        String relative = lower;
+        if (suffixDomain != null) {
+            String base = suffixDomain.toString().toLowerCase(Locale.ROOT);
+            if (lower.equals(base)) {
+                return suffix;
+            }
+            if (lower.endsWith("." + base)) {
+                relative = lower.substring(0, lower.length() - base.length() - 1);
+            }
+        }
+        DN dn = suffix;
+        String[] labels = relative.split("\\.");
+        for (int i = labels.length - 1; i >= 0; i--) {
+            dn = new DN(new RDN("dc", labels[i]), dn);
+        }
+        return dn;
+    }
+
+    @Override
+    public void close() {
+        adminPool.close();
+        bindPool.close();
+    }
+
+    /**
+     * Binds as {@code dn} with {@code password} on a connection of the bind pool. True only on success; wrong
+     * credentials, a missing entry or an entry without {@code userPassword} give false.
+     */
+    boolean bind(DN dn, String password) {
+        if (password == null || password.isEmpty()) {
+            return false;
+        }
+        for (int attempt = 0; attempt < 2; attempt++) {
+            LDAPConnection connection;
+            try {
+                connection = bindPool.getConnection();
+            } catch (LDAPException e) {
+                LOGGER.warn("Directory: no connection to check the password of {}: {}", dn, e.getMessage());
+                return false;
+            }
+            try {
+                connection.bind(new SimpleBindRequest(dn, password));
+                bindPool.releaseConnection(connection);
+                return true;
+            } catch (LDAPException e) {
+                if (e.getResultCode().isConnectionUsable()) {
+                    bindPool.releaseConnection(connection);
+                    return false;
+                }
+                bindPool.releaseDefunctConnection(connection);
+                LOGGER.warn("Directory: connection lost while checking the password of {}: {}", dn, e.getMessage());
+            }
+        }
+        return false;
+    }
+
+    static byte[] hash(String password) {
+        return PasswordUtil.createStoragePassword(password, HASH);
+    }
+
+    private void ensureBranch(DN branch) throws LDAPException {
+        if (!branch.isDescendantOf(suffix, false)) {
+            return;
+        }
+        ensureBranch(branch.getParent());
+        if (adminPool.getEntry(branch.toString(), "1.1") != null) {
+            return;
+        }
+        RDN rdn = branch.getRDN();
+        try {
+            adminPool.add(new Entry(branch, new Attribute("objectClass", "top", "domain"),
+                new Attribute("dc", rdn.getAttributeValues()[0])));
+            LOGGER.info("Directory: created domain branch {}", branch);
+        } catch (LDAPException e) {
+            if (e.getResultCode() != ResultCode.ENTRY_ALREADY_EXISTS) {
+                throw e;
+            }
+        }
+    }
+
+    private Optional<SearchResultEntry> find(Username name, String... attributes) throws UsersRepositoryException {
+        Filter filter = Filter.createANDFilter(
+            Filter.createEqualityFilter("objectClass", PERSON_CLASS),
+            Filter.createEqualityFilter(MAIL, name.asString()));
+        String[] requested = attributes.length == 0 ? new String[] {"1.1"} : attributes;
+        try {
+            SearchRequest request = new SearchRequest(suffix.toString(), SearchScope.SUB, filter, requested);
+            request.setSizeLimit(2);
+            SearchResult result = adminPool.search(request);
+            List<SearchResultEntry> entries = result.getSearchEntries();
+            if (entries.size() > 1) {
+                throw new UsersRepositoryException("Several ieperson entries have mail " + name.asString() + ": "
+                    + entries.get(0).getDN() + ", " + entries.get(1).getDN());
+            }
+            return entries.stream().findFirst();
+        } catch (LDAPException e) {
+            if (e.getResultCode() == ResultCode.SIZE_LIMIT_EXCEEDED) {
+                throw new UsersRepositoryException("Several ieperson entries have mail " + name.asString(), e);
+            }
+            throw failure("look up " + name.asString(), e);
+        }
+    }
+
+    private static Username canonicalName(Username requested, Entry entry) {
+        String[] mails = entry.getAttributeValues(MAIL);
+        if (mails != null) {
+            for (String mail : mails) {
+                if (mail.equalsIgnoreCase(requested.asString())) {
+                    try {
+                        return Username.of(mail);
+                    } catch (IllegalArgumentException e) {
+                        return requested;
+                    }
+                }
+            }
+        }
+        return requested;
+    }
+
+    /**
+     * The address of every ieperson entry (the {@code mail} value of its RDN, else its first {@code mail}),
+     * with the simple paged results control on one connection.
+     */
+    private List<String> allMails(boolean withValues) throws UsersRepositoryException {
+        Filter filter = Filter.createANDFilter(Filter.createEqualityFilter("objectClass", PERSON_CLASS),
+            Filter.createPresenceFilter(MAIL));
+        List<String> mails = new ArrayList<>();
+        LDAPConnection connection;
+        try {
+            connection = adminPool.getConnection();
+        } catch (LDAPException e) {
+            throw failure("list users", e);
+        }
+        boolean healthy = true;
+        try {
+            ASN1OctetString cookie = null;
+            do {
+                SearchRequest request = new SearchRequest(suffix.toString(), SearchScope.SUB, filter,
+                    withValues ? MAIL : "1.1");
+                request.setControls(new SimplePagedResultsControl(PAGE_SIZE, cookie));
+                SearchResult result = connection.search(request);
+                for (SearchResultEntry entry : result.getSearchEntries()) {
+                    mails.add(withValues ? addressOf(entry) : "");
+                }
+                SimplePagedResultsControl response = SimplePagedResultsControl.get(result);
+                cookie = response == null || !response.moreResultsToReturn() ? null : response.getCookie();
+            } while (cookie != null);
+            return mails;
+        } catch (LDAPException e) {
+            healthy = e.getResultCode().isConnectionUsable();
+            throw failure("list users", e);
+        } finally {
+            if (healthy) {
+                adminPool.releaseConnection(connection);
+            } else {
+                adminPool.releaseDefunctConnection(connection);
+            }
+        }
+    }
+
+    private static String addressOf(SearchResultEntry entry) {
+        try {
+            RDN rdn = entry.getParsedDN().getRDN();
+            String[] names = rdn.getAttributeNames();
+            for (int i = 0; i < names.length; i++) {
+                if (MAIL.equalsIgnoreCase(names[i])) {
+                    return rdn.getAttributeValues()[i];
+                }
+            }
+        } catch (LDAPException e) {
+            // fall back to the attribute
+        }
+        return entry.getAttributeValue(MAIL);
+    }
+
+    private static UsersRepositoryException failure(String what, LDAPException e) {
+        return new UsersRepositoryException("Directory: cannot " + what + ": " + e.getResultCode() + " "
+            + Optional.ofNullable(e.getDiagnosticMessage()).orElse(e.getMessage()), e);
+    }
+}

@@ -1,0 +1,265 @@
+package org.switchboard.server.directory;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.apache.directory.api.ldap.model.constants.LdapSecurityConstants;
+import org.apache.directory.api.ldap.model.password.PasswordUtil;
+import org.apache.james.core.Domain;
+import org.apache.james.core.Username;
+import org.apache.james.domainlist.lib.DomainListConfiguration;
+import org.apache.james.domainlist.memory.MemoryDomainList;
+import org.apache.james.user.api.AlreadyExistInUsersRepositoryException;
+import org.apache.james.user.api.InvalidUsernameException;
+import org.apache.james.user.api.UsersRepositoryException;
+import org.apache.james.user.api.model.User;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+import com.unboundid.ldap.sdk.LDAPConnection;
+import com.unboundid.ldap.sdk.LDAPException;
+import com.unboundid.ldap.sdk.Modification;
+import com.unboundid.ldap.sdk.ModificationType;
+import com.unboundid.ldap.sdk.SearchResultEntry;
+
+/** The writable directory users repository against a real embedded ApacheDS, started once for the class. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class DirectoryUsersRepositoryTest {
+    private static final String SUFFIX = "dc=example,dc=com";
+
+    private EmbeddedDirectoryServer server;
+    private String adminPassword;
+    private DirectoryUsersDAO dao;
+    private DirectoryUsersRepository repository;
+
+    @BeforeAll
+    void start(@TempDir Path root) throws Exception {
+        server = new EmbeddedDirectoryServer(EmbeddedDirectoryServerTest.configuration(root), root);
+        server.start();
+        adminPassword = Files.readString(root.resolve(EmbeddedDirectoryServer.ADMIN_PASSWORD_FILE)).strip();
+        MemoryDomainList domains = new MemoryDomainList(null);
+        domains.configure(DomainListConfiguration.builder().autoDetect(false).autoDetectIp(false)
+            .defaultDomain(Domain.of("example.com")).build());
+        domains.addDomain(Domain.of("sales.example.com"));
+        domains.addDomain(Domain.of("other.org"));
+        dao = new DirectoryUsersDAO(DirectoryUsersConfiguration.forEmbedded(server, adminPassword));
+        repository = new DirectoryUsersRepository(domains, dao);
+    }
+
+    @AfterAll
+    void stop() {
+        if (dao != null) {
+            dao.close();
+        }
+        server.stop();
+    }
+
+    private LDAPConnection admin() throws LDAPException {
+        LDAPConnection connection = new LDAPConnection("127.0.0.1", server.configuration().ldapPort());
+        connection.bind(EmbeddedDirectoryServer.ADMIN_DN, adminPassword);
+        return connection;
+    }
+
+    private static Username user(String address) {
+        return Username.of(address);
+    }
+
+    private List<Username> listed() throws UsersRepositoryException {
+        List<Username> users = new ArrayList<>();
+        repository.list().forEachRemaining(users::add);
+        return users;
+    }
+
+    @Test
+    void addContainsListCountRemove() throws Exception {
+        int before = repository.countUsers();
+        repository.addUser(user("alice@example.com"), "alice-secret");
+        repository.addUser(user("bob.smith@sales.example.com"), "bob-secret");
+        repository.addUser(user("carl@other.org"), "carl-secret");
+
+        assertThat(repository.contains(user("alice@example.com"))).isTrue();
+        assertThat(repository.contains(user("bob.smith@sales.example.com"))).isTrue();
+        assertThat(repository.contains(user("nobody@example.com"))).isFalse();
+        assertThat(repository.countUsers()).isEqualTo(before + 3);
+        assertThat(listed()).contains(user("alice@example.com"), user("bob.smith@sales.example.com"),
+            user("carl@other.org"));
+        assertThatThrownBy(() -> repository.addUser(user("alice@example.com"), "again"))
+            .isInstanceOf(AlreadyExistInUsersRepositoryException.class);
+
+        try (LDAPConnection admin = admin()) {
+            SearchResultEntry alice = admin.getEntry("mail=alice@example.com," + SUFFIX);
+            assertThat(alice).isNotNull();
+            assertThat(alice.getObjectClassValues()).contains("ieperson");
+            assertThat(alice.getAttributeValue("cn")).isEqualTo("alice");
+            assertThat(alice.getAttributeValue("sn")).isEqualTo("alice");
+            SearchResultEntry bob = admin.getEntry("mail=bob.smith@sales.example.com,dc=sales," + SUFFIX);
+            assertThat(bob).isNotNull();
+            assertThat(bob.getAttributeValue("cn")).isEqualTo("bob smith");
+            assertThat(bob.getAttributeValue("sn")).isEqualTo("smith");
+            assertThat(bob.getAttributeValue("firstname")).isEqualTo("bob");
+            assertThat(admin.getEntry("dc=sales," + SUFFIX)).isNotNull();
+            assertThat(admin.getEntry("mail=carl@other.org,dc=other,dc=org," + SUFFIX)).isNotNull();
+        }
+
+        repository.removeUser(user("alice@example.com"));
+        assertThat(repository.contains(user("alice@example.com"))).isFalse();
+        assertThat(repository.test(user("alice@example.com"), "alice-secret")).isFalse();
+        assertThat(repository.countUsers()).isEqualTo(before + 2);
+        assertThat(listed()).doesNotContain(user("alice@example.com"));
+        assertThatThrownBy(() -> repository.removeUser(user("alice@example.com")))
+            .isInstanceOf(UsersRepositoryException.class);
+    }
+
+    @Test
+    void addingNeedsAKnownDomainAndAFullAddress() {
+        assertThatThrownBy(() -> repository.addUser(user("eve@unknown.net"), "pw"))
+            .isInstanceOf(InvalidUsernameException.class);
+        assertThatThrownBy(() -> repository.addUser(user("eve"), "pw"))
+            .isInstanceOf(InvalidUsernameException.class);
+    }
+
+    @Test
+    void passwordIsVerifiedAndChangedThroughTheDirectory() throws Exception {
+        repository.addUser(user("frank@example.com"), "first-password");
+        assertThat(repository.test(user("frank@example.com"), "first-password")).isTrue();
+        assertThat(repository.test(user("frank@example.com"), "wrong-password")).isFalse();
+        assertThat(repository.test(user("frank@example.com"), "")).isFalse();
+        assertThat(repository.test(user("frank@example.com"), null)).isFalse();
+
+        // what james-cli SetPassword does
+        User frank = repository.getUserByName(user("frank@example.com"));
+        assertThat(frank.setPassword("second-password")).isTrue();
+        repository.updateUser(frank);
+
+        assertThat(repository.test(user("frank@example.com"), "second-password")).isTrue();
+        assertThat(repository.test(user("frank@example.com"), "first-password")).isFalse();
+    }
+
+    @Test
+    void storedPasswordIsHashed() throws Exception {
+        repository.addUser(user("grace@example.com"), "grace-clear-text");
+        String dn = "mail=grace@example.com," + SUFFIX;
+        // the embedded server hides userPassword from LDAP clients: read the stored value in process
+        org.apache.directory.api.ldap.model.entry.Entry stored = server.directoryService().getAdminSession()
+            .lookup(new org.apache.directory.api.ldap.model.name.Dn(dn), "userPassword");
+        byte[] value = stored.get("userPassword").getBytes();
+        assertThat(new String(value, StandardCharsets.UTF_8)).startsWith("{SSHA512}")
+            .doesNotContain("grace-clear-text");
+        assertThat(PasswordUtil.compareCredentials("grace-clear-text".getBytes(StandardCharsets.UTF_8), value))
+            .isTrue();
+        try (LDAPConnection admin = admin()) {
+            assertThat(admin.compare(dn, "userPassword", "grace-clear-text").compareMatched()).isFalse();
+        }
+    }
+
+    @Test
+    void aUserAddedWithLdapAddLogsInAtOnceAndNotOnceDeleted() throws Exception {
+        String dn = "mail=heidi@example.com," + SUFFIX;
+        byte[] hashed = PasswordUtil.createStoragePassword("heidi-password", LdapSecurityConstants.HASH_METHOD_SSHA512);
+        try (LDAPConnection admin = admin()) {
+            com.unboundid.ldap.sdk.Entry entry = new com.unboundid.ldap.sdk.Entry(dn);
+            entry.addAttribute("objectClass", "top", "ieperson");
+            entry.addAttribute("mail", "heidi@example.com");
+            entry.addAttribute("cn", "Heidi Klum");
+            entry.addAttribute("sn", "Klum");
+            entry.addAttribute("userPassword", hashed);
+            admin.add(entry);
+        }
+        assertThat(repository.contains(user("heidi@example.com"))).isTrue();
+        assertThat(repository.test(user("heidi@example.com"), "heidi-password")).isTrue();
+        assertThat(listed()).contains(user("heidi@example.com"));
+
+        try (LDAPConnection admin = admin()) {
+            admin.delete(dn);
+        }
+        assertThat(repository.contains(user("heidi@example.com"))).isFalse();
+        assertThat(repository.test(user("heidi@example.com"), "heidi-password")).isFalse();
+    }
+
+    @Test
+    void aDisabledUserCannotLogIn() throws Exception {
+        repository.addUser(user("ivan@example.com"), "ivan-password");
+        String dn = "mail=ivan@example.com," + SUFFIX;
+        try (LDAPConnection admin = admin()) {
+            admin.modify(dn, new Modification(ModificationType.ADD, "ieAccountDisabled", "TRUE"));
+        }
+        assertThat(repository.contains(user("ivan@example.com"))).isTrue();
+        assertThat(repository.test(user("ivan@example.com"), "ivan-password")).isFalse();
+
+        try (LDAPConnection admin = admin()) {
+            admin.modify(dn, new Modification(ModificationType.REPLACE, "ieAccountDisabled", "FALSE"));
+        }
+        assertThat(repository.test(user("ivan@example.com"), "ivan-password")).isTrue();
+
+        // no userPassword at all: cannot log in either
+        try (LDAPConnection admin = admin()) {
+            admin.modify(dn, new Modification(ModificationType.DELETE, "userPassword"));
+        }
+        assertThat(repository.test(user("ivan@example.com"), "ivan-password")).isFalse();
+        assertThat(repository.test(user("ivan@example.com"), "")).isFalse();
+    }
+
+    @Test
+    void filterInjectionFindsNothingAndDoesNotThrow() throws Exception {
+        repository.addUser(user("judy@example.com"), "judy-password");
+        for (String hostile : List.of("*)(mail=*@example.com", "*@example.com", "*", "judy*@example.com",
+            "*)(objectClass=*", "judy)(|(mail=*@example.com", "\\2a@example.com")) {
+            Username name = user(hostile);
+            assertThat(repository.contains(name)).as(hostile).isFalse();
+            assertThat(repository.getUserByName(name)).as(hostile).isNull();
+            assertThat(repository.test(name, "judy-password")).as(hostile).isFalse();
+        }
+        assertThat(repository.contains(user("judy@example.com"))).isTrue();
+    }
+
+    @Test
+    void addressesMatchCaseInsensitively() throws Exception {
+        repository.addUser(user("kate@example.com"), "kate-password");
+        assertThat(repository.contains(user("KATE@EXAMPLE.COM"))).isTrue();
+        assertThat(repository.test(user("Kate@Example.Com"), "kate-password")).isTrue();
+        assertThat(repository.getUserByName(user("KATE@example.com")).getUserName())
+            .isEqualTo(user("kate@example.com"));
+        assertThatThrownBy(() -> repository.addUser(user("KATE@example.com"), "other"))
+            .isInstanceOf(AlreadyExistInUsersRepositoryException.class);
+        User kate = repository.getUserByName(user("KATE@EXAMPLE.COM"));
+        kate.setPassword("kate-new-password");
+        repository.updateUser(kate);
+        assertThat(repository.test(user("kate@example.com"), "kate-new-password")).isTrue();
+    }
+
+    @Test
+    void virtualHostingIsAlwaysOn() throws Exception {
+        assertThat(repository.supportVirtualHosting()).isTrue();
+        assertThat(repository.isReadOnly()).isFalse();
+        assertThat(repository.getMailAddressFor(user("kate@example.com")).asString()).isEqualTo("kate@example.com");
+    }
+
+    @Test
+    void ldapsAndStartTlsWorkWhenTrustIsGrantedAndFailOtherwise() throws Exception {
+        repository.addUser(user("leo@example.com"), "leo-password");
+        DirectoryUsersConfiguration plain = DirectoryUsersConfiguration.forEmbedded(server, adminPassword);
+        DirectoryUsersConfiguration ldaps = plain.withUrl("ldaps://127.0.0.1:" + server.configuration().ldapsPort());
+
+        try (DirectoryUsersDAO secure = new DirectoryUsersDAO(ldaps.withTls(false, true))) {
+            User leo = secure.getUserByName(user("leo@example.com")).orElseThrow();
+            assertThat(leo.verifyPassword("leo-password")).isTrue();
+            assertThat(leo.verifyPassword("nope")).isFalse();
+        }
+        try (DirectoryUsersDAO startTls = new DirectoryUsersDAO(plain.withTls(true, true))) {
+            assertThat(startTls.getUserByName(user("leo@example.com")).orElseThrow().verifyPassword("leo-password"))
+                .isTrue();
+        }
+        // a self-signed certificate is not trusted unless asked
+        assertThatThrownBy(() -> new DirectoryUsersDAO(ldaps.withTls(false, false)).close())
+            .isInstanceOf(LDAPException.class);
+    }
+}
