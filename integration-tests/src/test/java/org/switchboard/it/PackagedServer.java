@@ -1,6 +1,8 @@
 package org.switchboard.it;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -11,8 +13,8 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
@@ -164,22 +166,54 @@ public final class PackagedServer implements AutoCloseable {
     }
 
     public static Result run(Path directory, Duration timeout, String... command) throws IOException, InterruptedException {
-        Process process = new ProcessBuilder(command).directory(directory.toFile()).redirectErrorStream(true).start();
+        return run(directory, Map.of(), timeout, List.of(command));
+    }
+
+    /**
+     * Runs a program in {@code directory} with {@code environment} added and standard input closed; kills it and its
+     * children when it outlives {@code timeout}, failing with the output it had written so far.
+     */
+    public static Result run(Path directory, Map<String, String> environment, Duration timeout, List<String> command)
+            throws IOException, InterruptedException {
+        ProcessBuilder builder = new ProcessBuilder(command).directory(directory.toFile()).redirectErrorStream(true);
+        builder.environment().putAll(environment);
+        Process process = builder.start();
         process.getOutputStream().close();
         // read on another thread, so that the timeout holds even when the program hangs with its output open
-        CompletableFuture<byte[]> output = CompletableFuture.supplyAsync(() -> {
-            try {
-                return process.getInputStream().readAllBytes();
-            } catch (IOException e) {
-                return new byte[0];
-            }
-        });
+        ByteArrayOutputStream output = new ByteArrayOutputStream();
+        Thread reader = new Thread(() -> copy(process.getInputStream(), output), "output of " + command.get(0));
+        reader.setDaemon(true);
+        reader.start();
         if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
             process.descendants().forEach(ProcessHandle::destroyForcibly);
             process.destroyForcibly();
-            throw new IllegalStateException(String.join(" ", command) + " did not finish within " + timeout);
+            process.waitFor(10, TimeUnit.SECONDS);
+            reader.join(TimeUnit.SECONDS.toMillis(5));
+            throw new IllegalStateException(String.join(" ", command) + " did not finish within " + timeout
+                + "; output so far:\n" + text(output));
         }
-        return new Result(process.exitValue(), new String(output.join(), StandardCharsets.UTF_8));
+        reader.join(TimeUnit.SECONDS.toMillis(30));
+        return new Result(process.exitValue(), text(output));
+    }
+
+    private static void copy(InputStream in, ByteArrayOutputStream out) {
+        byte[] buffer = new byte[8192];
+        try (in) {
+            int n;
+            while ((n = in.read(buffer)) >= 0) {
+                synchronized (out) {
+                    out.write(buffer, 0, n);
+                }
+            }
+        } catch (IOException e) {
+            // the process was killed: keep what was read
+        }
+    }
+
+    private static String text(ByteArrayOutputStream output) {
+        synchronized (output) {
+            return output.toString(StandardCharsets.UTF_8);
+        }
     }
 
     /**

@@ -1,10 +1,7 @@
 package org.switchboard.it.interop;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -14,7 +11,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
+
+import org.switchboard.it.PackagedServer;
 
 /**
  * Real client programs from Debian packages, as the interop tests use them: found on the machine (Debian's own
@@ -96,55 +94,19 @@ final class DebianPrograms {
             throw new AssertionError("program '" + line.get(0) + "' is not installed");
         }
         line.set(0, executable.toString());
-        ProcessBuilder builder = new ProcessBuilder(line).directory(directory.toFile()).redirectErrorStream(true);
-        builder.environment().put("LC_ALL", "C.UTF-8");
-        builder.environment().putAll(environment);
-        Process process;
+        Map<String, String> fullEnvironment = new LinkedHashMap<>();
+        fullEnvironment.put("LC_ALL", "C.UTF-8");
+        fullEnvironment.putAll(environment);
         try {
-            process = builder.start();
-            process.getOutputStream().close();
+            PackagedServer.Result result = PackagedServer.run(directory, fullEnvironment, timeout, line);
+            return new Outcome(line, result.exitCode(), result.output());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + String.join(" ", line), e);
-        }
-        ByteArrayOutputStream output = new ByteArrayOutputStream();
-        Thread reader = new Thread(() -> copy(process.getInputStream(), output), "output of " + line.get(0));
-        reader.setDaemon(true);
-        reader.start();
-        try {
-            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                process.descendants().forEach(ProcessHandle::destroyForcibly);
-                process.destroyForcibly();
-                process.waitFor(10, TimeUnit.SECONDS);
-                reader.join(TimeUnit.SECONDS.toMillis(5));
-                throw new AssertionError(String.join(" ", line) + " did not finish within " + timeout
-                        + "; output so far:\n" + text(output));
-            }
-            reader.join(TimeUnit.SECONDS.toMillis(30));
+        } catch (IllegalStateException timedOut) {
+            throw new AssertionError(timedOut.getMessage(), timedOut);
         } catch (InterruptedException e) {
-            process.destroyForcibly();
             Thread.currentThread().interrupt();
             throw new AssertionError("interrupted while running " + String.join(" ", line), e);
-        }
-        return new Outcome(line, process.exitValue(), text(output));
-    }
-
-    private static void copy(InputStream in, ByteArrayOutputStream out) {
-        byte[] buffer = new byte[8192];
-        try (in) {
-            int n;
-            while ((n = in.read(buffer)) >= 0) {
-                synchronized (out) {
-                    out.write(buffer, 0, n);
-                }
-            }
-        } catch (IOException e) {
-            // the process was killed: keep what was read
-        }
-    }
-
-    private static String text(ByteArrayOutputStream output) {
-        synchronized (output) {
-            return output.toString(StandardCharsets.UTF_8);
         }
     }
 }

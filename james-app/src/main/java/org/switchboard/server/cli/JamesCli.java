@@ -1,17 +1,15 @@
 package org.switchboard.server.cli;
 
 import java.io.IOException;
-import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Properties;
 
 import org.apache.james.cli.ServerCmd;
+import org.switchboard.server.jmx.JmxEndpoint;
 
 /**
  * {@code bin/james-cli}: James' command line client, pointed at this installation's JMX endpoint. Host, port and the
@@ -26,17 +24,12 @@ public final class JamesCli {
         Path conf = Path.of(System.getProperty("switchboard.conf", "conf"));
         List<String> arguments = new ArrayList<>();
         List<String> given = Arrays.asList(args);
-        Properties jmx = new Properties();
-        try (Reader reader = Files.newBufferedReader(conf.resolve("jmx.properties"), StandardCharsets.UTF_8)) {
-            jmx.load(reader);
-        } catch (NoSuchFileException e) {
-            // James' defaults apply
-        }
+        JmxEndpoint jmx = JmxEndpoint.read(conf);
         if (!given.contains("-h")) {
-            arguments.addAll(List.of("-h", jmx.getProperty("jmx.address", "127.0.0.1")));
+            arguments.addAll(List.of("-h", jmx.address()));
         }
         if (!given.contains("-p")) {
-            arguments.addAll(List.of("-p", jmx.getProperty("jmx.port", "9999")));
+            arguments.addAll(List.of("-p", jmx.port()));
         }
         Path passwordFile = conf.resolve("jmxremote.password");
         if (!given.contains("-username") && Files.isReadable(passwordFile)) {

@@ -1,16 +1,11 @@
 package org.switchboard.server.jmx;
 
 import java.io.IOException;
-import java.io.Reader;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.rmi.server.RMISocketFactory;
-import java.util.Properties;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,13 +25,7 @@ public final class LoopbackRmiSockets extends RMISocketFactory {
     }
 
     public static void installFor(Path confDirectory) throws IOException {
-        Properties jmx = new Properties();
-        try (Reader reader = Files.newBufferedReader(confDirectory.resolve("jmx.properties"), StandardCharsets.UTF_8)) {
-            jmx.load(reader);
-        } catch (NoSuchFileException e) {
-            return;
-        }
-        InetAddress address = InetAddress.getByName(jmx.getProperty("jmx.address", "127.0.0.1"));
+        InetAddress address = InetAddress.getByName(JmxEndpoint.read(confDirectory).address());
         if (address.isLoopbackAddress()) {
             RMISocketFactory.setSocketFactory(new LoopbackRmiSockets(address));
             LOGGER.debug("RMI server sockets bound to {}", address);
