@@ -36,6 +36,8 @@ public final class PackagedServer implements AutoCloseable {
     public final int sievePort;
     public final int webAdminPort;
     public final int jmxPort;
+    public final int ldapPort;
+    public final int ldapsPort;
 
     private PackagedServer(Path home) throws IOException {
         this.home = home;
@@ -47,6 +49,8 @@ public final class PackagedServer implements AutoCloseable {
         this.sievePort = freePort();
         this.webAdminPort = freePort();
         this.jmxPort = freePort();
+        this.ldapPort = freePort();
+        this.ldapsPort = freePort();
     }
 
     /** Unpacks the distribution named by the {@code switchboard.dist} system property into {@code parent}. */
@@ -74,6 +78,8 @@ public final class PackagedServer implements AutoCloseable {
         rewrite("managesieveserver.xml", "127.0.0.1:4190", "127.0.0.1:" + sievePort);
         rewrite("webadmin.properties", "port=8000", "port=" + webAdminPort);
         rewrite("jmx.properties", "jmx.port=9999", "jmx.port=" + jmxPort);
+        rewrite("directory.xml", "<ldapPort>10389</ldapPort>", "<ldapPort>" + ldapPort + "</ldapPort>");
+        rewrite("directory.xml", "<ldapsPort>10636</ldapsPort>", "<ldapsPort>" + ldapsPort + "</ldapsPort>");
     }
 
     /** Replaces text in a file of {@code conf/}; fails if the text is not there (the defaults changed). */

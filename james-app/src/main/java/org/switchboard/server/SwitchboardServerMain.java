@@ -1,6 +1,7 @@
 package org.switchboard.server;
 
 import java.nio.file.Path;
+import java.util.Optional;
 
 import org.apache.james.ExtraProperties;
 import org.apache.james.GuiceJamesServer;
@@ -38,6 +39,8 @@ import org.apache.james.server.core.filesystem.FileSystemImpl;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.bridge.SLF4JBridgeHandler;
+import org.switchboard.server.directory.DirectoryConnection;
+import org.switchboard.server.directory.DirectoryModule;
 import org.switchboard.server.jmx.LoopbackRmiSockets;
 import org.switchboard.server.mailbox.JpaMailboxStoreModule;
 import org.switchboard.server.persistence.JpaPersistenceModule;
@@ -98,16 +101,23 @@ public final class SwitchboardServerMain {
         SLF4JBridgeHandler.removeHandlersForRootLogger();
         SLF4JBridgeHandler.install();
         GuiceJamesServer server = null;
+        Optional<DirectoryConnection> directory = Optional.empty();
         try {
             ExtraProperties.initialize();
             Configuration configuration = Configuration.builder().useWorkingDirectoryEnvProperty().build();
             Path confDirectory = Path.of(configuration.directories().getConfDirectory());
             SelfSignedCertificateBootstrap.ensureExists(confDirectory);
             LoopbackRmiSockets.installFor(confDirectory);
-            server = createServer(configuration).overrideWith(new RunArgumentsModule(args));
+            // the directory comes first and goes last: every login, domain and route needs it
+            directory = DirectoryConnection.open(Path.of(configuration.directories().getRootDirectory()), confDirectory);
+            server = createServer(configuration, directory).overrideWith(new RunArgumentsModule(args));
             server.start();
             GuiceJamesServer started = server;
-            Runtime.getRuntime().addShutdownHook(new Thread(started::stop, "switchboard-shutdown"));
+            Optional<DirectoryConnection> startedDirectory = directory;
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                started.stop();
+                startedDirectory.ifPresent(DirectoryConnection::close);
+            }, "switchboard-shutdown"));
             LOGGER.info("Switchboard started");
         } catch (Throwable e) {
             // Some components (listeners, broker threads) keep the JVM alive after a failed start: exit explicitly.
@@ -119,13 +129,22 @@ public final class SwitchboardServerMain {
                     LOGGER.warn("Error while stopping after a failed start", stopFailure);
                 }
             }
+            directory.ifPresent(DirectoryConnection::close);
             System.exit(1);
         }
     }
 
-    public static GuiceJamesServer createServer(Configuration configuration) {
-        return GuiceJamesServer.forConfiguration(configuration)
-            .combineWith(CORE, STORAGE, PROTOCOLS, WEBADMIN, new JMXServerModule())
+    /**
+     * Users, domains and routes from the directory when there is one ({@code conf/directory.xml}); otherwise users
+     * in the SQL database, or in the LDAP server that {@code usersrepository.xml} names.
+     */
+    public static GuiceJamesServer createServer(Configuration configuration, Optional<DirectoryConnection> directory) {
+        GuiceJamesServer server = GuiceJamesServer.forConfiguration(configuration)
+            .combineWith(CORE, PROTOCOLS, WEBADMIN, new JMXServerModule());
+        if (directory.isPresent()) {
+            return server.combineWith(Modules.override(STORAGE).with(new DirectoryModule(directory.get())));
+        }
+        return server.combineWith(STORAGE)
             .combineWith(new UsersRepositoryModuleChooser(new JpaUsersModule())
                 .chooseModules(usersRepositoryKind(configuration)));
     }

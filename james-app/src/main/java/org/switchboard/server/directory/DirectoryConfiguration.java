@@ -34,6 +34,7 @@ import org.switchboard.directory.schema.SchemaLdif;
  *   <ldapsPort>10636</ldapsPort>                  <!-- 0: no LDAPS listener -->
  *   <startTls>true</startTls>
  *   <allowAnonymousAccess>false</allowAnonymousAccess>
+ *   <adminDn>cn=admin,dc=example,dc=com</adminDn>   <!-- external only (required there): the server's account -->
  *   <adminPassword>...</adminPassword>            <!-- optional: default, generated at first start -->
  *   <tls>
  *     <privateKey>file://conf/tls/private.key</privateKey>    <!-- PKCS#8 PEM, unencrypted -->
@@ -54,7 +55,7 @@ public final class DirectoryConfiguration {
     private static final int MINIMUM_PASSWORD_LENGTH = 12;
 
     private static final Set<String> KEYS = Set.of("domain", "suffix", "external", "bindAddress", "ldapPort",
-        "ldapsPort", "startTls", "allowAnonymousAccess", "adminPassword", "tls.privateKey", "tls.certificates");
+        "ldapsPort", "startTls", "allowAnonymousAccess", "adminDn", "adminPassword", "tls.privateKey", "tls.certificates");
     private static final Pattern DOMAIN = Pattern.compile(
         "(?i)^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]([a-z0-9-]{0,61}[a-z0-9])?$");
     private static final Pattern DC_SUFFIX = Pattern.compile(
@@ -63,6 +64,7 @@ public final class DirectoryConfiguration {
     private final String domain;
     private final String suffix;
     private final Optional<URI> external;
+    private final String adminDn;
     private final String bindAddress;
     private final int ldapPort;
     private final int ldapsPort;
@@ -82,6 +84,7 @@ public final class DirectoryConfiguration {
         this.startTls = builder.startTls;
         this.allowAnonymousAccess = builder.allowAnonymousAccess;
         this.adminPassword = builder.adminPassword;
+        this.adminDn = builder.adminDn;
         this.privateKey = builder.privateKey;
         this.certificates = builder.certificates;
     }
@@ -176,6 +179,18 @@ public final class DirectoryConfiguration {
             } else {
                 builder.adminPassword = Optional.of(password);
             }
+        }
+        String adminDn = text(configuration, "adminDn");
+        if (builder.external.isPresent()) {
+            if (adminDn == null || builder.adminPassword.isEmpty()) {
+                errors.add("<external> needs <adminDn> and <adminPassword>: the account Switchboard binds with to read"
+                    + " and write people (AddUser, SetPassword)");
+            } else {
+                builder.adminDn = adminDn;
+            }
+        } else if (adminDn != null) {
+            errors.add("<adminDn> is for an <external> server only: the embedded administrator is "
+                + EmbeddedDirectoryServer.ADMIN_DN);
         }
         builder.privateKey = path(configuration, "tls.privateKey", DEFAULT_PRIVATE_KEY);
         builder.certificates = path(configuration, "tls.certificates", DEFAULT_CERTIFICATES);
@@ -285,6 +300,11 @@ public final class DirectoryConfiguration {
         return allowAnonymousAccess;
     }
 
+    /** The DN Switchboard binds with: the embedded administrator, or {@code <adminDn>} of an external server. */
+    public String adminDn() {
+        return adminDn;
+    }
+
     public Optional<String> adminPassword() {
         return adminPassword;
     }
@@ -325,6 +345,7 @@ public final class DirectoryConfiguration {
         private boolean startTls = true;
         private boolean allowAnonymousAccess;
         private Optional<String> adminPassword = Optional.empty();
+        private String adminDn = EmbeddedDirectoryServer.ADMIN_DN;
         private String privateKey = DEFAULT_PRIVATE_KEY;
         private String certificates = DEFAULT_CERTIFICATES;
 
@@ -341,6 +362,7 @@ public final class DirectoryConfiguration {
             startTls = from.startTls;
             allowAnonymousAccess = from.allowAnonymousAccess;
             adminPassword = from.adminPassword;
+            adminDn = from.adminDn;
             privateKey = from.privateKey;
             certificates = from.certificates;
         }

@@ -268,6 +268,15 @@ public class DirectoryUsersDAO implements UsersDAO, AutoCloseable {
         return dn;
     }
 
+    /** Creates the {@code dc=} branch of a mail domain ({@link #domainDn}) when it is missing. */
+    public void ensureDomain(String domain) throws UsersRepositoryException {
+        try {
+            ensureBranch(domainDn(domain, suffix));
+        } catch (LDAPException e) {
+            throw failure("create the branch of " + domain, e);
+        }
+    }
+
     @Override
     public void close() {
         adminPool.close();
