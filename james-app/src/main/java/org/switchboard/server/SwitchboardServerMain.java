@@ -1,12 +1,9 @@
 package org.switchboard.server;
 
 import java.nio.file.Path;
-import java.util.Optional;
 
 import org.apache.james.ExtraProperties;
 import org.apache.james.GuiceJamesServer;
-import org.apache.james.data.UsersRepositoryModuleChooser;
-import org.apache.james.filesystem.api.FileSystem;
 import org.apache.james.modules.MailboxModule;
 import org.apache.james.modules.MailetProcessingModule;
 import org.apache.james.modules.RunArgumentsModule;
@@ -34,8 +31,6 @@ import org.apache.james.modules.server.TaskManagerModule;
 import org.apache.james.modules.server.WebAdminReIndexingTaskSerializationModule;
 import org.apache.james.modules.server.WebAdminServerModule;
 import org.apache.james.server.core.configuration.Configuration;
-import org.apache.james.server.core.configuration.FileConfigurationProvider;
-import org.apache.james.server.core.filesystem.FileSystemImpl;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.bridge.SLF4JBridgeHandler;
@@ -44,7 +39,6 @@ import org.switchboard.server.directory.DirectoryModule;
 import org.switchboard.server.jmx.LoopbackRmiSockets;
 import org.switchboard.server.mailbox.JpaMailboxStoreModule;
 import org.switchboard.server.persistence.JpaPersistenceModule;
-import org.switchboard.server.persistence.JpaUsersModule;
 import org.switchboard.server.spool.ActiveMqSpoolModule;
 import org.switchboard.server.tls.SelfSignedCertificateBootstrap;
 
@@ -101,7 +95,7 @@ public final class SwitchboardServerMain {
         SLF4JBridgeHandler.removeHandlersForRootLogger();
         SLF4JBridgeHandler.install();
         GuiceJamesServer server = null;
-        Optional<DirectoryConnection> directory = Optional.empty();
+        DirectoryConnection directory = null;
         try {
             ExtraProperties.initialize();
             Configuration configuration = Configuration.builder().useWorkingDirectoryEnvProperty().build();
@@ -113,10 +107,10 @@ public final class SwitchboardServerMain {
             server = createServer(configuration, directory).overrideWith(new RunArgumentsModule(args));
             server.start();
             GuiceJamesServer started = server;
-            Optional<DirectoryConnection> startedDirectory = directory;
+            DirectoryConnection startedDirectory = directory;
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 started.stop();
-                startedDirectory.ifPresent(DirectoryConnection::close);
+                startedDirectory.close();
             }, "switchboard-shutdown"));
             LOGGER.info("Switchboard started");
         } catch (Throwable e) {
@@ -129,29 +123,17 @@ public final class SwitchboardServerMain {
                     LOGGER.warn("Error while stopping after a failed start", stopFailure);
                 }
             }
-            directory.ifPresent(DirectoryConnection::close);
+            if (directory != null) {
+                directory.close();
+            }
             System.exit(1);
         }
     }
 
-    /**
-     * Users, domains and routes from the directory when there is one ({@code conf/directory.xml}); otherwise users
-     * in the SQL database, or in the LDAP server that {@code usersrepository.xml} names.
-     */
-    public static GuiceJamesServer createServer(Configuration configuration, Optional<DirectoryConnection> directory) {
-        GuiceJamesServer server = GuiceJamesServer.forConfiguration(configuration)
-            .combineWith(CORE, PROTOCOLS, WEBADMIN, new JMXServerModule());
-        if (directory.isPresent()) {
-            return server.combineWith(Modules.override(STORAGE).with(new DirectoryModule(directory.get())));
-        }
-        return server.combineWith(STORAGE)
-            .combineWith(new UsersRepositoryModuleChooser(new JpaUsersModule())
-                .chooseModules(usersRepositoryKind(configuration)));
-    }
-
-    /** LDAP when {@code usersrepository.xml} names an {@code ldapHost}, the SQL database otherwise. */
-    private static UsersRepositoryModuleChooser.Implementation usersRepositoryKind(Configuration configuration) {
-        FileSystem fileSystem = new FileSystemImpl(configuration.directories());
-        return UsersRepositoryModuleChooser.Implementation.parse(new FileConfigurationProvider(fileSystem, configuration));
+    /** James over Switchboard's storage, with users, domains' branches and routing data from the directory. */
+    public static GuiceJamesServer createServer(Configuration configuration, DirectoryConnection directory) {
+        return GuiceJamesServer.forConfiguration(configuration)
+            .combineWith(CORE, PROTOCOLS, WEBADMIN, new JMXServerModule())
+            .combineWith(Modules.override(STORAGE).with(new DirectoryModule(directory)));
     }
 }

@@ -39,6 +39,9 @@ public final class JamesCli {
             }
         }
         arguments.addAll(given);
+        if (DirectoryCommands.handles(given)) {
+            System.exit(DirectoryCommands.run(arguments));
+        }
         ServerCmd.main(arguments.toArray(String[]::new));
     }
 }

@@ -22,13 +22,9 @@ public final class DirectoryConnection implements AutoCloseable {
         this.adminPassword = adminPassword;
     }
 
-    /** Empty when the configuration directory has no {@code directory.xml}: users are kept in the SQL database. */
-    public static Optional<DirectoryConnection> open(Path serverRoot, Path confDirectory) {
-        Path file = confDirectory.resolve(DirectoryConfiguration.FILE_NAME);
-        if (!Files.exists(file)) {
-            return Optional.empty();
-        }
-        return Optional.of(open(DirectoryConfiguration.load(file), serverRoot));
+    /** Reads {@code directory.xml} of the configuration directory (required: the directory holds the users). */
+    public static DirectoryConnection open(Path serverRoot, Path confDirectory) {
+        return open(DirectoryConfiguration.load(confDirectory.resolve(DirectoryConfiguration.FILE_NAME)), serverRoot);
     }
 
     /** Starts the embedded server unless the configuration names an external one. */

@@ -1,0 +1,85 @@
+package org.switchboard.server.cli;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+import javax.management.JMX;
+import javax.management.MBeanServerConnection;
+import javax.management.ObjectName;
+import javax.management.remote.JMXConnector;
+import javax.management.remote.JMXConnectorFactory;
+import javax.management.remote.JMXServiceURL;
+
+import org.switchboard.server.directory.DirectoryRoutingManagement;
+import org.switchboard.server.directory.DirectoryRoutingManagementMBean;
+
+/**
+ * Switchboard's own {@code james-cli} commands, beside James' ones: {@code BuildAliasTable} (re-reads every alias of
+ * the directory now) and {@code DirectoryStatistics} (lookups, cache hits, aliases). They use the same JMX endpoint
+ * and options ({@code -h -p -username -password}) as James' commands.
+ */
+final class DirectoryCommands {
+    private static final Set<String> COMMANDS = Set.of("buildaliastable", "directorystatistics");
+    private static final Set<String> OPTIONS_WITH_VALUE = Set.of("-h", "-p", "-username", "-password");
+
+    private DirectoryCommands() {
+    }
+
+    static boolean handles(List<String> arguments) {
+        return command(arguments) != null;
+    }
+
+    /** Runs the command; returns the process exit status. */
+    static int run(List<String> arguments) {
+        Map<String, String> options = new HashMap<>();
+        for (int i = 0; i + 1 < arguments.size(); i++) {
+            if (OPTIONS_WITH_VALUE.contains(arguments.get(i))) {
+                options.put(arguments.get(i), arguments.get(i + 1));
+                i++;
+            }
+        }
+        String command = command(arguments);
+        long begin = System.nanoTime();
+        try {
+            JMXServiceURL url = new JMXServiceURL("service:jmx:rmi:///jndi/rmi://" + options.get("-h") + ":"
+                + options.get("-p") + "/jmxrmi");
+            Map<String, Object> environment = new HashMap<>();
+            if (options.containsKey("-username")) {
+                environment.put(JMXConnector.CREDENTIALS,
+                    new String[] {options.get("-username"), options.getOrDefault("-password", "")});
+            }
+            try (JMXConnector connector = JMXConnectorFactory.connect(url, environment)) {
+                MBeanServerConnection connection = connector.getMBeanServerConnection();
+                DirectoryRoutingManagementMBean directory = JMX.newMBeanProxy(connection,
+                    new ObjectName(DirectoryRoutingManagement.OBJECT_NAME), DirectoryRoutingManagementMBean.class);
+                if (command.equals("buildaliastable")) {
+                    System.out.println("Alias table built: " + directory.buildAliasTable() + " aliases");
+                } else {
+                    System.out.println(directory.getStatistics());
+                }
+            }
+            System.out.println(command + " command executed successfully in "
+                + (System.nanoTime() - begin) / 1_000_000 + " ms.");
+            return 0;
+        } catch (Exception e) {
+            System.err.println("Error while executing command " + command + ": " + e.getMessage());
+            return 1;
+        }
+    }
+
+    private static String command(List<String> arguments) {
+        for (int i = 0; i < arguments.size(); i++) {
+            String argument = arguments.get(i);
+            if (OPTIONS_WITH_VALUE.contains(argument)) {
+                i++;
+            } else if (!argument.startsWith("-")) {
+                String lower = argument.toLowerCase(Locale.ROOT);
+                return COMMANDS.contains(lower) ? lower : null;
+            }
+        }
+        return null;
+    }
+}

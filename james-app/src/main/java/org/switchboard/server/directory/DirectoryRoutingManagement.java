@@ -1,0 +1,42 @@
+package org.switchboard.server.directory;
+
+import javax.inject.Inject;
+
+import org.switchboard.directory.routing.DirectoryRouting;
+import org.switchboard.directory.routing.DirectoryUnavailableException;
+import org.switchboard.directory.routing.RoutingStatistics;
+
+/** The routing service's JMX face, used by {@code james-cli BuildAliasTable} and {@code DirectoryStatistics}. */
+public class DirectoryRoutingManagement implements DirectoryRoutingManagementMBean {
+    public static final String OBJECT_NAME = "org.switchboard:type=component,name=directoryrouting";
+
+    private final DirectoryRouting routing;
+
+    @Inject
+    public DirectoryRoutingManagement(DirectoryRouting routing) {
+        this.routing = routing;
+    }
+
+    @Override
+    public int buildAliasTable() throws Exception {
+        try {
+            return routing.rebuildAliasTable();
+        } catch (DirectoryUnavailableException e) {
+            // JMX clients may not have our exception classes: a plain message travels
+            throw new Exception("Directory unavailable: " + e.getMessage());
+        }
+    }
+
+    @Override
+    public void invalidateCache() {
+        routing.invalidateAll();
+    }
+
+    @Override
+    public String getStatistics() {
+        RoutingStatistics statistics = routing.statistics();
+        return "lookups=" + statistics.lookups() + " cacheHits=" + statistics.cacheHits()
+            + " directoryReads=" + statistics.directoryReads() + " invalidations=" + statistics.invalidations()
+            + " aliases=" + statistics.aliases() + " aliasTableAgeMillis=" + statistics.aliasTableAgeMillis();
+    }
+}

@@ -1,0 +1,40 @@
+package org.switchboard.server.smtpd;
+
+import javax.inject.Inject;
+
+import org.apache.james.core.MailAddress;
+import org.apache.james.domainlist.api.DomainList;
+import org.apache.james.protocols.smtp.SMTPSession;
+import org.apache.james.rrt.api.RecipientRewriteTable;
+import org.apache.james.rrt.api.RecipientRewriteTableException;
+import org.apache.james.smtpserver.fastfail.ValidRcptHandler;
+import org.apache.james.user.api.UsersRepository;
+import org.apache.james.user.api.UsersRepositoryException;
+import org.switchboard.directory.routing.DirectoryRouting;
+import org.switchboard.directory.routing.DirectoryUnavailableException;
+
+/**
+ * James' recipient check (users, recipient rewrite table) that also accepts every address the directory routes:
+ * entries of any kind (people, lists, shared stores) and their aliases. Unknown recipients of local domains get
+ * 550; a directory that cannot answer gives 451 (James' deny-soft), so the sender retries.
+ */
+public class DirectoryValidRcptHandler extends ValidRcptHandler {
+    private final DirectoryRouting directory;
+
+    @Inject
+    public DirectoryValidRcptHandler(UsersRepository users, RecipientRewriteTable recipientRewriteTable,
+                                     DomainList domains, DirectoryRouting directory) {
+        super(users, recipientRewriteTable, domains);
+        this.directory = directory;
+    }
+
+    @Override
+    protected boolean isValidRecipient(SMTPSession session, MailAddress recipient)
+        throws UsersRepositoryException, RecipientRewriteTableException {
+        try {
+            return directory.lookup(recipient).isPresent() || super.isValidRecipient(session, recipient);
+        } catch (DirectoryUnavailableException e) {
+            throw new UsersRepositoryException("Directory unavailable while checking " + recipient.asString(), e);
+        }
+    }
+}
