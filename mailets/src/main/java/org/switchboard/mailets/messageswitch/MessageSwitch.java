@@ -1,0 +1,210 @@
+package org.switchboard.mailets.messageswitch;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import javax.inject.Inject;
+import javax.mail.MessagingException;
+
+import org.apache.james.core.MailAddress;
+import org.apache.james.lifecycle.api.LifecycleUtil;
+import org.apache.mailet.DsnParameters;
+import org.apache.mailet.Mail;
+import org.apache.mailet.ProcessingState;
+import org.apache.mailet.base.GenericMailet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.switchboard.directory.routing.DirectoryRouting;
+import org.switchboard.directory.routing.DirectoryUnavailableException;
+import org.switchboard.directory.routing.Route;
+import org.switchboard.directory.routing.RouteAttribute;
+
+/**
+ * The Message Switch (spec, Message Transfer Agent): routes each recipient from the directory.
+ *
+ * <p>For each recipient the directory knows (its {@code mail}, or one of its aliases): the recipient is replaced by
+ * one recipient per {@code othermailbox: CHANNEL$address} route, or by the entry's own {@code mail} when it has
+ * none; each resulting recipient's route is recorded in the {@link RouteAttribute} mail attribute, which matchers
+ * such as {@code RouteIs} read to send each recipient to its channel. Duplicate recipients collapse into one.
+ * Recipients unknown to the directory, and recipients routed by an earlier pass, are left as they are. See
+ * {@link RecipientRouter} for the rules.
+ *
+ * <p>A recipient whose entry holds an unusable LOCAL or SMTPC route (not an RFC 5321 address; LOCAL to a domain
+ * this server does not serve) is sent, in a copy of the mail with an error message saying why, to the processor
+ * named by {@code errorProcessor} (default {@code error}); the other recipients go on.
+ *
+ * <p>When the directory cannot answer, {@link #service} throws a {@link MessagingException} before changing the
+ * mail, so James sends the mail, unchanged, to the mailet's {@code onMailetException} processor (James' default:
+ * {@code error}). The shipped pipeline names a processor that re-queues the mail for a later attempt.
+ *
+ * <p>James builds this mailet through Guice ({@code GuiceMailetLoader}: {@code injector.getInstance}), which
+ * injects the server's {@link DirectoryRouting}.
+ */
+public class MessageSwitch extends GenericMailet {
+    public static final String ERROR_PROCESSOR_PARAMETER = "errorProcessor";
+    public static final String DEFAULT_ERROR_PROCESSOR = Mail.ERROR;
+    /**
+     * James 3.8.1's JPA mail repository stores a mail's error message in a 200-character column and fails to store
+     * a longer one: the error message stays within it (the log has the whole story).
+     */
+    static final int MAX_ERROR_MESSAGE_LENGTH = 200;
+
+    private static final Logger LOGGER = LoggerFactory.getLogger(MessageSwitch.class);
+
+    private final DirectoryRouting directory;
+    private RecipientRouter router;
+    private ProcessingState errorProcessor;
+
+    @Inject
+    public MessageSwitch(DirectoryRouting directory) {
+        this.directory = directory;
+    }
+
+    @Override
+    public void init() throws MessagingException {
+        Set<String> unknown = new LinkedHashSet<>();
+        getInitParameterNames().forEachRemaining(unknown::add);
+        unknown.removeAll(Set.of(ERROR_PROCESSOR_PARAMETER, "onMailetException", "onMatchException"));
+        if (!unknown.isEmpty()) {
+            throw new MessagingException(getMailetName() + ": unknown init parameter(s) " + unknown
+                + "; the only parameter is " + ERROR_PROCESSOR_PARAMETER);
+        }
+        String processor = getInitParameter(ERROR_PROCESSOR_PARAMETER, DEFAULT_ERROR_PROCESSOR);
+        if (processor == null || processor.isBlank()) {
+            throw new MessagingException(getMailetName() + ": init parameter " + ERROR_PROCESSOR_PARAMETER
+                + " is empty; name a processor of the pipeline (default " + DEFAULT_ERROR_PROCESSOR + ")");
+        }
+        errorProcessor = new ProcessingState(processor.trim());
+        router = new RecipientRouter(directory, domain -> getMailetContext().isLocalServer(domain));
+    }
+
+    @Override
+    public Collection<ProcessingState> requiredProcessingState() {
+        return List.of(errorProcessor);
+    }
+
+    @Override
+    public String getMailetInfo() {
+        return "Message Switch: routes recipients from the directory (aliases, othermailbox)";
+    }
+
+    @Override
+    public void service(Mail mail) throws MessagingException {
+        Map<MailAddress, Route> recorded = RouteAttribute.read(mail);
+        List<RoutingDecision> decisions = new ArrayList<>();
+        for (MailAddress recipient : mail.getRecipients()) {
+            decisions.add(recorded.containsKey(recipient)
+                ? new RoutingDecision.Unchanged(recipient)
+                : decide(mail, recipient));
+        }
+        apply(mail, decisions, recorded);
+    }
+
+    private RoutingDecision decide(Mail mail, MailAddress recipient) throws MessagingException {
+        try {
+            return router.route(recipient);
+        } catch (DirectoryUnavailableException e) {
+            throw new MessagingException(getMailetName() + ": the directory is unavailable, mail " + mail.getName()
+                + " not routed (recipient " + recipient.asString() + "): " + e.getMessage(), e);
+        }
+    }
+
+    /** Every lookup is done: now change the mail, so a directory failure above leaves it untouched. */
+    private void apply(Mail mail, List<RoutingDecision> decisions, Map<MailAddress, Route> recorded)
+        throws MessagingException {
+        Set<MailAddress> recipients = new LinkedHashSet<>();
+        Map<MailAddress, Route> routes = new LinkedHashMap<>(recorded);
+        Map<MailAddress, String> refused = new LinkedHashMap<>();
+        boolean changed = false;
+
+        for (RoutingDecision decision : decisions) {
+            if (decision instanceof RoutingDecision.Unchanged unchanged) {
+                recipients.add(unchanged.recipient());
+            } else if (decision instanceof RoutingDecision.Rewritten rewritten) {
+                changed = true;
+                for (RoutingDecision.Target target : rewritten.targets()) {
+                    recipients.add(target.address());
+                    target.route().ifPresent(route -> record(mail, routes, target.address(), route));
+                }
+                LOGGER.debug("Message Switch, mail {}: {} -> {} (directory entry {})", mail.getName(),
+                    rewritten.recipient().asString(), rewritten.targets(), rewritten.entry().dn());
+            } else if (decision instanceof RoutingDecision.Refused refusal) {
+                changed = true;
+                refused.put(refusal.recipient(), refusal.reason());
+                LOGGER.info("Message Switch, mail {}: {} -> processor {}: {}", mail.getName(),
+                    refusal.recipient().asString(), errorProcessor.getValue(), refusal.reason());
+            }
+        }
+        if (!changed) {
+            return;
+        }
+        if (!refused.isEmpty()) {
+            sendToErrorProcessor(mail, refused);
+        }
+        routes.keySet().retainAll(recipients);
+        carryDsnParameters(mail, decisions, recipients);
+        mail.setRecipients(List.copyOf(recipients));
+        RouteAttribute.write(mail, routes);
+        if (recipients.isEmpty()) {
+            mail.setState(Mail.GHOST);
+        }
+    }
+
+    /** One route per recipient address: a conflicting second route (same address, other channel) is dropped. */
+    private static void record(Mail mail, Map<MailAddress, Route> routes, MailAddress address, Route route) {
+        Route existing = routes.putIfAbsent(address, route);
+        if (existing != null && !existing.equals(route)) {
+            LOGGER.warn("Message Switch, mail {}: {} is routed {} and {}; one route per address, {} kept",
+                mail.getName(), address.asString(), existing, route, existing);
+        }
+    }
+
+    private void sendToErrorProcessor(Mail mail, Map<MailAddress, String> refused) throws MessagingException {
+        Mail copy = mail.duplicate();
+        try {
+            copy.setRecipients(List.copyOf(refused.keySet()));
+            copy.setErrorMessage(errorMessage(refused));
+            getMailetContext().sendMail(copy, errorProcessor.getValue());
+        } finally {
+            LifecycleUtil.dispose(copy);
+        }
+    }
+
+    static String errorMessage(Map<MailAddress, String> refused) {
+        String message = refused.entrySet().stream()
+            .map(entry -> entry.getKey().asString() + ": " + entry.getValue())
+            .collect(Collectors.joining("; ", "Message Switch cannot route ", ""));
+        return message.length() <= MAX_ERROR_MESSAGE_LENGTH
+            ? message
+            : message.substring(0, MAX_ERROR_MESSAGE_LENGTH - 3) + "...";
+    }
+
+    /** RCPT parameters (NOTIFY, ORCPT) follow a rewritten recipient to its new addresses, as in James' RRT. */
+    private static void carryDsnParameters(Mail mail, List<RoutingDecision> decisions, Set<MailAddress> recipients) {
+        Optional<DsnParameters> dsn = mail.dsnParameters();
+        if (dsn.isEmpty() || dsn.get().getRcptParameters().isEmpty()) {
+            return;
+        }
+        Map<MailAddress, DsnParameters.RecipientDsnParameters> original = dsn.get().getRcptParameters();
+        Map<MailAddress, DsnParameters.RecipientDsnParameters> updated = new HashMap<>();
+        for (RoutingDecision decision : decisions) {
+            Optional.ofNullable(original.get(decision.recipient())).ifPresent(parameters -> {
+                if (decision instanceof RoutingDecision.Rewritten rewritten) {
+                    rewritten.targets().forEach(target -> updated.putIfAbsent(target.address(), parameters));
+                } else {
+                    updated.putIfAbsent(decision.recipient(), parameters);
+                }
+            });
+        }
+        updated.keySet().retainAll(recipients);
+        mail.setDsnParameters(dsn.get().withRcptParameters(updated));
+    }
+}

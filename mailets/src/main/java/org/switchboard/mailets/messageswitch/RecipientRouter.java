@@ -1,0 +1,169 @@
+package org.switchboard.mailets.messageswitch;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Predicate;
+
+import javax.mail.internet.AddressException;
+
+import org.apache.james.core.Domain;
+import org.apache.james.core.MailAddress;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.switchboard.directory.routing.DirectoryEntry;
+import org.switchboard.directory.routing.DirectoryRouting;
+import org.switchboard.directory.routing.DirectoryUnavailableException;
+import org.switchboard.directory.routing.Route;
+
+/**
+ * Decides the route of one recipient from the directory (the spec's Message Switch lookup):
+ * <ul>
+ * <li>unknown to the directory: {@link RoutingDecision.Unchanged};</li>
+ * <li>an entry, or an alias of one, with {@code othermailbox} values: one target per route, the route's address
+ *     for LOCAL and SMTPC (it must be an RFC 5321 address, and for LOCAL in a domain this server serves), for other
+ *     channels the route's address when it is a mail address, else the entry's own address;</li>
+ * <li>an entry without {@code othermailbox}: its own {@code mail} (so an alias reaches its owner), routed LOCAL
+ *     when this server serves its domain, else left to James' default logic;</li>
+ * <li>an entry with an unusable LOCAL or SMTPC route: {@link RoutingDecision.Refused}, the whole recipient, so
+ *     that a broken entry is fixed and the mail replayed rather than half delivered.</li>
+ * </ul>
+ * Disabled entries route as any other: what {@code ieAccountDisabled} blocks is the login.
+ */
+final class RecipientRouter {
+    static final String LOCAL = "LOCAL";
+    static final String SMTPC = "SMTPC";
+
+    /** RFC 5321 4.5.3.1: 64 octets of local part; 254 octets for the whole address (a 256-octet path less {@code <>}). */
+    private static final int MAX_LOCAL_PART_OCTETS = 64;
+    private static final int MAX_ADDRESS_OCTETS = 254;
+
+    private static final Logger LOGGER = LoggerFactory.getLogger(RecipientRouter.class);
+
+    private final DirectoryRouting directory;
+    private final Predicate<Domain> servedHere;
+
+    /**
+     * @param directory  where entries, aliases and routes come from
+     * @param servedHere whether this server delivers a domain locally (James' domain list)
+     */
+    RecipientRouter(DirectoryRouting directory, Predicate<Domain> servedHere) {
+        this.directory = Objects.requireNonNull(directory, "directory");
+        this.servedHere = Objects.requireNonNull(servedHere, "servedHere");
+    }
+
+    RoutingDecision route(MailAddress recipient) throws DirectoryUnavailableException {
+        Optional<DirectoryEntry> found = directory.lookup(recipient);
+        if (found.isEmpty()) {
+            return new RoutingDecision.Unchanged(recipient);
+        }
+        DirectoryEntry entry = found.get();
+        if (!entry.invalidValues().isEmpty()) {
+            LOGGER.warn("Directory entry {} holds values that do not parse, ignored for routing: {}", entry.dn(),
+                entry.invalidValues());
+        }
+        if (entry.routes().isEmpty()) {
+            return defaultRoute(recipient, entry);
+        }
+        List<RoutingDecision.Target> targets = new ArrayList<>();
+        List<String> problems = new ArrayList<>();
+        for (Route route : entry.routes()) {
+            try {
+                targets.add(target(entry, route));
+            } catch (UnusableRouteException e) {
+                LOGGER.warn("Directory entry {} (found for {}): othermailbox value '{}' is unusable: {}{}", entry.dn(),
+                    recipient.asString(), route, e.getMessage(), e.detail().map(detail -> " (" + detail + ")").orElse(""));
+                problems.add(route + " " + e.getMessage());
+            }
+        }
+        if (!problems.isEmpty()) {
+            return new RoutingDecision.Refused(recipient, "unusable othermailbox " + String.join(", ", problems));
+        }
+        return new RoutingDecision.Rewritten(recipient, entry, targets);
+    }
+
+    private RoutingDecision defaultRoute(MailAddress recipient, DirectoryEntry entry) {
+        MailAddress mail = entry.mail();
+        if (mail == null) {
+            LOGGER.warn("Directory entry {} (found for {}) has neither mail nor othermailbox: recipient left as is",
+                entry.dn(), recipient.asString());
+            return new RoutingDecision.Unchanged(recipient);
+        }
+        Optional<Route> route = servedHere.test(mail.getDomain())
+            ? Optional.of(new Route(LOCAL, mail.asString()))
+            : Optional.empty();
+        return new RoutingDecision.Rewritten(recipient, entry, List.of(new RoutingDecision.Target(mail, route)));
+    }
+
+    private RoutingDecision.Target target(DirectoryEntry entry, Route route) throws UnusableRouteException {
+        switch (route.channel()) {
+            case LOCAL -> {
+                MailAddress address = rfc5321Address(route.address());
+                if (!servedHere.test(address.getDomain())) {
+                    throw new UnusableRouteException("is in domain " + address.getDomain().asString()
+                        + ", not served here");
+                }
+                return new RoutingDecision.Target(address, Optional.of(route));
+            }
+            case SMTPC -> {
+                return new RoutingDecision.Target(rfc5321Address(route.address()), Optional.of(route));
+            }
+            default -> {
+                // Channels delivered by later components (DL, BSMTP, gateways) may use addresses of their own: the
+                // route keeps that address, the recipient is the entry's when the route's is not a mail address.
+                MailAddress address = mailAddress(route.address()).or(() -> Optional.ofNullable(entry.mail()))
+                    .orElseThrow(() -> new UnusableRouteException("has no mail address (nor has its entry)"));
+                return new RoutingDecision.Target(address, Optional.of(route));
+            }
+        }
+    }
+
+    /** The address as an SMTP forward-path mailbox: RFC 5321 syntax (ASCII, no display name) and length limits. */
+    static MailAddress rfc5321Address(String address) throws UnusableRouteException {
+        MailAddress parsed;
+        try {
+            parsed = new MailAddress(address);
+        } catch (AddressException e) {
+            throw new UnusableRouteException("is not an RFC 5321 address", e.getMessage());
+        }
+        if (parsed.asString().getBytes(StandardCharsets.UTF_8).length > MAX_ADDRESS_OCTETS) {
+            throw new UnusableRouteException("is longer than " + MAX_ADDRESS_OCTETS + " octets (RFC 5321)");
+        }
+        if (parsed.getLocalPart().getBytes(StandardCharsets.UTF_8).length > MAX_LOCAL_PART_OCTETS) {
+            throw new UnusableRouteException("has a local part longer than " + MAX_LOCAL_PART_OCTETS
+                + " octets (RFC 5321)");
+        }
+        return parsed;
+    }
+
+    private static Optional<MailAddress> mailAddress(String address) {
+        try {
+            return Optional.of(rfc5321Address(address));
+        } catch (UnusableRouteException e) {
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * A route the Message Switch cannot deliver through. The message, short, completes "the route ..." and goes into
+     * the mail's error message; the detail (e.g. the parser's) only into the log.
+     */
+    static final class UnusableRouteException extends Exception {
+        private final String detail;
+
+        UnusableRouteException(String message) {
+            this(message, null);
+        }
+
+        UnusableRouteException(String message, String detail) {
+            super(message);
+            this.detail = detail;
+        }
+
+        Optional<String> detail() {
+            return Optional.ofNullable(detail);
+        }
+    }
+}
