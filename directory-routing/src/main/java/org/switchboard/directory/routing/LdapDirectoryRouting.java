@@ -10,6 +10,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
@@ -596,7 +597,7 @@ public final class LdapDirectoryRouting implements DirectoryRouting, AutoCloseab
                     invalidateAllAfterGap();
                     requestRebuild();
                 }
-                LDAPResult result = request.get();
+                LDAPResult result = awaitEnd(request);
                 request = null;
                 if (closed) {
                     break;
@@ -646,6 +647,22 @@ public final class LdapDirectoryRouting implements DirectoryRouting, AutoCloseab
                 break;
             }
             backoff = Math.min(backoff * 2, MAXIMUM_BACKOFF_MILLIS);
+        }
+    }
+
+    /**
+     * The persistent search's result, when it ends. {@link AsyncRequestID#get()} would give up after the
+     * connection's response timeout, while a persistent search lasts as long as its connection.
+     */
+    private LDAPResult awaitEnd(AsyncRequestID request) throws InterruptedException {
+        while (true) {
+            try {
+                return request.get(1, TimeUnit.HOURS);
+            } catch (TimeoutException e) {
+                if (closed) {
+                    throw new InterruptedException("closed");
+                }
+            }
         }
     }
 

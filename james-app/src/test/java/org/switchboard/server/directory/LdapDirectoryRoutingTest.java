@@ -29,6 +29,7 @@ import org.switchboard.directory.routing.RoutingStatistics;
 import org.switchboard.directory.routing.RoutingStatistics.ChangeTracking;
 
 import com.unboundid.ldap.sdk.Entry;
+import com.unboundid.ldap.sdk.LDAPConnectionOptions;
 import com.unboundid.ldap.sdk.LDAPConnectionPool;
 import com.unboundid.ldap.sdk.LDAPException;
 import com.unboundid.ldap.sdk.Modification;
@@ -272,6 +273,29 @@ class LdapDirectoryRoutingTest {
         assertThat(seenAfter).isLessThan(QUICKLY); // maxStaleness is an hour: only the notification explains it
         assertThat(routing.statistics().changeNotifications()).isGreaterThanOrEqualTo(1);
         assertThat(routing.statistics().invalidations()).isGreaterThanOrEqualTo(1);
+    }
+
+    @Test
+    void persistentSearchOutlivesTheConnectionsResponseTimeout() throws Exception {
+        LDAPConnectionOptions options = new LDAPConnectionOptions();
+        options.setResponseTimeoutMillis(1000);
+        try (LDAPConnectionPool impatient = new LDAPConnectionPool(
+            new SingleServerSet("127.0.0.1", server.configuration().ldapPort(), options),
+            new SimpleBindRequest(EmbeddedDirectoryServer.ADMIN_DN, adminPassword), 1, 4)) {
+            addPerson("patient@example.com", "otherMailbox: LOCAL$patient@example.com");
+            LdapDirectoryRouting routing = routing(impatient, NOTIFIED);
+            await().atMost(QUICKLY).until(() -> routing.statistics().changeTracking()
+                == ChangeTracking.PERSISTENT_SEARCH);
+            assertThat(routedMail(routing, "patient@example.com")).isPresent();
+            Thread.sleep(2500);
+            assertThat(routing.statistics().changeTracking()).isEqualTo(ChangeTracking.PERSISTENT_SEARCH);
+            assertThat(routedMail(routing, "patient@example.com")).isPresent();
+            assertThat(routing.statistics().cacheHits()).isEqualTo(1); // never reopened, so never dropped
+            modify("patient@example.com", ModificationType.REPLACE, "otherMailbox", "SMTPC$patient@otherisp.net");
+            await().atMost(QUICKLY).pollInterval(Duration.ofMillis(20)).until(() -> routing
+                .lookup(address("patient@example.com")).orElseThrow().routes()
+                .equals(List.of(new Route("SMTPC", "patient@otherisp.net"))));
+        }
     }
 
     @Test
