@@ -35,6 +35,21 @@ public enum Permission {
         return ldapValue;
     }
 
+    /**
+     * What both rights allow: an entry with two values for one channel (e.g. {@code SMTPC$Send} and
+     * {@code SMTPC$None}) gets the more restrictive combination, since permissions restrict.
+     */
+    public Permission intersect(Permission other) {
+        return of(maySend && other.maySend, mayReceive && other.mayReceive);
+    }
+
+    public static Permission of(boolean maySend, boolean mayReceive) {
+        if (maySend) {
+            return mayReceive ? SEND_RECEIVE : SEND;
+        }
+        return mayReceive ? RECEIVE : NONE;
+    }
+
     /** Case-insensitive: {@code Send}, {@code Receive}, {@code Send/Receive}, {@code None}. */
     public static Permission parse(String right) {
         String normalized = right == null ? "" : right.trim().toLowerCase(Locale.ROOT).replace(" ", "");

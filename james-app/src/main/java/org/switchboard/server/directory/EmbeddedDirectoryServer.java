@@ -111,7 +111,14 @@ public final class EmbeddedDirectoryServer implements AutoCloseable {
             char[] keyStorePassword = generatePassword().toCharArray();
             Optional<KeyStore> keyStore = tlsKeyStore(keyStorePassword); // fails early on a bad key pair
             directoryService = startDirectoryService();
-            ensureSchema();
+            boolean schemaLoaded = ensureSchema();
+            if (schemaLoaded && hasCaseIgnoreOtherMailbox()) {
+                // the partition's indexes on Switchboard's attributes (ieMailAlias, ieListMember...) can only be
+                // declared once their types exist: ApacheDS builds them at the next start
+                LOGGER.info("Directory: restarting once so that the indexes on Switchboard's attributes are built");
+                directoryService.shutdown();
+                directoryService = startDirectoryService();
+            }
             if (!hasCaseIgnoreOtherMailbox()) {
                 // the built-in otherMailbox was not patched when the schema was extracted (interrupted first
                 // start): change its ou=schema entry now; ApacheDS applies that after a restart only
@@ -291,13 +298,18 @@ public final class EmbeddedDirectoryServer implements AutoCloseable {
         }
     }
 
-    /** Loads Switchboard's schema into {@code cn=schema} when the directory does not have it yet. */
-    private void ensureSchema() throws Exception {
+    /**
+     * Loads Switchboard's schema into {@code cn=schema} when the directory does not have it yet.
+     *
+     * @return true when it was loaded now
+     */
+    private boolean ensureSchema() throws Exception {
         if (directoryService.getSchemaManager().getObjectClassRegistry().contains("ieperson")) {
-            return;
+            return false;
         }
         applySchemaLdif(true);
         LOGGER.info("Directory: loaded the Switchboard schema ({})", SchemaLdif.APACHEDS_LDIF);
+        return true;
     }
 
     /** Applies the changes of the schema LDIF to {@code cn=schema} (subschema) or to {@code ou=schema} entries. */
