@@ -4,16 +4,23 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.Optional;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The directory this server uses, per {@code conf/directory.xml}: the embedded ApacheDS (started by
  * {@link #open}, stopped by {@link #close}) or an external LDAP server, and the account the server binds with.
  */
 public final class DirectoryConnection implements AutoCloseable {
+    private static final Logger LOGGER = LoggerFactory.getLogger(DirectoryConnection.class);
     private final DirectoryConfiguration configuration;
     private final Optional<EmbeddedDirectoryServer> embedded;
     private final String adminPassword;
+    private final Deque<AutoCloseable> clients = new ArrayDeque<>();
 
     private DirectoryConnection(DirectoryConfiguration configuration, Optional<EmbeddedDirectoryServer> embedded,
                                 String adminPassword) {
@@ -65,8 +72,21 @@ public final class DirectoryConnection implements AutoCloseable {
         return DirectoryUsersConfiguration.of(url(), configuration.adminDn(), adminPassword, configuration.suffix());
     }
 
+    /** A client of the directory (connection pool, persistent search) to close before the directory stops. */
+    public synchronized void closeBeforeStop(AutoCloseable client) {
+        clients.push(client);
+    }
+
+    /** Closes the clients, newest first, then stops the embedded server. */
     @Override
-    public void close() {
+    public synchronized void close() {
+        while (!clients.isEmpty()) {
+            try {
+                clients.pop().close();
+            } catch (Exception e) {
+                LOGGER.warn("Directory: error while closing a client", e);
+            }
+        }
         embedded.ifPresent(EmbeddedDirectoryServer::stop);
     }
 }

@@ -1,5 +1,9 @@
 package org.switchboard.server.directory;
 
+import java.lang.management.ManagementFactory;
+
+import javax.management.ObjectName;
+
 import org.apache.james.domainlist.api.DomainList;
 import org.apache.james.domainlist.jpa.JPADomainList;
 import org.apache.james.server.core.configuration.ConfigurationProvider;
@@ -7,11 +11,16 @@ import org.apache.james.user.api.UsersRepository;
 import org.apache.james.utils.InitializationOperation;
 import org.apache.james.utils.InitilizationOperationBuilder;
 
+import org.switchboard.directory.routing.DirectoryRouting;
+import org.switchboard.directory.routing.LdapDirectoryRouting;
+import org.switchboard.directory.routing.RoutingSettings;
+
 import com.google.inject.AbstractModule;
 import com.google.inject.Provides;
 import com.google.inject.Scopes;
 import com.google.inject.Singleton;
 import com.google.inject.multibindings.ProvidesIntoSet;
+import com.unboundid.ldap.sdk.LDAPConnectionPool;
 import com.unboundid.ldap.sdk.LDAPException;
 
 /**
@@ -20,6 +29,8 @@ import com.unboundid.ldap.sdk.LDAPException;
  * stopped after it, so that nothing that needs users ever runs without it.
  */
 public class DirectoryModule extends AbstractModule {
+    private static final int ROUTING_POOL_SIZE = 8;
+
     private final DirectoryConnection connection;
 
     public DirectoryModule(DirectoryConnection connection) {
@@ -38,13 +49,38 @@ public class DirectoryModule extends AbstractModule {
     @Provides
     @Singleton
     DirectoryUsersDAO usersDAO() throws LDAPException {
-        return new DirectoryUsersDAO(connection.usersConfiguration());
+        DirectoryUsersDAO dao = new DirectoryUsersDAO(connection.usersConfiguration());
+        connection.closeBeforeStop(dao);
+        return dao;
     }
 
     @Provides
     @Singleton
     DirectoryUsersRepository usersRepository(DomainList domainList, DirectoryUsersDAO dao) {
         return new DirectoryUsersRepository(domainList, dao);
+    }
+
+    /**
+     * The routing service, on a pool of its own (one connection stays with the persistent search); closed before
+     * the directory stops.
+     */
+    @Provides
+    @Singleton
+    DirectoryRouting routing() throws LDAPException {
+        LDAPConnectionPool pool = DirectoryPools.open(connection.usersConfiguration(), true, ROUTING_POOL_SIZE,
+            "switchboard-routing");
+        LdapDirectoryRouting routing = new LdapDirectoryRouting(pool, connection.configuration().suffix(),
+            RoutingSettings.defaults());
+        connection.closeBeforeStop(pool::close);
+        connection.closeBeforeStop(routing);
+        return routing;
+    }
+
+    @ProvidesIntoSet
+    InitializationOperation registerRoutingManagement(DirectoryRouting routing) {
+        return InitilizationOperationBuilder.forClass(DirectoryRoutingManagement.class)
+            .init(() -> ManagementFactory.getPlatformMBeanServer().registerMBean(new DirectoryRoutingManagement(routing),
+                new ObjectName(DirectoryRoutingManagement.OBJECT_NAME)));
     }
 
     @ProvidesIntoSet

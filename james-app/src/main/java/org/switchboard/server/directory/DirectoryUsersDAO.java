@@ -1,6 +1,5 @@
 package org.switchboard.server.directory;
 
-import java.security.GeneralSecurityException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
@@ -8,8 +7,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
-import javax.net.SocketFactory;
-import javax.net.ssl.SSLContext;
 
 import org.apache.directory.api.ldap.model.constants.LdapSecurityConstants;
 import org.apache.directory.api.ldap.model.password.PasswordUtil;
@@ -27,13 +24,10 @@ import com.unboundid.ldap.sdk.DN;
 import com.unboundid.ldap.sdk.Entry;
 import com.unboundid.ldap.sdk.Filter;
 import com.unboundid.ldap.sdk.LDAPConnection;
-import com.unboundid.ldap.sdk.LDAPConnectionOptions;
 import com.unboundid.ldap.sdk.LDAPConnectionPool;
 import com.unboundid.ldap.sdk.LDAPException;
-import com.unboundid.ldap.sdk.LDAPURL;
 import com.unboundid.ldap.sdk.Modification;
 import com.unboundid.ldap.sdk.ModificationType;
-import com.unboundid.ldap.sdk.PostConnectProcessor;
 import com.unboundid.ldap.sdk.RDN;
 import com.unboundid.ldap.sdk.ResultCode;
 import com.unboundid.ldap.sdk.SearchRequest;
@@ -41,13 +35,7 @@ import com.unboundid.ldap.sdk.SearchResult;
 import com.unboundid.ldap.sdk.SearchResultEntry;
 import com.unboundid.ldap.sdk.SearchScope;
 import com.unboundid.ldap.sdk.SimpleBindRequest;
-import com.unboundid.ldap.sdk.SingleServerSet;
-import com.unboundid.ldap.sdk.StartTLSPostConnectProcessor;
 import com.unboundid.ldap.sdk.controls.SimplePagedResultsControl;
-import com.unboundid.util.ssl.HostNameSSLSocketVerifier;
-import com.unboundid.util.ssl.JVMDefaultTrustManager;
-import com.unboundid.util.ssl.SSLUtil;
-import com.unboundid.util.ssl.TrustAllTrustManager;
 
 /**
  * James users stored as {@code ieperson} entries of the directory (writable).
@@ -82,46 +70,13 @@ public class DirectoryUsersDAO implements UsersDAO, AutoCloseable {
     public DirectoryUsersDAO(DirectoryUsersConfiguration configuration) throws LDAPException {
         this.configuration = configuration;
         this.suffix = new DN(configuration.suffix());
-        LDAPURL url = new LDAPURL(configuration.url());
-        boolean ldaps = "ldaps".equalsIgnoreCase(url.getScheme());
-        LDAPConnectionOptions options = new LDAPConnectionOptions();
-        options.setConnectTimeoutMillis(10_000);
-        options.setResponseTimeoutMillis(30_000);
-        SocketFactory socketFactory = null;
-        PostConnectProcessor startTls = null;
-        if (ldaps || configuration.startTls()) {
-            SSLUtil ssl = configuration.trustAllCertificates()
-                ? new SSLUtil(new TrustAllTrustManager())
-                : new SSLUtil(JVMDefaultTrustManager.getInstance());
-            if (!configuration.trustAllCertificates()) {
-                options.setSSLSocketVerifier(new HostNameSSLSocketVerifier(true));
-            }
-            try {
-                if (ldaps) {
-                    socketFactory = ssl.createSSLSocketFactory();
-                } else {
-                    SSLContext context = ssl.createSSLContext();
-                    startTls = new StartTLSPostConnectProcessor(context);
-                }
-            } catch (GeneralSecurityException e) {
-                throw new LDAPException(ResultCode.LOCAL_ERROR, "Cannot set up TLS for " + configuration.url(), e);
-            }
-        }
-        SingleServerSet servers = socketFactory == null
-            ? new SingleServerSet(url.getHost(), url.getPort(), options)
-            : new SingleServerSet(url.getHost(), url.getPort(), socketFactory, options);
-        adminPool = new LDAPConnectionPool(servers,
-            new SimpleBindRequest(configuration.bindDn(), configuration.bindPassword()),
-            1, configuration.poolSize(), startTls);
-        adminPool.setRetryFailedOperationsDueToInvalidConnections(true);
-        adminPool.setConnectionPoolName("switchboard-users-admin");
+        adminPool = DirectoryPools.open(configuration, true, configuration.poolSize(), "switchboard-users-admin");
         try {
-            bindPool = new LDAPConnectionPool(servers, null, 1, configuration.poolSize(), startTls);
+            bindPool = DirectoryPools.open(configuration, false, configuration.poolSize(), "switchboard-users-bind");
         } catch (LDAPException e) {
             adminPool.close();
             throw e;
         }
-        bindPool.setConnectionPoolName("switchboard-users-bind");
     }
 
     public DirectoryUsersConfiguration configuration() {
