@@ -36,7 +36,12 @@ public class DirectoryRoutingManagement implements DirectoryRoutingManagementMBe
     public String getStatistics() {
         RoutingStatistics statistics = routing.statistics();
         return "lookups=" + statistics.lookups() + " cacheHits=" + statistics.cacheHits()
-            + " directoryReads=" + statistics.directoryReads() + " invalidations=" + statistics.invalidations()
-            + " aliases=" + statistics.aliases() + " aliasTableAgeMillis=" + statistics.aliasTableAgeMillis();
+            + " negativeCacheHits=" + statistics.negativeCacheHits() + " directoryReads=" + statistics.directoryReads()
+            + " directoryErrors=" + statistics.directoryErrors()
+            + " changeNotifications=" + statistics.changeNotifications()
+            + " invalidations=" + statistics.invalidations() + " aliases=" + statistics.aliases()
+            + " aliasTableBuilds=" + statistics.aliasTableBuilds()
+            + " aliasTableAgeMillis=" + statistics.aliasTableAgeMillis()
+            + " changeTracking=" + statistics.changeTracking();
     }
 }

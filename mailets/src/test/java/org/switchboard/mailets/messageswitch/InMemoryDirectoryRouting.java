@@ -80,7 +80,8 @@ final class InMemoryDirectoryRouting implements DirectoryRouting {
 
     @Override
     public RoutingStatistics statistics() {
-        return new RoutingStatistics(lookups.get(), 0, lookups.get(), 0, aliases.size(), 0);
+        return new RoutingStatistics(lookups.get(), 0, 0, lookups.get(), 0, 0, 0, aliases.size(), 0, 0,
+            RoutingStatistics.ChangeTracking.BOUNDED_STALENESS);
     }
 
     private void failIfUnavailable() throws DirectoryUnavailableException {
