@@ -77,9 +77,9 @@ public class DirectoryModule extends AbstractModule {
     }
 
     @ProvidesIntoSet
-    InitializationOperation registerRoutingManagement(DirectoryRouting routing) {
+    InitializationOperation registerRoutingManagement(DirectoryRoutingManagement management) {
         return InitilizationOperationBuilder.forClass(DirectoryRoutingManagement.class)
-            .init(() -> ManagementFactory.getPlatformMBeanServer().registerMBean(new DirectoryRoutingManagement(routing),
+            .init(() -> ManagementFactory.getPlatformMBeanServer().registerMBean(management,
                 new ObjectName(DirectoryRoutingManagement.OBJECT_NAME)));
     }
 

@@ -2,12 +2,14 @@ package org.switchboard.server.directory;
 
 import javax.inject.Inject;
 
+
+import org.apache.james.lifecycle.api.Startable;
 import org.switchboard.directory.routing.DirectoryRouting;
 import org.switchboard.directory.routing.DirectoryUnavailableException;
 import org.switchboard.directory.routing.RoutingStatistics;
 
 /** The routing service's JMX face, used by {@code james-cli BuildAliasTable} and {@code DirectoryStatistics}. */
-public class DirectoryRoutingManagement implements DirectoryRoutingManagementMBean {
+public class DirectoryRoutingManagement implements DirectoryRoutingManagementMBean, Startable {
     public static final String OBJECT_NAME = "org.switchboard:type=component,name=directoryrouting";
 
     private final DirectoryRouting routing;
