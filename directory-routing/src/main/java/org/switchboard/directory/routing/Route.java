@@ -68,7 +68,7 @@ public record Route(String channel, String address) {
      *
      * @throws IllegalArgumentException naming the bad name
      */
-    static String channelName(String channel) {
+    public static String channelName(String channel) {
         String name = channel.trim().toUpperCase(Locale.ROOT);
         if (name.isEmpty() || !name.chars().allMatch(c -> (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
             || c == '_' || c == '-')) {

@@ -80,7 +80,7 @@ public final class RouteAttribute {
      * {@code _} and {@code -}); {@link IllegalArgumentException} naming the value when it is not one.
      */
     public static String channelName(String name) {
-        return new Route(name == null ? "" : name, "-").channel();
+        return Route.channelName(name == null ? "" : name);
     }
 
     private static Optional<Map.Entry<MailAddress, Route>> parseEntry(Mail mail, Object key, Object value) {
