@@ -35,6 +35,8 @@ import org.switchboard.directory.routing.Route;
 final class RecipientRouter {
     static final String LOCAL = "LOCAL";
     static final String SMTPC = "SMTPC";
+    /** How {@link DirectoryEntry#invalidValues()} names an othermailbox value that does not parse. */
+    private static final String OTHER_MAILBOX_PREFIX = "otherMailbox:";
 
     /** RFC 5321 4.5.3.1: 64 octets of local part; 254 octets for the whole address (a 256-octet path less {@code <>}). */
     private static final int MAX_LOCAL_PART_OCTETS = 64;
@@ -64,11 +66,16 @@ final class RecipientRouter {
             LOGGER.warn("Directory entry {} holds values that do not parse, ignored for routing: {}", entry.dn(),
                 entry.invalidValues());
         }
-        if (entry.routes().isEmpty()) {
+        // a route the directory holds but that does not parse is a broken route, not an absent one: delivering to
+        // the entry's own mailbox instead would hide the administrator's mistake and misroute the mail
+        List<String> problems = new ArrayList<>(entry.invalidValues().stream()
+            .filter(value -> value.regionMatches(true, 0, OTHER_MAILBOX_PREFIX, 0, OTHER_MAILBOX_PREFIX.length()))
+            .map(value -> "'" + value.substring(OTHER_MAILBOX_PREFIX.length()).trim() + "' does not parse")
+            .toList());
+        if (entry.routes().isEmpty() && problems.isEmpty()) {
             return defaultRoute(recipient, entry);
         }
         List<RoutingDecision.Target> targets = new ArrayList<>();
-        List<String> problems = new ArrayList<>();
         for (Route route : entry.routes()) {
             try {
                 targets.add(target(entry, route));

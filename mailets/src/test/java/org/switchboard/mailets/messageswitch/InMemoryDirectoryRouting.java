@@ -36,12 +36,18 @@ final class InMemoryDirectoryRouting implements DirectoryRouting {
     private InMemoryDirectoryRouting add(String mail, List<String> aliasList, boolean disabled, String... othermailbox) {
         MailAddress address = address(mail);
         List<Route> routes = new ArrayList<>();
+        List<String> invalidValues = new ArrayList<>();
         for (String value : othermailbox) {
-            routes.add(Route.parse(value));
+            try {
+                routes.add(Route.parse(value));
+            } catch (IllegalArgumentException e) {
+                // as LdapDirectoryRouting reports values that do not parse
+                invalidValues.add("otherMailbox: " + value);
+            }
         }
         List<MailAddress> aliasAddresses = aliasList.stream().map(InMemoryDirectoryRouting::address).toList();
         entries.put(address, new DirectoryEntry("mail=" + mail + ",ou=people,dc=example,dc=com", address,
-            Set.of("ieperson"), routes, Map.of(), aliasAddresses, disabled, List.of()));
+            Set.of("ieperson"), routes, Map.of(), aliasAddresses, disabled, invalidValues));
         aliasAddresses.forEach(alias -> aliases.put(alias, address));
         return this;
     }

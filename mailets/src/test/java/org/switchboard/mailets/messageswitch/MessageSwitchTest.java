@@ -203,7 +203,7 @@ class MessageSwitchTest {
         assertThat(error.state()).isEqualTo("error");
         assertThat(error.recipients()).containsExactly(address("broken@example.com"));
         assertThat(error.errorMessage()).isEqualTo("Message Switch cannot route broken@example.com: "
-            + "unusable othermailbox SMTPC$not an address is not an RFC 5321 address");
+            + "unusable othermailbox 'SMTPC$not an address' does not parse");
     }
 
     @Test
