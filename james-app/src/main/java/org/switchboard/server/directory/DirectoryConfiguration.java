@@ -33,7 +33,7 @@ import org.switchboard.directory.schema.SchemaLdif;
  *   <ldapPort>10389</ldapPort>
  *   <ldapsPort>10636</ldapsPort>                  <!-- 0: no LDAPS listener -->
  *   <startTls>true</startTls>
- *   <allowAnonymousAccess>false</allowAnonymousAccess>
+ *   <allowAnonymousAccess>false</allowAnonymousAccess> <!-- true: anonymous reads objectClass, mail, cn -->
  *   <adminPassword>...</adminPassword>            <!-- optional: default, generated at first start -->
  *   <tls>
  *     <privateKey>file://conf/tls/private.key</privateKey>    <!-- PKCS#8 PEM, unencrypted -->
