@@ -33,7 +33,7 @@ import org.switchboard.directory.schema.SchemaLdif;
  *   <ldapPort>10389</ldapPort>
  *   <ldapsPort>10636</ldapsPort>                  <!-- 0: no LDAPS listener -->
  *   <startTls>true</startTls>
- *   <allowAnonymousAccess>false</allowAnonymousAccess>
+ *   <allowAnonymousAccess>false</allowAnonymousAccess> <!-- true: anonymous reads objectClass, mail, cn -->
  *   <adminDn>cn=admin,dc=example,dc=com</adminDn>   <!-- external only (required there): the server's account -->
  *   <adminPassword>...</adminPassword>            <!-- optional: default, generated at first start -->
  *   <tls>

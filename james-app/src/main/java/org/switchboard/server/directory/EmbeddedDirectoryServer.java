@@ -9,6 +9,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.KeyStore;
 import java.security.SecureRandom;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -37,7 +38,10 @@ import org.apache.directory.server.core.DefaultDirectoryService;
 import org.apache.directory.server.core.api.CoreSession;
 import org.apache.directory.server.core.api.DirectoryService;
 import org.apache.directory.server.core.api.InstanceLayout;
+import org.apache.directory.server.core.api.InterceptorEnum;
+import org.apache.directory.server.core.api.interceptor.Interceptor;
 import org.apache.directory.server.core.api.schema.SchemaPartition;
+import org.apache.directory.server.core.hash.Ssha512PasswordHashingInterceptor;
 import org.apache.directory.server.core.partition.impl.btree.jdbm.JdbmIndex;
 import org.apache.directory.server.core.partition.impl.btree.jdbm.JdbmPartition;
 import org.apache.directory.server.core.partition.ldif.LdifPartition;
@@ -62,6 +66,13 @@ import org.switchboard.directory.schema.SchemaLdif;
  * API before any listener opens; later starts find everything in place and change nothing. Then the LDAP listener
  * (with StartTLS) and the LDAPS listener open on the configured address, with the server's PEM key pair.
  *
+ * <p>Safety for LDAP clients: access control is on, with the rules of {@link DirectoryAccessControl} (checked, and
+ * put back if missing, at every start); clear-text passwords written over LDAP are stored {@code {SSHA512}}
+ * (ApacheDS' hashing interceptor); the Password Modify extended operation ({@code ldappasswd}) is registered;
+ * {@link DirectoryGuardInterceptor} covers what the ACI cannot express (filters, anonymous searches from the root,
+ * disabled accounts); searches by anyone but the administrator are limited to {@value #MAX_SIZE_LIMIT} entries and
+ * {@value #MAX_TIME_LIMIT_SECONDS} s, and requests to {@value #MAX_PDU_SIZE} bytes.
+ *
  * <p>{@link #start()} stops whatever it had started when it fails, and {@link #stop()} can always be called: an
  * ApacheDS listener left running keeps the JVM alive.
  */
@@ -74,6 +85,12 @@ public final class EmbeddedDirectoryServer implements AutoCloseable {
     private static final String OTHER_MAILBOX = "otherMailbox";
     private static final String[] INDEXED_ATTRIBUTES = {"mail", "otherMailbox", "ieMailAlias", "ieListMember",
         "ieListDigestMember", "ieRequestToken", "cn", "ou", "dc"};
+    /** Most entries a search by anyone but the administrator returns (then: sizeLimitExceeded). */
+    static final int MAX_SIZE_LIMIT = 1000;
+    /** Longest a search by anyone but the administrator runs (then: timeLimitExceeded). */
+    static final int MAX_TIME_LIMIT_SECONDS = 30;
+    /** Largest LDAP request accepted; a larger one closes the connection. */
+    static final int MAX_PDU_SIZE = 2 * 1024 * 1024;
     private static final Logger LOGGER = LoggerFactory.getLogger(EmbeddedDirectoryServer.class);
 
     private final DirectoryConfiguration configuration;
@@ -131,6 +148,7 @@ public final class EmbeddedDirectoryServer implements AutoCloseable {
                 }
             }
             ensureDit();
+            DirectoryAccessControl.ensure(directoryService, configuration.suffix(), configuration.allowAnonymousAccess());
             ensureAdminPassword();
             ldapServer = startLdapServer(keyStore, keyStorePassword);
             LOGGER.info("Directory: ApacheDS started in {} ms, suffix {}, {}", (System.nanoTime() - begin) / 1_000_000,
@@ -192,6 +210,11 @@ public final class EmbeddedDirectoryServer implements AutoCloseable {
         return directoryService;
     }
 
+    /** The running LDAP listeners (null when stopped): for tests. */
+    synchronized LdapServer ldapServer() {
+        return ldapServer;
+    }
+
     private DirectoryService startDirectoryService() throws Exception {
         Files.createDirectories(instanceDirectory);
         // the JDBM files hold every entry, password hashes included: owner only
@@ -249,9 +272,13 @@ public final class EmbeddedDirectoryServer implements AutoCloseable {
 
         service.getChangeLog().setEnabled(false);
         service.setDenormalizeOpAttrsEnabled(true);
-        service.setAccessControlEnabled(false); // access rules come with the directory's ACI (issue 3, part 5)
+        // the rules are the ACI of DirectoryAccessControl; the administrator bypasses them (and reads the hashes:
+        // the ACI keeps every userPassword but one's own from users, so hiding them from everyone is not needed)
+        service.setAccessControlEnabled(true);
         service.setAllowAnonymousAccess(configuration.allowAnonymousAccess());
-        service.setPasswordHidden(true);
+        service.setPasswordHidden(false);
+        service.setMaxPDUSize(MAX_PDU_SIZE); // the LDAP decoder reads the limit here, not in the LdapServer
+        service.setInterceptors(interceptors(service, schemaManager));
         try {
             service.startup();
         } catch (LdapException | RuntimeException e) {
@@ -263,6 +290,32 @@ public final class EmbeddedDirectoryServer implements AutoCloseable {
             throw e;
         }
         return service;
+    }
+
+    /**
+     * ApacheDS' default chain plus Switchboard's guard (after normalization, before authentication), a fix for
+     * schema changes under access control (after the ACI interceptor) and the hashing of clear-text passwords
+     * (where ApacheDS' own configuration puts it: after the exception interceptor, before the schema checks). The
+     * list is set as a whole: ApacheDS' addFirst/addLast/addAfter miss the operations an interceptor inherits (the
+     * hashing interceptor's add and modify).
+     */
+    private List<Interceptor> interceptors(DefaultDirectoryService service, SchemaManager schemaManager)
+        throws LdapException {
+        List<Interceptor> chain = new ArrayList<>(service.getInterceptors());
+        chain.add(indexAfter(chain, InterceptorEnum.NORMALIZATION_INTERCEPTOR),
+            new DirectoryGuardInterceptor(new Dn(schemaManager, configuration.suffix())));
+        chain.add(indexAfter(chain, InterceptorEnum.ACI_AUTHORIZATION_INTERCEPTOR), new SchemaModifyAciFix());
+        chain.add(indexAfter(chain, InterceptorEnum.EXCEPTION_INTERCEPTOR), new Ssha512PasswordHashingInterceptor());
+        return chain;
+    }
+
+    private static int indexAfter(List<Interceptor> chain, InterceptorEnum interceptor) {
+        for (int i = 0; i < chain.size(); i++) {
+            if (chain.get(i).getName().equals(interceptor.getName())) {
+                return i + 1;
+            }
+        }
+        throw new IllegalStateException("ApacheDS has no " + interceptor.getName() + " in its interceptor chain");
     }
 
     /**
@@ -444,6 +497,10 @@ public final class EmbeddedDirectoryServer implements AutoCloseable {
             transports = new Transport[] {ldap};
         }
         server.setTransports(transports);
+        // for everyone but the administrator (ApacheDS does not limit the administrator's searches)
+        server.setMaxSizeLimit(MAX_SIZE_LIMIT);
+        server.setMaxTimeLimit(MAX_TIME_LIMIT_SECONDS);
+        server.setMaxPDUSize(MAX_PDU_SIZE);
         server.addExtendedOperationHandler(new WhoAmIHandler());
         server.addExtendedOperationHandler(new PwdModifyHandler());
         if (configuration.startTls()) {

@@ -23,8 +23,13 @@ import org.junit.jupiter.api.io.TempDir;
 
 import com.unboundid.ldap.sdk.LDAPConnection;
 import com.unboundid.ldap.sdk.LDAPException;
+import com.unboundid.ldap.sdk.Modification;
+import com.unboundid.ldap.sdk.ModificationType;
 import com.unboundid.ldap.sdk.ResultCode;
+import com.unboundid.ldap.sdk.SearchRequest;
+import com.unboundid.ldap.sdk.SearchResultEntry;
 import com.unboundid.ldap.sdk.SearchScope;
+import com.unboundid.ldap.sdk.controls.SubentriesRequestControl;
 
 /** The life of one instance directory: first start, restarts, failed starts, configuration changes. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -32,6 +37,7 @@ import com.unboundid.ldap.sdk.SearchScope;
 class EmbeddedDirectoryRestartTest {
     private static final String SUFFIX = "dc=example,dc=com";
     private static final String ALICE = "mail=alice@example.com," + SUFFIX;
+    private static final String CONFIGURED_PASSWORD = "a configured password";
 
     private Path root;
     private DirectoryConfiguration configuration;
@@ -125,11 +131,11 @@ class EmbeddedDirectoryRestartTest {
         xml.addProperty("ldapPort", configuration.ldapPort());
         xml.addProperty("ldapsPort", 0);
         xml.addProperty("startTls", false);
-        xml.addProperty("adminPassword", "a configured password");
+        xml.addProperty("adminPassword", CONFIGURED_PASSWORD);
         try (EmbeddedDirectoryServer server = new EmbeddedDirectoryServer(DirectoryConfiguration.from(xml, "test"),
             root)) {
             server.start();
-            try (LDAPConnection admin = bind("a configured password")) {
+            try (LDAPConnection admin = bind(CONFIGURED_PASSWORD)) {
                 assertThat(admin.getEntry(ALICE)).isNotNull();
             }
             assertThatThrownBy(() -> bind(generatedPassword)).isInstanceOfSatisfying(LDAPException.class,
@@ -151,6 +157,91 @@ class EmbeddedDirectoryRestartTest {
         assertThat(server.ldapUrl()).isEqualTo("ldaps://ldap.example.com:636");
         assertThat(otherRoot.resolve(EmbeddedDirectoryServer.INSTANCE_DIRECTORY)).doesNotExist();
         server.stop();
+    }
+
+    @Test
+    @Order(7)
+    void accessControlSurvivesRestartsIsPutBackAndFollowsTheAnonymousSetting() throws Exception {
+        String subentry = DirectoryAccessControl.SUBENTRY_RDN + "," + SUFFIX;
+        String listRequests = DirectoryAccessControl.LIST_REQUESTS_SUBENTRY_RDN + "," + SUFFIX;
+        String csn;
+        try (EmbeddedDirectoryServer server = new EmbeddedDirectoryServer(accessConfiguration(false), root)) {
+            server.start(); // a restart: the access control was set up by the first start (order 1)
+            try (LDAPConnection admin = bind(CONFIGURED_PASSWORD)) {
+                admin.modify(ALICE, new Modification(ModificationType.REPLACE, "userPassword", "alice-password"));
+                SearchResultEntry aci = subentry(admin, subentry);
+                assertThat(aci.getAttributeValues("prescriptiveACI"))
+                    .containsExactlyInAnyOrderElementsOf(DirectoryAccessControl.prescriptiveAci(false));
+                csn = aci.getAttributeValue("entryCSN");
+            }
+            assertAliceIsRestricted();
+        }
+        try (EmbeddedDirectoryServer server = new EmbeddedDirectoryServer(accessConfiguration(false), root)) {
+            server.start();
+            try (LDAPConnection admin = bind(CONFIGURED_PASSWORD)) {
+                assertThat(subentry(admin, subentry).getAttributeValue("entryCSN")).as("unchanged").isEqualTo(csn);
+                // as if the data directory came from a release without access control
+                admin.delete(subentry);
+                admin.delete(listRequests);
+                admin.modify(SUFFIX, new Modification(ModificationType.DELETE, "administrativeRole"));
+            }
+        }
+        try (EmbeddedDirectoryServer server = new EmbeddedDirectoryServer(accessConfiguration(true), root)) {
+            server.start();
+            try (LDAPConnection admin = bind(CONFIGURED_PASSWORD)) {
+                assertThat(subentry(admin, subentry).getAttributeValues("prescriptiveACI"))
+                    .containsExactlyInAnyOrderElementsOf(DirectoryAccessControl.prescriptiveAci(true));
+                assertThat(subentry(admin, listRequests).getAttributeValues("prescriptiveACI")).hasSize(1);
+                assertThat(admin.getEntry(SUFFIX, "administrativeRole").getAttributeValue("administrativeRole"))
+                    .isEqualToIgnoringCase("accessControlSpecificArea");
+            }
+            assertAliceIsRestricted();
+            try (LDAPConnection anonymous = new LDAPConnection("127.0.0.1", configuration.ldapPort())) {
+                SearchResultEntry alice = anonymous.searchForEntry(SUFFIX, SearchScope.SUB,
+                    "(mail=alice@example.com)", "*");
+                assertThat(alice.getAttributes()).extracting(attribute -> attribute.getBaseName().toLowerCase())
+                    .containsExactlyInAnyOrder("objectclass", "mail"); // alice has no cn; no route, no permission
+                assertThatThrownBy(() -> anonymous.search(SUFFIX, SearchScope.SUB, "(x-permission=smtpc$none)"))
+                    .isInstanceOfSatisfying(LDAPException.class,
+                        e -> assertThat(e.getResultCode()).isEqualTo(ResultCode.INSUFFICIENT_ACCESS_RIGHTS));
+                assertThatThrownBy(() -> anonymous.modify(ALICE,
+                    new Modification(ModificationType.REPLACE, "cn", "anonymous was here")))
+                    .isInstanceOfSatisfying(LDAPException.class,
+                        e -> assertThat(e.getResultCode()).isEqualTo(ResultCode.INSUFFICIENT_ACCESS_RIGHTS));
+            }
+        }
+    }
+
+    private DirectoryConfiguration accessConfiguration(boolean allowAnonymousAccess) {
+        BaseHierarchicalConfiguration xml = new BaseHierarchicalConfiguration();
+        xml.addProperty("domain", "example.com");
+        xml.addProperty("ldapPort", configuration.ldapPort());
+        xml.addProperty("ldapsPort", 0);
+        xml.addProperty("startTls", false);
+        xml.addProperty("allowAnonymousAccess", allowAnonymousAccess);
+        xml.addProperty("adminPassword", CONFIGURED_PASSWORD);
+        return DirectoryConfiguration.from(xml, "test");
+    }
+
+    private static SearchResultEntry subentry(LDAPConnection admin, String dn) throws LDAPException {
+        SearchRequest request = new SearchRequest(dn, SearchScope.BASE, "(objectClass=*)", "prescriptiveACI",
+            "entryCSN");
+        request.addControl(new SubentriesRequestControl());
+        SearchResultEntry entry = admin.searchForEntry(request);
+        assertThat(entry).as(dn).isNotNull();
+        return entry;
+    }
+
+    /** Alice reads, changes her telephone number, but not her own permissions. */
+    private void assertAliceIsRestricted() throws LDAPException {
+        try (LDAPConnection alice = new LDAPConnection("127.0.0.1", configuration.ldapPort())) {
+            alice.bind(ALICE, "alice-password");
+            alice.modify(ALICE, new Modification(ModificationType.REPLACE, "telephoneNumber", "123"));
+            assertThatThrownBy(() -> alice.modify(ALICE,
+                new Modification(ModificationType.REPLACE, "x-permission", "SMTPC$Send/Receive")))
+                .isInstanceOfSatisfying(LDAPException.class,
+                    e -> assertThat(e.getResultCode()).isEqualTo(ResultCode.INSUFFICIENT_ACCESS_RIGHTS));
+        }
     }
 
     private void assertAliceAndTheSchemaAreThere() throws Exception {

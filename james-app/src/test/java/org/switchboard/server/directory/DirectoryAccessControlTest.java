@@ -1,0 +1,438 @@
+package org.switchboard.server.directory;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.apache.directory.api.ldap.model.constants.LdapSecurityConstants;
+import org.apache.directory.api.ldap.model.password.PasswordUtil;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+import com.unboundid.ldap.sdk.ExtendedResult;
+import com.unboundid.ldap.sdk.Filter;
+import com.unboundid.ldap.sdk.LDAPConnection;
+import com.unboundid.ldap.sdk.LDAPException;
+import com.unboundid.ldap.sdk.LDAPSearchException;
+import com.unboundid.ldap.sdk.Modification;
+import com.unboundid.ldap.sdk.ModificationType;
+import com.unboundid.ldap.sdk.ResultCode;
+import com.unboundid.ldap.sdk.SearchResultEntry;
+import com.unboundid.ldap.sdk.SearchScope;
+import com.unboundid.ldap.sdk.extensions.PasswordModifyExtendedRequest;
+import com.unboundid.ldap.sdk.extensions.StartTLSExtendedRequest;
+import com.unboundid.util.ssl.SSLUtil;
+import com.unboundid.util.ssl.TrustAllTrustManager;
+
+/**
+ * Passwords, access control and limits of the embedded directory as LDAP clients meet them: one real ApacheDS for
+ * the class, each test with its own users so that the order does not matter.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class DirectoryAccessControlTest {
+    private static final String SUFFIX = "dc=example,dc=com";
+
+    private EmbeddedDirectoryServer server;
+    private String adminPassword;
+
+    @BeforeAll
+    void startServer(@TempDir Path root) throws Exception {
+        server = new EmbeddedDirectoryServer(EmbeddedDirectoryServerTest.configuration(root), root);
+        server.start();
+        adminPassword = Files.readString(root.resolve(EmbeddedDirectoryServer.ADMIN_PASSWORD_FILE));
+    }
+
+    @AfterAll
+    void stopServer() {
+        server.stop();
+    }
+
+    // ----------------------------------------------------------------------------------------------------------
+    // hashing
+
+    @Test
+    void aClearPasswordAddedOverLdapIsStoredHashedAndStillBinds() throws Exception {
+        String dn = person("hash-add", "clear-password");
+        assertThat(storedPassword(dn)).startsWith("{SSHA512}").doesNotContain("clear-password");
+        assertBinds(dn, "clear-password");
+    }
+
+    @Test
+    void aClearPasswordReplacedOverLdapIsStoredHashedAndStillBinds() throws Exception {
+        String dn = person("hash-replace", "first-password");
+        try (LDAPConnection admin = admin()) {
+            admin.modify(dn, new Modification(ModificationType.REPLACE, "userPassword", "second-password"));
+        }
+        assertThat(storedPassword(dn)).startsWith("{SSHA512}");
+        assertBinds(dn, "second-password");
+        assertDoesNotBind(dn, "first-password");
+    }
+
+    @Test
+    void aPasswordAlreadyHashedIsStoredAsGiven() throws Exception {
+        String dn = person("hash-given", "unused-password");
+        String hashed = new String(PasswordUtil.createStoragePassword("given-password",
+            LdapSecurityConstants.HASH_METHOD_SSHA256), StandardCharsets.UTF_8);
+        try (LDAPConnection admin = admin()) {
+            admin.modify(dn, new Modification(ModificationType.REPLACE, "userPassword", hashed));
+        }
+        assertThat(storedPassword(dn)).isEqualTo(hashed);
+        assertBinds(dn, "given-password");
+    }
+
+    // ----------------------------------------------------------------------------------------------------------
+    // Password Modify extended operation (ldappasswd)
+
+    @Test
+    void aUserChangesTheirOwnPasswordWithTheOldOne() throws Exception {
+        String dn = person("pwd-self-old", "old-password");
+        try (LDAPConnection user = bind(dn, "old-password")) {
+            assertThat(user.processExtendedOperation(
+                new PasswordModifyExtendedRequest(null, "old-password", "new-password")).getResultCode())
+                .isEqualTo(ResultCode.SUCCESS);
+            assertThat(user.processExtendedOperation(
+                new PasswordModifyExtendedRequest(null, "wrong-password", "other-password")).getResultCode())
+                .isEqualTo(ResultCode.INVALID_CREDENTIALS);
+        }
+        assertThat(storedPassword(dn)).startsWith("{SSHA512}");
+        assertBinds(dn, "new-password");
+        assertDoesNotBind(dn, "old-password");
+    }
+
+    @Test
+    void aUserChangesTheirOwnPasswordWithoutTheOldOneAndOverStartTls() throws Exception {
+        String dn = person("pwd-self-tls", "old-password");
+        try (LDAPConnection user = connect()) {
+            SSLUtil trustAll = new SSLUtil(new TrustAllTrustManager());
+            assertThat(user.processExtendedOperation(new StartTLSExtendedRequest(trustAll.createSSLContext()))
+                .getResultCode()).isEqualTo(ResultCode.SUCCESS);
+            user.bind(dn, "old-password");
+            assertThat(user.processExtendedOperation(new PasswordModifyExtendedRequest(dn, null, "new-password"))
+                .getResultCode()).isEqualTo(ResultCode.SUCCESS);
+        }
+        assertThat(storedPassword(dn)).startsWith("{SSHA512}");
+        assertBinds(dn, "new-password");
+    }
+
+    @Test
+    void aUserCannotChangeAnotherUsersPasswordButTheAdministratorCan() throws Exception {
+        String victim = person("pwd-victim", "victim-password");
+        String attacker = person("pwd-attacker", "attacker-password");
+        try (LDAPConnection user = bind(attacker, "attacker-password")) {
+            ExtendedResult result = user.processExtendedOperation(
+                new PasswordModifyExtendedRequest(victim, null, "stolen-password"));
+            assertThat(result.getResultCode()).isEqualTo(ResultCode.INSUFFICIENT_ACCESS_RIGHTS);
+            assertThatThrownBy(() -> user.modify(victim,
+                new Modification(ModificationType.REPLACE, "userPassword", "stolen-password")))
+                .satisfies(e -> assertResultCode(e, ResultCode.INSUFFICIENT_ACCESS_RIGHTS));
+        }
+        assertBinds(victim, "victim-password");
+        try (LDAPConnection admin = admin()) {
+            assertThat(admin.processExtendedOperation(new PasswordModifyExtendedRequest(victim, null, "reset-password"))
+                .getResultCode()).isEqualTo(ResultCode.SUCCESS);
+        }
+        assertThat(storedPassword(victim)).startsWith("{SSHA512}");
+        assertBinds(victim, "reset-password");
+    }
+
+    // ----------------------------------------------------------------------------------------------------------
+    // access control
+
+    @Test
+    void aUserReadsOtherEntriesButNoOtherPassword() throws Exception {
+        String reader = person("acl-read-reader", "reader-password");
+        String other = person("acl-read-other", "other-password", "x-permission: SMTPC$Send/Receive",
+            "othermailbox: LOCAL$acl-read-other@example.com");
+        try (LDAPConnection user = bind(reader, "reader-password")) {
+            SearchResultEntry entry = user.getEntry(other, "*");
+            assertThat(entry.getAttributeValue("mail")).isEqualTo("acl-read-other@example.com");
+            assertThat(entry.getAttributeValue("telephoneNumber")).isEqualTo("555");
+            assertThat(entry.getAttributeValue("x-permission")).isEqualTo("SMTPC$Send/Receive");
+            assertThat(entry.hasAttribute("userPassword")).isFalse();
+            assertThat(user.getEntry(other, "userPassword").hasAttribute("userPassword")).isFalse();
+            assertThat(user.search(SUFFIX, SearchScope.SUB, "(mail=acl-read-*)", "*").getSearchEntries())
+                .hasSize(2).noneMatch(found -> !found.getDN().equalsIgnoreCase(reader)
+                    && found.hasAttribute("userPassword"));
+            // nor learns anything of it through a filter or a compare
+            assertThatThrownBy(() -> user.search(SUFFIX, SearchScope.SUB, "(userPassword=*)", "1.1"))
+                .satisfies(e -> assertResultCode(e, ResultCode.INSUFFICIENT_ACCESS_RIGHTS));
+            assertThatThrownBy(() -> user.compare(other, "userPassword", "other-password"))
+                .satisfies(e -> assertResultCode(e, ResultCode.INSUFFICIENT_ACCESS_RIGHTS));
+            // nor anything of the server's own entries (the administrator's hash)
+            assertThat(user.search("ou=system", SearchScope.SUB, "(objectClass=*)", "1.1").getEntryCount()).isZero();
+        }
+    }
+
+    @Test
+    void aUserChangesOnlyTheNonPrivilegedAttributesOfTheirOwnEntry() throws Exception {
+        String dn = person("acl-self", "self-password", "x-permission: SMTPC$None");
+        try (LDAPConnection user = bind(dn, "self-password")) {
+            user.modify(dn, new Modification(ModificationType.REPLACE, "telephoneNumber", "777"),
+                new Modification(ModificationType.REPLACE, "cn", "Self Service"),
+                new Modification(ModificationType.ADD, "sn", "Service"),
+                new Modification(ModificationType.ADD, "firstname", "Self"),
+                new Modification(ModificationType.ADD, "street", "1 Main Street"),
+                new Modification(ModificationType.ADD, "description", "mine"));
+            for (Modification privileged : List.of(
+                new Modification(ModificationType.REPLACE, "x-permission", "SMTPC$Send/Receive"),
+                new Modification(ModificationType.ADD, "otherMailbox", "SMTPC$thief@evil.example"),
+                new Modification(ModificationType.ADD, "ieMailAlias", "boss@example.com"),
+                new Modification(ModificationType.ADD, "mail", "boss@example.com"),
+                new Modification(ModificationType.ADD, "objectClass", "iemessagestoreuser"),
+                new Modification(ModificationType.ADD, "ieAccountDisabled", "FALSE"),
+                new Modification(ModificationType.ADD, "entryACI", "{ identificationTag \"mine\", precedence 255, "
+                    + "authenticationLevel none, itemOrUserFirst userFirst: { userClasses { thisEntry }, "
+                    + "userPermissions { { protectedItems { entry, allUserAttributeTypesAndValues }, "
+                    + "grantsAndDenials { grantAdd, grantRemove, grantModify } } } } }"))) {
+                assertThatThrownBy(() -> user.modify(dn, privileged)).as(privileged.toString())
+                    .satisfies(e -> assertResultCode(e, ResultCode.INSUFFICIENT_ACCESS_RIGHTS));
+            }
+            assertThatThrownBy(() -> user.modifyDN(dn, "mail=boss@example.com", false))
+                .satisfies(e -> assertResultCode(e, ResultCode.INSUFFICIENT_ACCESS_RIGHTS));
+        }
+        try (LDAPConnection admin = admin()) {
+            SearchResultEntry entry = admin.getEntry(dn, "*");
+            assertThat(entry.getAttributeValue("telephoneNumber")).isEqualTo("777");
+            assertThat(entry.getAttributeValue("street")).isEqualTo("1 Main Street");
+            assertThat(entry.getAttributeValue("x-permission")).isEqualTo("SMTPC$None");
+            assertThat(entry.hasAttribute("otherMailbox")).isFalse();
+            assertThat(entry.hasAttribute("ieMailAlias")).isFalse();
+            // the administrator may do everything
+            admin.modify(dn, new Modification(ModificationType.REPLACE, "x-permission", "SMTPC$Send/Receive"),
+                new Modification(ModificationType.ADD, "ieMailAlias", "self@example.com"));
+        }
+    }
+
+    @Test
+    void aUserCannotChangeAddOrDeleteOtherEntries() throws Exception {
+        String user = person("acl-user", "user-password");
+        String other = person("acl-target", "target-password");
+        try (LDAPConnection connection = bind(user, "user-password")) {
+            assertThatThrownBy(() -> connection.modify(other, new Modification(ModificationType.REPLACE, "cn", "x")))
+                .satisfies(e -> assertResultCode(e, ResultCode.INSUFFICIENT_ACCESS_RIGHTS));
+            assertThatThrownBy(() -> connection.add("dn: mail=acl-new@example.com," + SUFFIX,
+                "objectClass: ieperson", "mail: acl-new@example.com"))
+                .satisfies(e -> assertResultCode(e, ResultCode.INSUFFICIENT_ACCESS_RIGHTS));
+            assertThatThrownBy(() -> connection.delete(other))
+                .satisfies(e -> assertResultCode(e, ResultCode.INSUFFICIENT_ACCESS_RIGHTS));
+            assertThatThrownBy(() -> connection.delete(user))
+                .satisfies(e -> assertResultCode(e, ResultCode.INSUFFICIENT_ACCESS_RIGHTS));
+        }
+        try (LDAPConnection admin = admin()) {
+            assertThat(admin.getEntry(other).getAttributeValue("cn")).isEqualTo("acl-target");
+            assertThat(admin.getEntry("mail=acl-new@example.com," + SUFFIX)).isNull();
+        }
+    }
+
+    @Test
+    void pendingListRequestsAreHiddenFromUsers() throws Exception {
+        String user = person("acl-lister", "lister-password");
+        String list = "mail=acl-list@example.com," + SUFFIX;
+        String request = "ieRequestToken=secret0123," + list;
+        try (LDAPConnection admin = admin()) {
+            admin.add("dn: " + list, "objectClass: ielist", "mail: acl-list@example.com",
+                "ieListMember: acl-lister@example.com");
+            admin.add("dn: " + request, "objectClass: ielistrequest", "ieRequestToken: secret0123",
+                "ieRequestType: SUBSCRIBE", "ieRequestAddress: carol@example.org");
+            assertThat(admin.getEntry(request)).isNotNull();
+        }
+        try (LDAPConnection connection = bind(user, "lister-password")) {
+            assertThat(connection.search(list, SearchScope.SUB, "(objectClass=*)", "1.1").getSearchEntries())
+                .extracting(SearchResultEntry::getDN).containsExactly(list);
+            assertThat(connection.search(SUFFIX, SearchScope.SUB, "(ieRequestToken=*)", "*").getEntryCount())
+                .isZero();
+            assertThat(connection.getEntry(request)).isNull(); // as if it did not exist
+        }
+    }
+
+    @Test
+    void theAdministratorStillChangesTheSchemaOverLdap() throws Exception {
+        // ApacheDS' ACI interceptor fails on cn=schema changes without SchemaModifyAciFix
+        try (LDAPConnection admin = admin()) {
+            admin.modify("cn=schema", new Modification(ModificationType.ADD, "attributeTypes",
+                "( 1.3.6.1.4.1.32473.1.99.1 NAME 'sbTestAttribute' EQUALITY caseIgnoreMatch "
+                    + "SYNTAX 1.3.6.1.4.1.1466.115.121.1.15 )"));
+            assertThat(admin.getSchema().getAttributeType("sbTestAttribute")).isNotNull();
+        }
+    }
+
+    @Test
+    void anonymousClientsGetNothingByDefaultNotEvenFromTheRoot() throws Exception {
+        person("anon-target", "target-password");
+        try (LDAPConnection anonymous = connect()) { // no bind at all
+            assertThatThrownBy(() -> anonymous.search(SUFFIX, SearchScope.SUB, "(mail=anon-target@example.com)"))
+                .satisfies(e -> assertResultCode(e, ResultCode.INSUFFICIENT_ACCESS_RIGHTS));
+            assertThatThrownBy(() -> anonymous.search("", SearchScope.SUB, "(mail=anon-target@example.com)"))
+                .satisfies(e -> assertResultCode(e, ResultCode.INSUFFICIENT_ACCESS_RIGHTS));
+            // the root DSE stays readable: clients discover StartTLS and the extended operations there
+            assertThat(anonymous.getRootDSE().getSupportedExtendedOperationOIDs())
+                .contains(PasswordModifyExtendedRequest.PASSWORD_MODIFY_REQUEST_OID);
+            assertThatThrownBy(() -> anonymous.bind("", ""))
+                .satisfies(e -> assertResultCode(e, ResultCode.INVALID_CREDENTIALS));
+        }
+    }
+
+    @Test
+    void aDisabledAccountCannotBind() throws Exception {
+        String dn = person("disabled", "disabled-password");
+        try (LDAPConnection admin = admin()) {
+            admin.modify(dn, new Modification(ModificationType.ADD, "ieAccountDisabled", "TRUE"));
+            assertDoesNotBind(dn, "disabled-password");
+            admin.modify(dn, new Modification(ModificationType.REPLACE, "ieAccountDisabled", "FALSE"));
+            assertBinds(dn, "disabled-password");
+        }
+    }
+
+    // ----------------------------------------------------------------------------------------------------------
+    // limits and hostile requests
+
+    @Test
+    void searchesByUsersAreLimitedButNotTheAdministrators() throws Exception {
+        assertThat(server.ldapServer().getMaxSizeLimit()).isEqualTo(1000);
+        assertThat(server.ldapServer().getMaxTimeLimit()).isEqualTo(30);
+        assertThat(server.directoryService().getMaxPDUSize()).isEqualTo(2 * 1024 * 1024);
+        String dn = person("limited", "limited-password");
+        person("limited-2", "unused-password");
+        person("limited-3", "unused-password");
+        server.ldapServer().setMaxSizeLimit(2); // read at each request
+        try (LDAPConnection user = bind(dn, "limited-password"); LDAPConnection admin = admin()) {
+            assertThatThrownBy(() -> user.search(SUFFIX, SearchScope.SUB, "(mail=limited*)", "mail"))
+                .isInstanceOfSatisfying(LDAPSearchException.class, e -> {
+                    assertThat(e.getResultCode()).isEqualTo(ResultCode.SIZE_LIMIT_EXCEEDED);
+                    assertThat(e.getEntryCount()).isEqualTo(2);
+                });
+            assertThat(admin.search(SUFFIX, SearchScope.SUB, "(mail=limited*)", "mail").getEntryCount()).isEqualTo(3);
+        } finally {
+            server.ldapServer().setMaxSizeLimit(EmbeddedDirectoryServer.MAX_SIZE_LIMIT);
+        }
+    }
+
+    @Test
+    void anOversizedRequestIsRefusedAndTheServerGoesOn() throws Exception {
+        try (LDAPConnection admin = admin()) {
+            String huge = "x".repeat(3 * 1024 * 1024);
+            assertThatThrownBy(() -> admin.add("dn: mail=huge@example.com," + SUFFIX, "objectClass: ieperson",
+                "mail: huge@example.com", "description: " + huge))
+                .isInstanceOfSatisfying(LDAPException.class,
+                    e -> assertThat(e.getResultCode()).isIn(ResultCode.PROTOCOL_ERROR, ResultCode.SERVER_DOWN));
+        }
+        assertServerAnswers();
+        try (LDAPConnection admin = admin()) {
+            assertThat(admin.getEntry("mail=huge@example.com," + SUFFIX)).isNull();
+        }
+    }
+
+    @Test
+    void invalidFiltersGetAnErrorAndTheServerGoesOn() throws Exception {
+        try (LDAPConnection admin = admin()) {
+            // an empty AND (RFC 4526's absolute true) is a protocol error for ApacheDS, which then disconnects
+            assertThatThrownBy(() -> admin.search(SUFFIX, SearchScope.SUB, Filter.createANDFilter(), "1.1"))
+                .isInstanceOfSatisfying(LDAPException.class,
+                    e -> assertThat(e.getResultCode()).isIn(ResultCode.PROTOCOL_ERROR, ResultCode.SERVER_DOWN));
+        }
+        try (LDAPConnection admin = admin()) {
+            assertThatThrownBy(() -> admin.search(SUFFIX, SearchScope.SUB,
+                Filter.createExtensibleMatchFilter("cn", "1.2.3.4.5", false, "x"), "1.1"))
+                .isInstanceOfSatisfying(LDAPException.class,
+                    e -> assertThat(e.getResultCode()).isNotEqualTo(ResultCode.SUCCESS));
+        }
+        assertServerAnswers();
+    }
+
+    @Test
+    void garbageBytesGetANoticeOfDisconnection() throws Exception {
+        try (Socket socket = new Socket("127.0.0.1", server.configuration().ldapPort())) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write("\u00ff\u00ff\u00ff\u00ff not LDAP".getBytes(StandardCharsets.ISO_8859_1));
+            byte[] answer = readUntilClosed(socket.getInputStream());
+            assertThat(new String(answer, StandardCharsets.ISO_8859_1)).contains("1.3.6.1.4.1.1466.20036");
+        }
+        assertServerAnswers();
+    }
+
+    private static byte[] readUntilClosed(InputStream in) throws Exception {
+        ByteArrayOutputStream read = new ByteArrayOutputStream();
+        byte[] buffer = new byte[4096];
+        try {
+            for (int n; (n = in.read(buffer)) != -1; ) {
+                read.write(buffer, 0, n);
+            }
+        } catch (SocketTimeoutException e) {
+            throw new AssertionError("the server neither answered nor closed the connection", e);
+        }
+        return read.toByteArray();
+    }
+
+    // ----------------------------------------------------------------------------------------------------------
+
+    private void assertServerAnswers() throws LDAPException {
+        try (LDAPConnection admin = admin()) {
+            assertThat(admin.getEntry(SUFFIX)).isNotNull();
+        }
+    }
+
+    /** Adds {@code mail=<local>@example.com} as the administrator, with a clear-text password; returns its DN. */
+    private String person(String local, String password, String... extra) throws Exception {
+        String dn = "mail=" + local + "@example.com," + SUFFIX;
+        List<String> ldif = new ArrayList<>(List.of("dn: " + dn, "objectClass: top", "objectClass: ieperson",
+            "mail: " + local + "@example.com", "cn: " + local, "telephoneNumber: 555", "userPassword: " + password));
+        ldif.addAll(List.of(extra));
+        try (LDAPConnection admin = admin()) {
+            admin.add(ldif.toArray(new String[0]));
+        }
+        return dn;
+    }
+
+    private String storedPassword(String dn) throws LDAPException {
+        try (LDAPConnection admin = admin()) {
+            return admin.getEntry(dn, "userPassword").getAttributeValue("userPassword");
+        }
+    }
+
+    private LDAPConnection connect() throws LDAPException {
+        return new LDAPConnection("127.0.0.1", server.configuration().ldapPort());
+    }
+
+    private LDAPConnection admin() throws LDAPException {
+        return bind(EmbeddedDirectoryServer.ADMIN_DN, adminPassword);
+    }
+
+    private LDAPConnection bind(String dn, String password) throws LDAPException {
+        LDAPConnection connection = connect();
+        try {
+            connection.bind(dn, password);
+        } catch (LDAPException e) {
+            connection.close();
+            throw e;
+        }
+        return connection;
+    }
+
+    private void assertBinds(String dn, String password) throws LDAPException {
+        try (LDAPConnection connection = bind(dn, password)) {
+            assertThat(connection.getEntry(dn, "mail")).isNotNull();
+        }
+    }
+
+    private void assertDoesNotBind(String dn, String password) {
+        assertThatThrownBy(() -> bind(dn, password).close())
+            .satisfies(e -> assertResultCode(e, ResultCode.INVALID_CREDENTIALS));
+    }
+
+    private static void assertResultCode(Throwable e, ResultCode expected) {
+        assertThat(e).isInstanceOf(LDAPException.class);
+        assertThat(((LDAPException) e).getResultCode()).as(e.getMessage()).isEqualTo(expected);
+    }
+}
