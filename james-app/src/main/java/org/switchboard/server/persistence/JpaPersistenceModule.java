@@ -19,7 +19,6 @@ import org.apache.james.mailrepository.api.MailRepositoryFactory;
 import org.apache.james.mailrepository.api.MailRepositoryUrlStore;
 import org.apache.james.mailrepository.api.Protocol;
 import org.apache.james.mailrepository.jpa.JPAMailRepository;
-import org.apache.james.mailrepository.jpa.JPAMailRepositoryFactory;
 import org.apache.james.mailrepository.jpa.JPAMailRepositoryUrlStore;
 import org.apache.james.mailrepository.memory.MailRepositoryStoreConfiguration;
 import org.apache.james.rrt.api.AliasReverseResolver;
@@ -46,8 +45,9 @@ import com.google.inject.multibindings.ProvidesIntoSet;
 
 /**
  * Everything Switchboard keeps in its SQL database, through James' JPA stores: domains, the recipient rewrite
- * table, mail repositories and Sieve scripts. The database is chosen in {@code james-database.properties}
- * (embedded Derby under {@code var/} by default); the mailbox store shares the same persistence unit.
+ * table, mail repositories ({@link JpaColumnFittingMailRepository}) and Sieve scripts. The database is chosen in
+ * {@code james-database.properties} (embedded Derby under {@code var/} by default); the mailbox store shares the same
+ * persistence unit.
  */
 public class JpaPersistenceModule extends AbstractModule {
     static final String PERSISTENCE_UNIT = "Global";
@@ -68,9 +68,14 @@ public class JpaPersistenceModule extends AbstractModule {
 
         bind(JPAMailRepositoryUrlStore.class).in(Scopes.SINGLETON);
         bind(MailRepositoryUrlStore.class).to(JPAMailRepositoryUrlStore.class);
+        // Every jpa:// repository is a JpaColumnFittingMailRepository, which accepts any mail. James' loader
+        // (GuiceMailRepositoryLoader) instantiates the class named in mailrepositorystore.xml through Guice, so this
+        // binding also covers a configuration that still names James' class. The factory is for loaders that use
+        // MailRepositoryFactory bindings (James' MultiBoundGuiceRepositoryLoader); the server's does not.
+        bind(JPAMailRepository.class).to(JpaColumnFittingMailRepository.class);
         bind(MailRepositoryStoreConfiguration.Item.class).toProvider(() -> new MailRepositoryStoreConfiguration.Item(
-            ImmutableList.of(new Protocol("jpa")), JPAMailRepository.class.getName(), new BaseHierarchicalConfiguration()));
-        Multibinder.newSetBinder(binder(), MailRepositoryFactory.class).addBinding().to(JPAMailRepositoryFactory.class);
+            ImmutableList.of(new Protocol("jpa")), JpaColumnFittingMailRepository.class.getName(), new BaseHierarchicalConfiguration()));
+        Multibinder.newSetBinder(binder(), MailRepositoryFactory.class).addBinding().to(JpaColumnFittingMailRepositoryFactory.class);
 
         bind(JPASieveRepository.class).in(Scopes.SINGLETON);
         bind(SieveRepository.class).to(JPASieveRepository.class);
