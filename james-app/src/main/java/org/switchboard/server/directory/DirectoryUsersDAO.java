@@ -47,7 +47,8 @@ import com.unboundid.ldap.sdk.controls.SimplePagedResultsControl;
  *       matter, so entries added with {@code ldapadd} anywhere below the suffix are users at once.</li>
  *   <li>{@link #addUser} creates {@code mail=<address>} below the dc= branch of the address' domain
  *       ({@link #domainDn}), creating missing {@code dc=} entries (object class {@code domain}).</li>
- *   <li>Passwords are written hashed ({@code {SSHA512}}): ApacheDS does not hash on write.</li>
+ *   <li>Passwords are written hashed ({@code {SSHA512}}), whatever server is behind (the embedded one would hash
+ *       a clear value itself, an external one may not).</li>
  *   <li>A password is checked by binding as the entry's DN on a separate pool of connections. An entry whose
  *       disabled attribute ({@code ieAccountDisabled} by default) is {@code TRUE}, or that has no
  *       {@code userPassword}, cannot log in. Empty passwords are refused before any bind (an empty simple bind
@@ -351,8 +352,9 @@ public class DirectoryUsersDAO implements UsersDAO, AutoCloseable {
         try {
             ASN1OctetString cookie = null;
             do {
-                SearchRequest request = new SearchRequest(suffix.toString(), SearchScope.SUB, filter,
-                    withValues ? MAIL : "1.1");
+                // always ask for mail: ApacheDS AM27 ends a paged search asking for no attributes ("1.1") after
+                // its first page
+                SearchRequest request = new SearchRequest(suffix.toString(), SearchScope.SUB, filter, MAIL);
                 request.setControls(new SimplePagedResultsControl(PAGE_SIZE, cookie));
                 SearchResult result = connection.search(request);
                 for (SearchResultEntry entry : result.getSearchEntries()) {

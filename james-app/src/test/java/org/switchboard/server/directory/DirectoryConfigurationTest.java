@@ -41,10 +41,24 @@ class DirectoryConfigurationTest {
     @Test
     void anExternalServerIsAnLdapUrl() throws Exception {
         DirectoryConfiguration configuration = load(
-            "<directory><domain>example.com</domain><external>ldap://ldap.example.com:389</external></directory>");
+            "<directory><domain>example.com</domain><external>ldap://ldap.example.com:389</external>"
+                + "<adminDn>cn=switchboard,dc=example,dc=com</adminDn><adminPassword>long-enough-secret</adminPassword>"
+                + "</directory>");
         assertThat(configuration.isExternal()).isTrue();
         assertThat(configuration.external()).hasValueSatisfying(uri -> assertThat(uri.getHost())
             .isEqualTo("ldap.example.com"));
+        assertThat(configuration.adminDn()).isEqualTo("cn=switchboard,dc=example,dc=com");
+    }
+
+    @Test
+    void anExternalServerNeedsTheAccountSwitchboardBindsWith() {
+        assertThatThrownBy(() -> load(
+            "<directory><domain>example.com</domain><external>ldap://ldap.example.com:389</external></directory>"))
+            .isInstanceOf(IllegalArgumentException.class)
+            .hasMessageContaining("<external> needs <adminDn> and <adminPassword>");
+        assertThatThrownBy(() -> load("<directory><domain>example.com</domain><adminDn>cn=x</adminDn></directory>"))
+            .isInstanceOf(IllegalArgumentException.class)
+            .hasMessageContaining("<adminDn> is for an <external> server only");
     }
 
     @Test

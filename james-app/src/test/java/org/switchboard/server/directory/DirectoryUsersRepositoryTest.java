@@ -80,6 +80,27 @@ class DirectoryUsersRepositoryTest {
     }
 
     @Test
+    void listAndCountGoPastOnePageOfResults() throws Exception {
+        int before = repository.countUsers();
+        int added = 520; // more than one page (500) of the paged search
+        try (LDAPConnection admin = admin()) {
+            for (int i = 0; i < added; i++) {
+                String mail = "bulk" + i + "@example.com";
+                admin.add(new com.unboundid.ldap.sdk.Entry("mail=" + mail + "," + SUFFIX,
+                    new com.unboundid.ldap.sdk.Attribute("objectClass", "top", "ieperson"),
+                    new com.unboundid.ldap.sdk.Attribute("mail", mail)));
+            }
+        }
+        assertThat(repository.countUsers()).isEqualTo(before + added);
+        assertThat(listed()).hasSize(before + added).contains(user("bulk519@example.com"));
+        try (LDAPConnection admin = admin()) {
+            for (int i = 0; i < added; i++) {
+                admin.delete("mail=bulk" + i + "@example.com," + SUFFIX);
+            }
+        }
+    }
+
+    @Test
     void addContainsListCountRemove() throws Exception {
         int before = repository.countUsers();
         repository.addUser(user("alice@example.com"), "alice-secret");

@@ -150,6 +150,8 @@ class EmbeddedDirectoryRestartTest {
         BaseHierarchicalConfiguration xml = new BaseHierarchicalConfiguration();
         xml.addProperty("domain", "example.com");
         xml.addProperty("external", "ldaps://ldap.example.com:636");
+        xml.addProperty("adminDn", "cn=switchboard,dc=example,dc=com");
+        xml.addProperty("adminPassword", "long-enough-secret");
         EmbeddedDirectoryServer server = new EmbeddedDirectoryServer(DirectoryConfiguration.from(xml, "test"),
             otherRoot);
         server.start();
