@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -76,7 +77,8 @@ class DirectoryInteropIT {
         server.cli("AddDomain", ALIAS_DOMAIN);
         ldapUrl = "ldap://127.0.0.1:" + server.ldapPort;
         adminPasswordFile = server.home.resolve("var/directory-admin.password");
-        assertThat(Files.getPosixFilePermissions(adminPasswordFile).toString()).isEqualTo("[OWNER_READ, OWNER_WRITE]");
+        assertThat(Files.getPosixFilePermissions(adminPasswordFile)).as("generated admin password: owner only")
+            .containsExactlyInAnyOrder(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
     }
 
     @AfterAll
@@ -256,6 +258,29 @@ class DirectoryInteropIT {
             "otherMailbox: no-dollar-sign"));
         assertThat(badRoute.exitCode()).as("othermailbox without CHANNEL$: invalid syntax (21)\n" + badRoute.describe())
             .isEqualTo(21);
+    }
+
+    @Test
+    @Order(8)
+    void wholeDirectoryExportedToLdifImportsBackWithItsPasswords() throws Exception {
+        Outcome export = asAdmin("ldapsearch", List.of("-LLL", "-o", "ldif-wrap=no", "-b", SUFFIX, "(objectClass=*)",
+            "*"));
+        assertThat(export.exitCode()).as(export.describe()).isZero();
+        assertThat(export.output()).contains("dn: " + DAVE_DN).containsPattern("(?m)^userPassword::? ");
+        Path ldif = temp.resolve("directory.ldif");
+        Files.writeString(ldif, export.output(), StandardCharsets.UTF_8);
+        long entries = export.output().lines().filter(line -> line.startsWith("dn: ")).count();
+
+        Outcome delete = asAdmin("ldapdelete", List.of(DAVE_DN));
+        assertThat(delete.exitCode()).as(delete.describe()).isZero();
+        assertThatThrownBy(() -> MailAccess.imapCount(server.imapPort, DAVE, DAVE_PASSWORD)).isInstanceOf(Exception.class);
+
+        // -c: the entries that still exist (the suffix, ou=config) are reported and skipped
+        Outcome restore = asAdmin("ldapadd", List.of("-c", "-f", ldif.toString()));
+        assertThat(restore.output()).as(restore.describe()).contains("adding new entry \"" + DAVE_DN + "\"");
+        Outcome again = asAdmin("ldapsearch", List.of("-LLL", "-b", SUFFIX, "(objectClass=*)", "1.1"));
+        assertThat(again.output().lines().filter(line -> line.startsWith("dn: ")).count()).isEqualTo(entries);
+        assertThat(MailAccess.imapCount(server.imapPort, DAVE, DAVE_PASSWORD)).isGreaterThanOrEqualTo(1);
     }
 
     // ------------------------------------------------------------------------------------------------- helpers
