@@ -61,13 +61,18 @@ final class DirectoryCommands {
                     System.out.println(directory.getStatistics());
                 }
             }
-            System.out.println(command + " command executed successfully in "
+            System.out.println(spelling(arguments, command) + " command executed successfully in "
                 + (System.nanoTime() - begin) / 1_000_000 + " ms.");
             return 0;
         } catch (Exception e) {
-            System.err.println("Error while executing command " + command + ": " + e.getMessage());
+            System.err.println("Error while executing command " + spelling(arguments, command) + ": " + e.getMessage());
             return 1;
         }
+    }
+
+    /** The command as the administrator typed it. */
+    private static String spelling(List<String> arguments, String command) {
+        return arguments.stream().filter(command::equalsIgnoreCase).findFirst().orElse(command);
     }
 
     private static String command(List<String> arguments) {
