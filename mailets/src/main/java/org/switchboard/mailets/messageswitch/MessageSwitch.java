@@ -1,5 +1,6 @@
 package org.switchboard.mailets.messageswitch;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -22,6 +23,7 @@ import org.apache.mailet.ProcessingState;
 import org.apache.mailet.base.GenericMailet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.switchboard.directory.routing.DirectoryEntry;
 import org.switchboard.directory.routing.DirectoryRouting;
 import org.switchboard.directory.routing.DirectoryUnavailableException;
 import org.switchboard.directory.routing.Route;
@@ -51,6 +53,10 @@ import org.switchboard.directory.routing.RouteAttribute;
 public class MessageSwitch extends GenericMailet {
     public static final String ERROR_PROCESSOR_PARAMETER = "errorProcessor";
     public static final String DEFAULT_ERROR_PROCESSOR = Mail.ERROR;
+    public static final String PERMISSION_PROCESSOR_PARAMETER = "permissionProcessor";
+    public static final String DOMAIN_FORWARDING_PARAMETER = "domainForwarding";
+    /** How often the domain forwarding table's file is checked for changes. */
+    static final long FORWARDING_RECHECK_MILLIS = 10_000;
     /**
      * James 3.8.1's JPA mail repository stores a mail's error message in a 200-character column and fails to store
      * a longer one: the error message stays within it (the log has the whole story).
@@ -62,6 +68,7 @@ public class MessageSwitch extends GenericMailet {
     private final DirectoryRouting directory;
     private RecipientRouter router;
     private ProcessingState errorProcessor;
+    private ProcessingState permissionProcessor;
 
     @Inject
     public MessageSwitch(DirectoryRouting directory) {
@@ -72,23 +79,42 @@ public class MessageSwitch extends GenericMailet {
     public void init() throws MessagingException {
         Set<String> unknown = new LinkedHashSet<>();
         getInitParameterNames().forEachRemaining(unknown::add);
-        unknown.removeAll(Set.of(ERROR_PROCESSOR_PARAMETER, "onMailetException", "onMatchException"));
+        unknown.removeAll(Set.of(ERROR_PROCESSOR_PARAMETER, PERMISSION_PROCESSOR_PARAMETER,
+            DOMAIN_FORWARDING_PARAMETER, "onMailetException", "onMatchException"));
         if (!unknown.isEmpty()) {
             throw new MessagingException(getMailetName() + ": unknown init parameter(s) " + unknown
-                + "; the only parameter is " + ERROR_PROCESSOR_PARAMETER);
+                + "; the parameters are " + ERROR_PROCESSOR_PARAMETER + ", " + PERMISSION_PROCESSOR_PARAMETER
+                + " and " + DOMAIN_FORWARDING_PARAMETER);
         }
-        String processor = getInitParameter(ERROR_PROCESSOR_PARAMETER, DEFAULT_ERROR_PROCESSOR);
+        errorProcessor = processor(ERROR_PROCESSOR_PARAMETER, DEFAULT_ERROR_PROCESSOR);
+        permissionProcessor = processor(PERMISSION_PROCESSOR_PARAMETER, errorProcessor.getValue());
+        Optional<DomainForwardingTable> forwarding = Optional.empty();
+        String table = getInitParameter(DOMAIN_FORWARDING_PARAMETER);
+        if (table != null && !table.isBlank()) {
+            try {
+                forwarding = Optional.of(DomainForwardingTable.load(Path.of(table.trim()), FORWARDING_RECHECK_MILLIS));
+            } catch (IllegalArgumentException e) {
+                throw new MessagingException(getMailetName() + ": init parameter " + DOMAIN_FORWARDING_PARAMETER
+                    + ": " + e.getMessage());
+            }
+            LOGGER.info("Message Switch: domain forwarding table {} with {} domain(s)", table.trim(),
+                forwarding.get().size());
+        }
+        router = new RecipientRouter(directory, domain -> getMailetContext().isLocalServer(domain), forwarding);
+    }
+
+    private ProcessingState processor(String parameter, String defaultValue) throws MessagingException {
+        String processor = getInitParameter(parameter, defaultValue);
         if (processor == null || processor.isBlank()) {
-            throw new MessagingException(getMailetName() + ": init parameter " + ERROR_PROCESSOR_PARAMETER
-                + " is empty; name a processor of the pipeline (default " + DEFAULT_ERROR_PROCESSOR + ")");
+            throw new MessagingException(getMailetName() + ": init parameter " + parameter
+                + " is empty; name a processor of the pipeline (default " + defaultValue + ")");
         }
-        errorProcessor = new ProcessingState(processor.trim());
-        router = new RecipientRouter(directory, domain -> getMailetContext().isLocalServer(domain));
+        return new ProcessingState(processor.trim());
     }
 
     @Override
     public Collection<ProcessingState> requiredProcessingState() {
-        return List.of(errorProcessor);
+        return List.copyOf(new LinkedHashSet<>(List.of(errorProcessor, permissionProcessor)));
     }
 
     @Override
@@ -100,21 +126,21 @@ public class MessageSwitch extends GenericMailet {
     public void service(Mail mail) throws MessagingException {
         Map<MailAddress, Route> recorded = RouteAttribute.read(mail);
         List<RoutingDecision> decisions = new ArrayList<>();
-        for (MailAddress recipient : mail.getRecipients()) {
-            decisions.add(recorded.containsKey(recipient)
-                ? new RoutingDecision.Unchanged(recipient)
-                : decide(mail, recipient));
-        }
-        apply(mail, decisions, recorded);
-    }
-
-    private RoutingDecision decide(Mail mail, MailAddress recipient) throws MessagingException {
         try {
-            return router.route(recipient);
+            // the sender's entry only when some recipient still needs a route (a second pass asks nothing)
+            Optional<DirectoryEntry> sender = recorded.keySet().containsAll(mail.getRecipients())
+                ? Optional.empty()
+                : router.senderEntry(mail.getMaybeSender().asOptional());
+            for (MailAddress recipient : mail.getRecipients()) {
+                decisions.add(recorded.containsKey(recipient)
+                    ? new RoutingDecision.Unchanged(recipient)
+                    : router.route(recipient, sender));
+            }
         } catch (DirectoryUnavailableException e) {
             throw new MessagingException(getMailetName() + ": the directory is unavailable, mail " + mail.getName()
-                + " not routed (recipient " + recipient.asString() + "): " + e.getMessage(), e);
+                + " not routed: " + e.getMessage(), e);
         }
+        apply(mail, decisions, recorded);
     }
 
     /** Every lookup is done: now change the mail, so a directory failure above leaves it untouched. */
@@ -123,6 +149,7 @@ public class MessageSwitch extends GenericMailet {
         Set<MailAddress> recipients = new LinkedHashSet<>();
         Map<MailAddress, Route> routes = new LinkedHashMap<>(recorded);
         Map<MailAddress, String> refused = new LinkedHashMap<>();
+        Map<MailAddress, String> denied = new LinkedHashMap<>();
         boolean changed = false;
 
         for (RoutingDecision decision : decisions) {
@@ -136,6 +163,17 @@ public class MessageSwitch extends GenericMailet {
                 }
                 LOGGER.debug("Message Switch, mail {}: {} -> {} (directory entry {})", mail.getName(),
                     rewritten.recipient().asString(), rewritten.targets(), rewritten.entry().dn());
+            } else if (decision instanceof RoutingDecision.Forwarded forwarded) {
+                changed = true;
+                recipients.add(forwarded.recipient());
+                record(mail, routes, forwarded.recipient(), forwarded.route());
+                LOGGER.debug("Message Switch, mail {}: {} -> {} (domain forwarding table)", mail.getName(),
+                    forwarded.recipient().asString(), forwarded.route());
+            } else if (decision instanceof RoutingDecision.Denied denial) {
+                changed = true;
+                denied.put(denial.recipient(), denial.reason());
+                LOGGER.info("Message Switch, mail {}: {} -> processor {}: {}", mail.getName(),
+                    denial.recipient().asString(), permissionProcessor.getValue(), denial.reason());
             } else if (decision instanceof RoutingDecision.Refused refusal) {
                 changed = true;
                 refused.put(refusal.recipient(), refusal.reason());
@@ -147,7 +185,10 @@ public class MessageSwitch extends GenericMailet {
             return;
         }
         if (!refused.isEmpty()) {
-            sendToErrorProcessor(mail, refused);
+            sendTo(mail, refused, errorProcessor, "Message Switch cannot route ");
+        }
+        if (!denied.isEmpty()) {
+            sendTo(mail, denied, permissionProcessor, "Message Switch refuses ");
         }
         routes.keySet().retainAll(recipients);
         carryDsnParameters(mail, decisions, recipients);
@@ -167,21 +208,26 @@ public class MessageSwitch extends GenericMailet {
         }
     }
 
-    private void sendToErrorProcessor(Mail mail, Map<MailAddress, String> refused) throws MessagingException {
+    private void sendTo(Mail mail, Map<MailAddress, String> refused, ProcessingState processor, String prefix)
+        throws MessagingException {
         Mail copy = mail.duplicate();
         try {
             copy.setRecipients(List.copyOf(refused.keySet()));
-            copy.setErrorMessage(errorMessage(refused));
-            getMailetContext().sendMail(copy, errorProcessor.getValue());
+            copy.setErrorMessage(errorMessage(prefix, refused));
+            getMailetContext().sendMail(copy, processor.getValue());
         } finally {
             LifecycleUtil.dispose(copy);
         }
     }
 
     static String errorMessage(Map<MailAddress, String> refused) {
+        return errorMessage("Message Switch cannot route ", refused);
+    }
+
+    static String errorMessage(String prefix, Map<MailAddress, String> refused) {
         String message = refused.entrySet().stream()
             .map(entry -> entry.getKey().asString() + ": " + entry.getValue())
-            .collect(Collectors.joining("; ", "Message Switch cannot route ", ""));
+            .collect(Collectors.joining("; ", prefix, ""));
         return message.length() <= MAX_ERROR_MESSAGE_LENGTH
             ? message
             : message.substring(0, MAX_ERROR_MESSAGE_LENGTH - 3) + "...";

@@ -21,20 +21,24 @@ import org.switchboard.directory.routing.Route;
 /**
  * Decides the route of one recipient from the directory (the spec's Message Switch lookup):
  * <ul>
- * <li>unknown to the directory: {@link RoutingDecision.Unchanged};</li>
+ * <li>unknown to the directory: {@link RoutingDecision.Forwarded} when the domain forwarding table names its
+ *     domain (and this server does not serve it), else {@link RoutingDecision.Unchanged};</li>
  * <li>an entry, or an alias of one, with {@code othermailbox} values: one target per route, the route's address
  *     for LOCAL and SMTPC (it must be an RFC 5321 address, and for LOCAL in a domain this server serves), for other
  *     channels the route's address when it is a mail address, else the entry's own address;</li>
+ * <li>a list entry ({@code ielist}) without {@code othermailbox}: its own {@code mail}, routed DL;</li>
  * <li>an entry without {@code othermailbox}: its own {@code mail} (so an alias reaches its owner), routed LOCAL
  *     when this server serves its domain, else left to James' default logic;</li>
  * <li>an entry with an unusable LOCAL or SMTPC route: {@link RoutingDecision.Refused}, the whole recipient, so
  *     that a broken entry is fixed and the mail replayed rather than half delivered.</li>
  * </ul>
+ * {@link #route(MailAddress, Optional)} then enforces {@code x-permission} ({@link RoutingDecision.Denied}).
  * Disabled entries route as any other: what {@code ieAccountDisabled} blocks is the login.
  */
 final class RecipientRouter {
     static final String LOCAL = "LOCAL";
     static final String SMTPC = "SMTPC";
+    static final String DL = "DL";
     /** How {@link DirectoryEntry#invalidValues()} names an othermailbox value that does not parse. */
     private static final String OTHER_MAILBOX_PREFIX = "otherMailbox:";
 
@@ -46,20 +50,77 @@ final class RecipientRouter {
 
     private final DirectoryRouting directory;
     private final Predicate<Domain> servedHere;
+    private final Optional<DomainForwardingTable> forwarding;
 
     /**
      * @param directory  where entries, aliases and routes come from
      * @param servedHere whether this server delivers a domain locally (James' domain list)
+     * @param forwarding the domain forwarding table, if one is configured
      */
-    RecipientRouter(DirectoryRouting directory, Predicate<Domain> servedHere) {
+    RecipientRouter(DirectoryRouting directory, Predicate<Domain> servedHere, Optional<DomainForwardingTable> forwarding) {
         this.directory = Objects.requireNonNull(directory, "directory");
         this.servedHere = Objects.requireNonNull(servedHere, "servedHere");
+        this.forwarding = Objects.requireNonNull(forwarding, "forwarding");
+    }
+
+    RecipientRouter(DirectoryRouting directory, Predicate<Domain> servedHere) {
+        this(directory, servedHere, Optional.empty());
+    }
+
+    /** The directory entry of the envelope sender, when the directory knows it (its x-permission applies). */
+    Optional<DirectoryEntry> senderEntry(Optional<MailAddress> sender) throws DirectoryUnavailableException {
+        return sender.isPresent() ? directory.lookup(sender.get()) : Optional.empty();
+    }
+
+    /**
+     * The decision for one recipient, x-permission enforced: the sender (when the directory knows it) needs Send,
+     * and the recipient's entry Receive, on the channel of each route; a channel without x-permission value allows
+     * both.
+     */
+    RoutingDecision route(MailAddress recipient, Optional<DirectoryEntry> sender) throws DirectoryUnavailableException {
+        RoutingDecision decision = route(recipient);
+        if (decision instanceof RoutingDecision.Rewritten rewritten) {
+            for (RoutingDecision.Target target : rewritten.targets()) {
+                String channel = target.route().map(Route::channel).orElseGet(() -> defaultChannel(target.address()));
+                if (!rewritten.entry().permission(channel).mayReceive()) {
+                    return new RoutingDecision.Denied(recipient, recipient.asString()
+                        + " may not receive mail through " + channel + " (x-permission)");
+                }
+                Optional<RoutingDecision> senderDenied = senderDenied(recipient, sender, channel);
+                if (senderDenied.isPresent()) {
+                    return senderDenied.get();
+                }
+            }
+        } else if (decision instanceof RoutingDecision.Forwarded forwarded) {
+            return senderDenied(recipient, sender, forwarded.route().channel()).orElse(decision);
+        } else if (decision instanceof RoutingDecision.Unchanged) {
+            return senderDenied(recipient, sender, defaultChannel(recipient)).orElse(decision);
+        }
+        return decision;
+    }
+
+    private static Optional<RoutingDecision> senderDenied(MailAddress recipient, Optional<DirectoryEntry> sender,
+                                                          String channel) {
+        if (sender.isPresent() && !sender.get().permission(channel).maySend()) {
+            return Optional.of(new RoutingDecision.Denied(recipient, sender.get().mail().asString()
+                + " may not send mail through " + channel + " (x-permission)"));
+        }
+        return Optional.empty();
+    }
+
+    /** Where James' default logic sends an address: LOCAL for a domain served here, SMTPC otherwise. */
+    String defaultChannel(MailAddress address) {
+        return servedHere.test(address.getDomain()) ? LOCAL : SMTPC;
     }
 
     RoutingDecision route(MailAddress recipient) throws DirectoryUnavailableException {
         Optional<DirectoryEntry> found = directory.lookup(recipient);
         if (found.isEmpty()) {
-            return new RoutingDecision.Unchanged(recipient);
+            Optional<Route> forwarded = servedHere.test(recipient.getDomain())
+                ? Optional.empty()
+                : forwarding.flatMap(table -> table.routeFor(recipient.getDomain()));
+            return forwarded.<RoutingDecision>map(route -> new RoutingDecision.Forwarded(recipient, route))
+                .orElseGet(() -> new RoutingDecision.Unchanged(recipient));
         }
         DirectoryEntry entry = found.get();
         if (!entry.invalidValues().isEmpty()) {
@@ -98,9 +159,10 @@ final class RecipientRouter {
                 entry.dn(), recipient.asString());
             return new RoutingDecision.Unchanged(recipient);
         }
-        Optional<Route> route = servedHere.test(mail.getDomain())
-            ? Optional.of(new Route(LOCAL, mail.asString()))
-            : Optional.empty();
+        // a list entry goes to the distribution list manager; a person to their mailbox here, or James' default
+        Optional<Route> route = entry.hasObjectClass("ielist")
+            ? Optional.of(new Route(DL, mail.asString()))
+            : servedHere.test(mail.getDomain()) ? Optional.of(new Route(LOCAL, mail.asString())) : Optional.empty();
         return new RoutingDecision.Rewritten(recipient, entry, List.of(new RoutingDecision.Target(mail, route)));
     }
 

@@ -29,6 +29,14 @@ sealed interface RoutingDecision {
     record Refused(MailAddress recipient, String reason) implements RoutingDecision {
     }
 
+    /** Routed, but x-permission forbids it (sender may not send, or recipient may not receive, on the channel). */
+    record Denied(MailAddress recipient, String reason) implements RoutingDecision {
+    }
+
+    /** Unknown to the directory, in a domain of the domain forwarding table: kept, routed to the table's channel. */
+    record Forwarded(MailAddress recipient, Route route) implements RoutingDecision {
+    }
+
     /**
      * One resulting recipient and the route recorded for it; no route: James' default logic decides (an entry
      * without {@code othermailbox} in a domain this server does not serve).

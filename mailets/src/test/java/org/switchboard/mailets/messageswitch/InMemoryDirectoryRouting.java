@@ -14,6 +14,7 @@ import org.apache.james.core.MailAddress;
 import org.switchboard.directory.routing.DirectoryEntry;
 import org.switchboard.directory.routing.DirectoryRouting;
 import org.switchboard.directory.routing.DirectoryUnavailableException;
+import org.switchboard.directory.routing.Permission;
 import org.switchboard.directory.routing.Route;
 import org.switchboard.directory.routing.RoutingStatistics;
 
@@ -49,6 +50,19 @@ final class InMemoryDirectoryRouting implements DirectoryRouting {
         entries.put(address, new DirectoryEntry("mail=" + mail + ",ou=people,dc=example,dc=com", address,
             Set.of("ieperson"), routes, Map.of(), aliasAddresses, disabled, invalidValues));
         aliasAddresses.forEach(alias -> aliases.put(alias, address));
+        return this;
+    }
+
+    /** Adds an entry with explicit object classes and {@code x-permission} rights by channel. */
+    InMemoryDirectoryRouting entry(String mail, Set<String> objectClasses, Map<String, Permission> permissions,
+                                   String... othermailbox) {
+        MailAddress address = address(mail);
+        List<Route> routes = new ArrayList<>();
+        for (String value : othermailbox) {
+            routes.add(Route.parse(value));
+        }
+        entries.put(address, new DirectoryEntry("mail=" + mail + ",dc=example,dc=com", address, objectClasses, routes,
+            permissions, List.of(), false, List.of()));
         return this;
     }
 
