@@ -512,6 +512,9 @@ public final class LdapDirectoryRouting implements DirectoryRouting, AutoCloseab
                 LOGGER.info("Directory routing: alias table rebuilt again");
             }
         } catch (DirectoryUnavailableException e) {
+            if (closed) {
+                return; // interrupted by close()
+            }
             if (onceLog.startOutage("alias-table")) {
                 LOGGER.warn("Directory routing: alias table not rebuilt, retried every {}: {}",
                     settings.aliasTableRefresh(), e.getMessage());
