@@ -106,6 +106,7 @@ public final class LdapDirectoryRouting implements DirectoryRouting, AutoCloseab
     private static final long INITIAL_BACKOFF_MILLIS = 500;
     private static final long MAXIMUM_BACKOFF_MILLIS = 60_000;
     private static final long MAINTENANCE_MILLIS = 5_000;
+    private static final int MAXIMUM_TRACKED_CHANGES = 200_000;
     private static final String[] CHANGE_ATTRIBUTES = {EntryReader.MAIL, EntryReader.ALIAS};
     private static final Set<ResultCode> UNSUPPORTED = Set.of(ResultCode.UNAVAILABLE_CRITICAL_EXTENSION,
         ResultCode.UNWILLING_TO_PERFORM, ResultCode.NOT_SUPPORTED, ResultCode.PROTOCOL_ERROR,
@@ -229,7 +230,7 @@ public final class LdapDirectoryRouting implements DirectoryRouting, AutoCloseab
         long readAt = changeCounter.get();
         EntryReader.Resolution resolution = read(address, key);
         lookups.increment();
-        if (cache != null) {
+        if (cache != null && (resolution.entry().isPresent() || !settings.negativeTtl().isZero())) {
             Cached fresh = new Cached(resolution.entry(), resolution.dependencies(), readAt, readNanos);
             cache.put(key, fresh);
             if (!isCurrent(key, fresh)) {
@@ -512,6 +513,9 @@ public final class LdapDirectoryRouting implements DirectoryRouting, AutoCloseab
                 LOGGER.info("Directory routing: alias table rebuilt again");
             }
         } catch (DirectoryUnavailableException e) {
+            if (closed) {
+                return; // interrupted by close()
+            }
             if (onceLog.startOutage("alias-table")) {
                 LOGGER.warn("Directory routing: alias table not rebuilt, retried every {}: {}",
                     settings.aliasTableRefresh(), e.getMessage());
@@ -545,7 +549,14 @@ public final class LdapDirectoryRouting implements DirectoryRouting, AutoCloseab
         // an answer read before a change expires at most maxStaleness after it was read, so before the change plus
         // maxStaleness: the change's token is useless after that
         long horizon = System.nanoTime() - settings.maxStaleness().toNanos() - 1_000_000_000L;
-        changes.values().removeIf(change -> change.nanos() - horizon < 0);
+        long voidBefore = floor; // every answer read before the floor is void already
+        changes.values().removeIf(change -> change.nanos() - horizon < 0 || change.number() <= voidBefore);
+        if (changes.size() > MAXIMUM_TRACKED_CHANGES) {
+            // a write storm with a long maxStaleness: drop everything rather than track each change
+            invalidateAllAfterGap();
+            long cleared = floor;
+            changes.values().removeIf(change -> change.number() <= cleared);
+        }
         if (cache != null) {
             cache.cleanUp();
         }

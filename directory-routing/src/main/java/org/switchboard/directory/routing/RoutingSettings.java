@@ -64,7 +64,7 @@ public record RoutingSettings(Duration maxStaleness, Duration negativeTtl, int c
     }
 
     /** The defaults with this staleness bound, and the alias table rebuilt as often. */
-    public static RoutingSettings withMaxStaleness(Duration maxStaleness) {
+    public static RoutingSettings ofMaxStaleness(Duration maxStaleness) {
         return new RoutingSettings(maxStaleness, min(DEFAULT_NEGATIVE_TTL, maxStaleness), DEFAULT_CACHE_SIZE,
             maxStaleness, true);
     }

@@ -21,11 +21,11 @@ class RoutingSettingsTest {
 
     @Test
     void aliasTableRefreshFollowsMaxStalenessByDefault() {
-        RoutingSettings settings = RoutingSettings.withMaxStaleness(Duration.ofMinutes(2));
+        RoutingSettings settings = RoutingSettings.ofMaxStaleness(Duration.ofMinutes(2));
         assertThat(settings.aliasTableRefresh()).isEqualTo(Duration.ofMinutes(2));
         assertThat(settings.negativeTtl()).isEqualTo(Duration.ofSeconds(5));
         // a negative TTL never outlives positive answers
-        assertThat(RoutingSettings.withMaxStaleness(Duration.ofSeconds(1)).negativeTtl()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(RoutingSettings.ofMaxStaleness(Duration.ofSeconds(1)).negativeTtl()).isEqualTo(Duration.ofSeconds(1));
     }
 
     @Test
