@@ -184,9 +184,13 @@ public class TnefExpander extends GenericMailet {
         }
         try {
             expand(mail);
-        } catch (MessagingException | IOException | RuntimeException | LinkageError e) {
-            // MIME javax.mail cannot parse (or a broken installation): the mail goes on as it is
-            LOGGER.warn("TNEF expander, mail {}: left untouched, its MIME cannot be processed: {}", mail.getName(),
+        } catch (MessagingException | IOException | RuntimeException e) {
+            // MIME javax.mail cannot parse (common in spam): the mail goes on as it is
+            LOGGER.info("TNEF expander, mail {}: left untouched, its MIME cannot be processed: {}", mail.getName(),
+                e.toString());
+        } catch (LinkageError e) {
+            // a broken installation (e.g. a commons-io older than POI needs): never a reason to lose or loop a mail
+            LOGGER.error("TNEF expander, mail {}: left untouched, the expander cannot run: {}", mail.getName(),
                 e.toString());
         }
     }
