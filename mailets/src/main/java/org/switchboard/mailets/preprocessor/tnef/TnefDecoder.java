@@ -5,7 +5,9 @@ import java.io.IOException;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 
 import org.apache.poi.hmef.Attachment;
@@ -179,7 +181,7 @@ final class TnefDecoder {
             String type = mapi(properties, PR_INTERNET_CPID)
                 .filter(cpid -> cpid.getData().length >= 4)
                 .flatMap(cpid -> FileNames.charsetOf(littleEndianInt(cpid.getData())))
-                .map(cs -> "text/html; charset=" + cs.name().toLowerCase(java.util.Locale.ROOT))
+                .map(cs -> "text/html; charset=" + cs.name().toLowerCase(Locale.ROOT))
                 .orElse("text/html");
             return Optional.of(new ExtractedFile(HTML_BODY_NAME, type, attribute.getData()));
         }
@@ -210,7 +212,7 @@ final class TnefDecoder {
     private static Charset codePage(Frame frame) {
         for (Span span : frame.spans()) {
             if (span.level() == TnefFraming.LEVEL_MESSAGE && span.id() == 0x9007 && span.end() - span.start() >= 15) {
-                int codePage = littleEndianInt(java.util.Arrays.copyOfRange(frame.data(), span.start() + 9,
+                int codePage = littleEndianInt(Arrays.copyOfRange(frame.data(), span.start() + 9,
                     span.start() + 13));
                 return FileNames.charsetOf(codePage).orElse(FileNames.FALLBACK);
             }

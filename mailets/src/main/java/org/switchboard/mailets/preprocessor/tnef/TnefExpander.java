@@ -2,10 +2,11 @@ package org.switchboard.mailets.preprocessor.tnef;
 
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.LinkedHashSet;
-import java.util.List;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -120,7 +121,7 @@ public class TnefExpander extends GenericMailet {
             }
         }
         throw new MessagingException(getMailetName() + ": init parameter " + parameter + " is '" + value
-            + "'; expected one of " + java.util.Arrays.stream(type.getEnumConstants())
+            + "'; expected one of " + Arrays.stream(type.getEnumConstants())
             .map(c -> c.name().toLowerCase(Locale.ROOT)).collect(Collectors.joining(", "))
             + " (default " + fallback.name().toLowerCase(Locale.ROOT) + ")");
     }
