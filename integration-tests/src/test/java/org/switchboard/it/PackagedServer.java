@@ -93,7 +93,9 @@ public final class PackagedServer implements AutoCloseable {
     }
 
     public void start() throws IOException, InterruptedException {
-        Result result = run(home, Duration.ofMinutes(4), "bin/switchboard", "start");
+        // a shared 2-core machine under load can take minutes to boot: wait up to 6 minutes before calling it failed
+        Result result = run(home, Map.of("SWITCHBOARD_START_TIMEOUT", "360"), Duration.ofMinutes(7),
+            List.of("bin/switchboard", "start"));
         if (result.exitCode != 0) {
             throw new IllegalStateException("bin/switchboard start failed:\n" + result.output + "\n" + logTail());
         }
