@@ -75,7 +75,8 @@ final class VirusNotices {
             + " an up-to-date anti-virus program before you send it again.\r\n", "UTF-8");
 
         StringBuilder status = new StringBuilder()
-            .append("Reporting-MTA: dns; ").append(postmaster.getDomain().asString()).append("\r\n")
+            .append("Reporting-MTA: dns; ").append(postmaster == null ? "localhost" : postmaster.getDomain().asString())
+            .append("\r\n")
             .append("Arrival-Date: ").append(rfc822Date(mail)).append("\r\n");
         for (MailAddress recipient : mail.getRecipients()) {
             status.append("\r\n")
@@ -103,7 +104,9 @@ final class VirusNotices {
 
     private static MimeMessage newMessage(MailAddress postmaster) throws MessagingException {
         MimeMessage message = new MimeMessage(Session.getInstance(new Properties()));
-        message.setFrom(postmaster.asString());
+        if (postmaster != null) {
+            message.setFrom(postmaster.asString());
+        }
         message.setSentDate(new Date());
         message.setHeader(NOTICE_HEADER, "yes");
         return message;
