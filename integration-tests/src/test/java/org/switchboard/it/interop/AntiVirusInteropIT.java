@@ -76,7 +76,11 @@ class AntiVirusInteropIT {
         keepJamesBccCheckHappy(conf);
         server.start();
         server.cli("AddDomain", DOMAIN);
-        for (String user : List.of(POSTMASTER, SENDER, DELETE, BOUNCE, ARCHIVE, CAROL)) {
+        // James looked the postmaster's domain up at start: the domain list's cache (conf/domainlist.xml, 10 s)
+        // may still say "not local" for a few seconds
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofSeconds(1)).ignoreExceptions()
+            .until(() -> server.cli("AddUser", POSTMASTER, PASSWORD) != null);
+        for (String user : List.of(SENDER, DELETE, BOUNCE, ARCHIVE, CAROL)) {
             server.cli("AddUser", user, PASSWORD);
         }
     }
