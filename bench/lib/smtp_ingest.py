@@ -479,6 +479,18 @@ class Switchboard:
         self.ports.update(webadmin=web, jmx=jmx)
         log("ports:", json.dumps(self.ports))
 
+    def enable_antivirus(self, address):
+        """Turns the shipped (commented-out) AntiVirus mailet on, scanning with the clamd at host:port."""
+        host, _, port = address.rpartition(":")
+        if not host or not port.isdigit():
+            raise BenchError("--antivirus wants HOST:PORT, got %r" % address)
+        rel = "mailetcontainer.xml"
+        self._sub(rel, r"^.*<!-- ANTIVIRUS-OFF .*\n", "", "the anti-virus (line 'ANTIVIRUS-OFF' opening)")
+        self._sub(rel, r"^.*ANTIVIRUS-OFF .*-->.*\n", "", "the anti-virus (line 'ANTIVIRUS-OFF' closing)")
+        self._sub(rel, r"<host>127\.0\.0\.1</host>", "<host>%s</host>" % host, "the clamd host")
+        self._sub(rel, r"<port>3310</port>", "<port>%s</port>" % port, "the clamd port")
+        log("anti-virus on: clamd at %s:%s" % (host, port))
+
     def logs(self):
         return sorted(glob.glob(os.path.join(self.home, "var", "log", "*")))
 
@@ -788,6 +800,8 @@ def parse_args():
     ap.add_argument("--no-postfix", action="store_true", default=env.get("NO_POSTFIX") == "1")
     ap.add_argument("--keep", action="store_true", default=env.get("KEEP") == "1")
     ap.add_argument("--reconnect", action="store_true", default=env.get("RECONNECT") == "1")
+    ap.add_argument("--antivirus", metavar="HOST:PORT", default=env.get("ANTIVIRUS") or None,
+                    help="turn the shipped AntiVirus mailet on, scanning with the clamd at HOST:PORT")
     a = ap.parse_args()
     if a.n is None:
         a.n = int(env["N"]) if env.get("N") else (1000 if a.quick else 5000)
@@ -838,6 +852,7 @@ def main():
         "bench": "smtp-ingest", "n": args.n, "size": args.size, "sessions": args.sessions,
         "smtp_connection": "new connection per message" if args.reconnect else "persistent (smtp-source -d)",
         "java_opts": args.java_opts, "dist": args.dist, "quick": args.quick,
+        "antivirus": ("clamd at " + args.antivirus) if args.antivirus else "off",
         "machine": {"cpus": os.cpu_count(),
                     "mem_gb": round(os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE") / 2 ** 30, 1)},
     }
@@ -899,6 +914,8 @@ def main():
     try:
         sb.unpack()
         sb.configure()
+        if args.antivirus:
+            sb.enable_antivirus(args.antivirus)
         sb.start()
         out["switchboard_startup_seconds"] = sb.startup_seconds
         sb.cli("AddDomain", DOMAIN)
