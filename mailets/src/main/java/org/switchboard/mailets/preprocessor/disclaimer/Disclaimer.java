@@ -135,9 +135,10 @@ public class Disclaimer extends GenericMailet {
         }
         MimeMessage message = mail.getMessage();
         // the cheap refusals first, before the message is copied
-        if (isProtectedType(message)) {
+        Optional<String> protectedType = protectedType(message);
+        if (protectedType.isPresent()) {
             LOGGER.info("Disclaimer {}: mail {} left unchanged: signed or encrypted ({})", name, mail.getName(),
-                message.getContentType());
+                protectedType.get());
             return;
         }
         if (skipDkimSigned && message.getHeader("DKIM-Signature") != null) {
@@ -171,17 +172,18 @@ public class Disclaimer extends GenericMailet {
         }
     }
 
-    private static boolean isProtectedType(MimeMessage message) throws MessagingException {
+    /** The message's own type when it is signed or encrypted as a whole (deeper parts are looked at on a copy). */
+    private static Optional<String> protectedType(MimeMessage message) throws MessagingException {
         String value = message.getContentType();
         if (value == null) {
-            return false;
+            return Optional.empty();
         }
         try {
-            ContentType type = new ContentType(value);
-            return type.match("multipart/signed") || type.match("multipart/encrypted")
-                || type.getBaseType().toLowerCase(Locale.ROOT).matches("application/(x-)?pkcs7-mime|application/pgp.*");
+            String type = new ContentType(value).getBaseType().toLowerCase(Locale.ROOT);
+            return type.equals("multipart/signed") || type.equals("multipart/encrypted")
+                || type.matches("application/(x-)?pkcs7-mime|application/pgp.*") ? Optional.of(type) : Optional.empty();
         } catch (ParseException e) {
-            return false;
+            return Optional.empty();
         }
     }
 
