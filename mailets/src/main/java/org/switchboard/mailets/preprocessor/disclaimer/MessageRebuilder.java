@@ -1,7 +1,5 @@
 package org.switchboard.mailets.preprocessor.disclaimer;
 
-import java.io.BufferedInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -128,46 +126,59 @@ final class MessageRebuilder {
      */
     record Frame(byte[] preamble, byte[] closing) {
         static Frame read(InputStream content, String boundary) throws IOException {
-            InputStream raw = new BufferedInputStream(content, 16 * 1024);
             if (boundary == null) {
                 return new Frame(null, null);
             }
-            String open = "--" + boundary;
-            String close = open + "--";
-            ByteArrayOutputStream preamble = new ByteArrayOutputStream();
-            boolean inPreamble = true;
-            byte[] line;
-            while ((line = readLine(raw)) != null) {
-                String text = new String(line, StandardCharsets.ISO_8859_1).stripTrailing();
-                if (inPreamble) {
-                    if (text.equals(open)) {
-                        inPreamble = false;
-                    } else if (text.equals(close) || preamble.size() + line.length > MAX_PREAMBLE) {
-                        return new Frame(null, null);
-                    } else {
-                        preamble.write(line);
-                    }
-                } else if (text.equals(close)) {
-                    ByteArrayOutputStream closing = new ByteArrayOutputStream();
-                    closing.write(line);
-                    raw.transferTo(closing);
-                    return new Frame(preamble.toByteArray(), closing.toByteArray());
-                }
+            byte[] raw = content.readAllBytes();
+            byte[] open = ("--" + boundary).getBytes(StandardCharsets.ISO_8859_1);
+            int first = delimiterLine(raw, open, false, 0, Math.min(raw.length, MAX_PREAMBLE));
+            if (first < 0) {
+                return new Frame(null, null);
             }
-            return new Frame(inPreamble ? null : preamble.toByteArray(), null);
+            byte[] preamble = java.util.Arrays.copyOfRange(raw, 0, first);
+            int close = delimiterLine(raw, open, true, first, raw.length);
+            return new Frame(preamble, close < 0 ? null : java.util.Arrays.copyOfRange(raw, close, raw.length));
         }
 
-        /** One line with its line end (LF or CRLF), or null at the end. */
-        private static byte[] readLine(InputStream in) throws IOException {
-            ByteArrayOutputStream line = new ByteArrayOutputStream(80);
-            int b;
-            while ((b = in.read()) >= 0) {
-                line.write(b);
-                if (b == '\n') {
-                    break;
+        /**
+         * Where the first line from {@code from} that is the delimiter ("--boundary", or "--boundary--" when
+         * {@code closing}) followed only by white space starts, searching lines that start before {@code to}; -1 if
+         * none.
+         */
+        private static int delimiterLine(byte[] raw, byte[] open, boolean closing, int from, int to) {
+            int lineStart = from;
+            while (lineStart < to) {
+                int lineEnd = lineStart;
+                while (lineEnd < raw.length && raw[lineEnd] != '\n') {
+                    lineEnd++;
+                }
+                if (isDelimiter(raw, lineStart, lineEnd, open, closing)) {
+                    return lineStart;
+                }
+                lineStart = lineEnd + 1;
+            }
+            return -1;
+        }
+
+        private static boolean isDelimiter(byte[] raw, int start, int end, byte[] open, boolean closing) {
+            int length = open.length + (closing ? 2 : 0);
+            if (end - start < length || raw[start] != '-') {
+                return false;
+            }
+            for (int i = 0; i < open.length; i++) {
+                if (raw[start + i] != open[i]) {
+                    return false;
                 }
             }
-            return line.size() == 0 ? null : line.toByteArray();
+            if (closing && (raw[start + open.length] != '-' || raw[start + open.length + 1] != '-')) {
+                return false;
+            }
+            for (int i = start + length; i < end; i++) {
+                if (raw[i] != ' ' && raw[i] != '\t' && raw[i] != '\r') {
+                    return false;
+                }
+            }
+            return true;
         }
     }
 }
