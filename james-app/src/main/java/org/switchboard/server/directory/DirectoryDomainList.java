@@ -12,7 +12,8 @@ import org.apache.james.user.api.UsersRepositoryException;
 /**
  * James' domain list (kept in the SQL database, as without a directory) that also gives each new domain its
  * {@code dc=} branch in the directory, so that {@code james-cli AddDomain} prepares the DIT for the domain's people.
- * The branch is created first: a domain never exists in James without a place for its users.
+ * The branch is created first: a domain never exists in James without a place for its users. A domain is usable
+ * at once after it is added, whatever James' domain cache said before.
  */
 public class DirectoryDomainList extends JPADomainList {
     private final DirectoryUsersDAO directory;
@@ -31,5 +32,8 @@ public class DirectoryDomainList extends JPADomainList {
             throw new DomainListException("Cannot create the directory branch of " + domain.asString(), e);
         }
         super.addDomain(domain);
+        // James caches "unknown domain" answers (domainlist.xml, 10 s), e.g. from the postmaster check at start: a
+        // new domain would be refused to AddUser for that long. Listing the domains refreshes their cache entries.
+        getDomains();
     }
 }
