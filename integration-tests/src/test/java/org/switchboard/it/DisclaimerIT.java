@@ -89,25 +89,9 @@ class DisclaimerIT {
             + "                <textFile>file://conf/disclaimer-it.txt</textFile>\n"
             + "                <htmlFile>file://conf/disclaimer-it.html</htmlFile>\n"
             + "            </mailet>\n");
-        requireBccRemovalInTransport();
         server.start();
         server.cli("AddDomain", DOMAIN);
         server.cli("AddUser", BOB, PASSWORD);
-    }
-
-    /**
-     * James 3.8.1 refuses to start unless the transport processor removes Bcc; the pipeline of this build removes it
-     * in preprocess only. Until the shipped pipeline has it, the test copy gets it (it changes nothing else: Bcc is
-     * gone by then).
-     */
-    private static void requireBccRemovalInTransport() throws IOException {
-        String pipeline = Files.readString(server.home.resolve("conf/mailetcontainer.xml"));
-        String transport = "<processor state=\"transport\" enableJmx=\"true\">\n";
-        int start = pipeline.indexOf(transport);
-        if (start >= 0 && !pipeline.substring(start, pipeline.indexOf("</processor>", start)).contains("RemoveMimeHeader")) {
-            server.rewrite("mailetcontainer.xml", transport, transport
-                + "            <mailet match=\"All\" class=\"RemoveMimeHeader\"><name>bcc</name></mailet>\n");
-        }
     }
 
     @AfterAll

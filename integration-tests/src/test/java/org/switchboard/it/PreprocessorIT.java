@@ -74,7 +74,6 @@ class PreprocessorIT {
     }
 
     private static void configureForTheTest() throws Exception {
-        requireBccRemovalInTransport();
         server.rewrite("mailetcontainer.xml", "<postmaster>postmaster</postmaster>", "<postmaster>" + POSTMASTER + "</postmaster>");
         // the postmaster variant of loop detection, for LOOPY only, before the shipped one
         server.rewrite("mailetcontainer.xml", "<!-- [slot: loop detection] -->", """
@@ -137,28 +136,6 @@ class PreprocessorIT {
         // SpamArchive through the shipped wiring: an entry in the shipped block list file
         Files.writeString(server.home.resolve("conf/antispam-blocklist.txt"),
             "\nReply-To: *@archive.spam.example\n", StandardCharsets.UTF_8, StandardOpenOption.APPEND);
-    }
-
-    /**
-     * James 3.8.1 refuses to start unless the processor "transport" holds RemoveMimeHeader (Bcc); the pipeline of
-     * this branch removes Bcc in "preprocess" only. Until the shipped file has it, the test copy gets it (harmless:
-     * Bcc is already gone by then).
-     */
-    private static void requireBccRemovalInTransport() throws Exception {
-        Path file = server.home.resolve("conf/mailetcontainer.xml");
-        String content = Files.readString(file, StandardCharsets.UTF_8);
-        String transport = "<processor state=\"transport\" enableJmx=\"true\">";
-        int start = content.indexOf(transport);
-        int end = content.indexOf("</processor>", start);
-        if (start >= 0 && !content.substring(start, end).contains("RemoveMimeHeader")) {
-            System.out.println("PreprocessorIT: the shipped transport processor lacks RemoveMimeHeader; added in the test copy");
-            server.rewrite("mailetcontainer.xml", transport, transport + """
-
-                <mailet match="All" class="RemoveMimeHeader">
-                    <name>bcc</name>
-                    <onMailetException>ignore</onMailetException>
-                </mailet>""");
-        }
     }
 
     @AfterAll

@@ -37,7 +37,6 @@ class TnefIT {
     @BeforeAll
     static void boot() throws Exception {
         server = PackagedServer.unpack(tempDir);
-        TnefMail.ensureBccRemovalInTransport(server);
         server.start();
         server.cli("AddDomain", DOMAIN);
         for (String user : List.of("quick", "umlaut", "invalid")) {

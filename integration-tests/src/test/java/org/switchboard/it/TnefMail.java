@@ -86,26 +86,6 @@ public final class TnefMail {
         return m.toString().getBytes(StandardCharsets.US_ASCII);
     }
 
-    /**
-     * Work-around for the shipped pipeline of this revision: James 3.8.1 refuses to start unless its {@code transport}
-     * processor removes Bcc (RemoveMimeHeader, name bcc), and the preprocess commit moved that mailet out of it. Puts
-     * it back at the top of {@code transport} in the unpacked copy only, when it is missing; does nothing once the
-     * shipped configuration has it again.
-     */
-    public static void ensureBccRemovalInTransport(PackagedServer server) throws IOException {
-        java.nio.file.Path conf = server.home.resolve("conf/mailetcontainer.xml");
-        String xml = java.nio.file.Files.readString(conf, StandardCharsets.UTF_8);
-        int transport = xml.indexOf("<processor state=\"transport\"");
-        int end = xml.indexOf("</processor>", transport);
-        if (transport < 0 || xml.substring(transport, end).contains("RemoveMimeHeader")) {
-            return;
-        }
-        int insertAt = xml.indexOf('>', transport) + 1;
-        xml = xml.substring(0, insertAt) + "\n            <mailet match=\"All\" class=\"RemoveMimeHeader\">"
-            + "<name>bcc</name><onMailetException>ignore</onMailetException></mailet>" + xml.substring(insertAt);
-        java.nio.file.Files.writeString(conf, xml, StandardCharsets.UTF_8);
-    }
-
     public static MimeMessage parse(byte[] raw) throws MessagingException {
         return new MimeMessage(SESSION, new ByteArrayInputStream(raw));
     }

@@ -56,21 +56,9 @@ class DisclaimerInteropIT {
             + "                <textFile>file://conf/disclaimer.txt</textFile>\n"
             + "                <htmlFile>file://conf/disclaimer.html</htmlFile>\n"
             + "            </mailet>\n");
-        requireBccRemovalInTransport(server);
         server.start();
         server.cli("AddDomain", DOMAIN);
         server.cli("AddUser", BOB, PASSWORD);
-    }
-
-    /** As in DisclaimerIT: James 3.8.1 wants Bcc removed in transport; this build removes it in preprocess. */
-    static void requireBccRemovalInTransport(PackagedServer server) throws IOException {
-        String pipeline = Files.readString(server.home.resolve("conf/mailetcontainer.xml"));
-        String transport = "<processor state=\"transport\" enableJmx=\"true\">\n";
-        int start = pipeline.indexOf(transport);
-        if (start >= 0 && !pipeline.substring(start, pipeline.indexOf("</processor>", start)).contains("RemoveMimeHeader")) {
-            server.rewrite("mailetcontainer.xml", transport, transport
-                + "            <mailet match=\"All\" class=\"RemoveMimeHeader\"><name>bcc</name></mailet>\n");
-        }
     }
 
     @AfterAll

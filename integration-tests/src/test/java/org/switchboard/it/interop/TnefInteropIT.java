@@ -54,7 +54,6 @@ class TnefInteropIT {
         DebianPrograms.requireAll(PROGRAMS, Map.of());
         Files.createDirectories(temp.resolve("server"));
         server = PackagedServer.unpack(temp.resolve("server"));
-        TnefMail.ensureBccRemovalInTransport(server);
         server.start();
         server.cli("AddDomain", DOMAIN);
     }
