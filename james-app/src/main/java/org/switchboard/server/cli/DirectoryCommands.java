@@ -4,15 +4,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
-import javax.management.JMX;
-import javax.management.MBeanServerConnection;
-import javax.management.ObjectName;
-import javax.management.remote.JMXConnector;
-import javax.management.remote.JMXConnectorFactory;
-import javax.management.remote.JMXServiceURL;
-
+import org.apache.james.cli.probe.impl.JmxConnection;
 import org.switchboard.server.directory.DirectoryRoutingManagement;
 import org.switchboard.server.directory.DirectoryRoutingManagementMBean;
 
@@ -44,17 +39,12 @@ final class DirectoryCommands {
         String command = command(arguments);
         long begin = System.nanoTime();
         try {
-            JMXServiceURL url = new JMXServiceURL("service:jmx:rmi:///jndi/rmi://" + options.get("-h") + ":"
-                + options.get("-p") + "/jmxrmi");
-            Map<String, Object> environment = new HashMap<>();
-            if (options.containsKey("-username")) {
-                environment.put(JMXConnector.CREDENTIALS,
-                    new String[] {options.get("-username"), options.getOrDefault("-password", "")});
-            }
-            try (JMXConnector connector = JMXConnectorFactory.connect(url, environment)) {
-                MBeanServerConnection connection = connector.getMBeanServerConnection();
-                DirectoryRoutingManagementMBean directory = JMX.newMBeanProxy(connection,
-                    new ObjectName(DirectoryRoutingManagement.OBJECT_NAME), DirectoryRoutingManagementMBean.class);
+            Optional<JmxConnection.AuthCredential> credential = Optional.ofNullable(options.get("-username"))
+                .map(user -> new JmxConnection.AuthCredential(user, options.getOrDefault("-password", "")));
+            try (JmxConnection connection = new JmxConnection(options.get("-h"), Integer.parseInt(options.get("-p")),
+                credential)) {
+                DirectoryRoutingManagementMBean directory = connection.retrieveBean(
+                    DirectoryRoutingManagementMBean.class, DirectoryRoutingManagement.OBJECT_NAME);
                 if (command.equals("buildaliastable")) {
                     System.out.println("Alias table built: " + directory.buildAliasTable() + " aliases");
                 } else {
