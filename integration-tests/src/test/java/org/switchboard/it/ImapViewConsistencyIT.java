@@ -1,0 +1,191 @@
+package org.switchboard.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import javax.net.ssl.SSLSocket;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * What IMAP announces, IMAP can fetch: while messages are delivered concurrently, a client that SELECTs (or NOOPs)
+ * and fetches the last announced message at once must always get it. James 3.8.1 answered SELECT's EXISTS from
+ * the mailbox counters while the session's MSN map came from an earlier listing, so a message delivered in between
+ * was announced but refused ({@code BAD FETCH failed. Invalid messageset}).
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ImapViewConsistencyIT {
+    private static final String USER = "viewer@example.com";
+    private static final String PASSWORD = "View-test-1357";
+    private static final int MESSAGES = 200;
+    private static final int SENDERS = 4;
+    private static final Pattern EXISTS = Pattern.compile("^\\* (\\d+) EXISTS");
+
+    @TempDir
+    static Path temp;
+    private PackagedServer server;
+
+    @BeforeAll
+    void boot() throws Exception {
+        server = PackagedServer.unpack(temp);
+        server.start();
+        server.cli("AddDomain", "example.com");
+        server.cli("AddUser", USER, PASSWORD);
+    }
+
+    @AfterAll
+    void shutdown() throws Exception {
+        if (server != null) {
+            server.close();
+            MailAccess.keepLog(server, "ImapViewConsistencyIT");
+        }
+    }
+
+    @Test
+    void everyAnnouncedMessageCanBeFetchedWhileMailArrives() throws Exception {
+        AtomicBoolean delivering = new AtomicBoolean(true);
+        ExecutorService senders = Executors.newFixedThreadPool(SENDERS);
+        List<Future<?>> sent = new ArrayList<>();
+        for (int sender = 0; sender < SENDERS; sender++) {
+            int first = sender;
+            sent.add(senders.submit(() -> {
+                try (SmtpClient smtp = SmtpClient.connect(server.smtpPort)) {
+                    smtp.ehlo("sender.test");
+                    for (int i = first; i < MESSAGES; i += SENDERS) {
+                        byte[] message = ("From: s@sender.test\r\nTo: " + USER + "\r\nSubject: view " + i
+                            + "\r\n\r\nbody " + i + "\r\n").getBytes(StandardCharsets.US_ASCII);
+                        assertThat(smtp.send("s@sender.test", USER, message).code()).isEqualTo(250);
+                    }
+                }
+                return null;
+            }));
+        }
+
+        int selects = 0;
+        int fetches = 0;
+        long exists = 0;
+        try (Imap imap = Imap.login(server.imapPort, USER, PASSWORD)) {
+            while (exists < MESSAGES) {
+                exists = imap.existsOf(imap.command("SELECT INBOX"));
+                selects++;
+                if (exists > 0) {
+                    imap.fetchOk(exists);
+                    fetches++;
+                }
+                // an unsolicited EXISTS of NOOP announces messages too: they must be fetchable at once as well
+                long announced = imap.existsOf(imap.command("NOOP"));
+                if (announced > exists) {
+                    imap.fetchOk(announced);
+                    fetches++;
+                    exists = announced;
+                }
+                if (sent.stream().allMatch(Future::isDone)) {
+                    delivering.set(false);
+                }
+                if (!delivering.get() && selects > MESSAGES * 20) {
+                    break;
+                }
+            }
+        } finally {
+            senders.shutdown();
+            senders.awaitTermination(2, TimeUnit.MINUTES);
+        }
+        for (Future<?> future : sent) {
+            future.get();
+        }
+        assertThat(exists).as("all messages delivered and announced").isEqualTo(MESSAGES);
+        assertThat(fetches).as("the view was checked while mail arrived").isGreaterThan(20);
+    }
+
+    /** A minimal IMAP client that shows the server's lines as they are (STARTTLS, then LOGIN). */
+    private static final class Imap implements AutoCloseable {
+        private Socket socket;
+        private BufferedReader in;
+        private OutputStream out;
+        private int tag;
+
+        static Imap login(int port, String user, String password) throws IOException {
+            Imap imap = new Imap();
+            imap.attach(new Socket("127.0.0.1", port));
+            imap.in.readLine();
+            imap.command("STARTTLS");
+            SSLSocket tls = (SSLSocket) MailAccess.trustAllContext().getSocketFactory()
+                .createSocket(imap.socket, "127.0.0.1", port, true);
+            tls.startHandshake();
+            imap.attach(tls);
+            imap.command("LOGIN \"" + user + "\" \"" + password + "\"");
+            return imap;
+        }
+
+        private void attach(Socket socket) throws IOException {
+            this.socket = socket;
+            socket.setSoTimeout(30_000);
+            this.in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.ISO_8859_1));
+            this.out = socket.getOutputStream();
+        }
+
+        /** Sends one command; returns every line up to the tagged reply, which must be OK. */
+        List<String> command(String command) throws IOException {
+            String id = "a" + (++tag);
+            out.write((id + " " + command + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+            List<String> lines = new ArrayList<>();
+            while (true) {
+                String line = in.readLine();
+                if (line == null) {
+                    throw new IOException("connection closed after " + command + ": " + lines);
+                }
+                lines.add(line);
+                if (line.startsWith(id + " ")) {
+                    assertThat(line).as("reply to %s (after %s)", command, lines).startsWith(id + " OK");
+                    return lines;
+                }
+            }
+        }
+
+        long existsOf(List<String> lines) {
+            long exists = -1;
+            for (String line : lines) {
+                Matcher matcher = EXISTS.matcher(line);
+                if (matcher.find()) {
+                    exists = Long.parseLong(matcher.group(1));
+                }
+            }
+            return exists;
+        }
+
+        void fetchOk(long msn) throws IOException {
+            List<String> lines = command("FETCH " + msn + " (UID BODY.PEEK[HEADER.FIELDS (SUBJECT)])");
+            assertThat(lines).as("FETCH %d", msn).anyMatch(line -> line.startsWith("* " + msn + " FETCH"));
+        }
+
+        @Override
+        public void close() throws IOException {
+            try {
+                command("LOGOUT");
+            } finally {
+                socket.close();
+            }
+        }
+    }
+}
