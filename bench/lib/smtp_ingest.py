@@ -473,10 +473,13 @@ class Switchboard:
         self._rebind("pop3server.xml", ["pop3"], False)
         self._rebind("lmtpserver.xml", ["lmtp"], False)
         self._rebind("managesieveserver.xml", ["managesieve"], False)
-        web, jmx = free_ports(2)
+        web, jmx, ldap, ldaps = free_ports(4)
         self._sub("webadmin.properties", r"^port=\d+", "port=%d" % web, "WebAdmin port")
         self._sub("jmx.properties", r"^jmx\.port=\d+", "jmx.port=%d" % jmx, "JMX port")
-        self.ports.update(webadmin=web, jmx=jmx)
+        # the embedded directory too: another server (or a second bench) may hold the shipped LDAP ports
+        self._sub("directory.xml", r"<ldapPort>\d+</ldapPort>", "<ldapPort>%d</ldapPort>" % ldap, "LDAP port")
+        self._sub("directory.xml", r"<ldapsPort>\d+</ldapsPort>", "<ldapsPort>%d</ldapsPort>" % ldaps, "LDAPS port")
+        self.ports.update(webadmin=web, jmx=jmx, ldap=ldap, ldaps=ldaps)
         log("ports:", json.dumps(self.ports))
 
     def enable_antivirus(self, address):
