@@ -59,8 +59,10 @@ public class JpaPersistenceModule extends AbstractModule {
         bind(JPADomainList.class).in(Scopes.SINGLETON);
         bind(DomainList.class).to(JPADomainList.class);
 
-        bind(JPARecipientRewriteTable.class).in(Scopes.SINGLETON);
-        bind(RecipientRewriteTable.class).to(JPARecipientRewriteTable.class);
+        // per-recipient lookups of every delivered mail answered from memory until a mapping changes
+        bind(CachedRecipientRewriteTable.class).in(Scopes.SINGLETON);
+        bind(JPARecipientRewriteTable.class).to(CachedRecipientRewriteTable.class);
+        bind(RecipientRewriteTable.class).to(CachedRecipientRewriteTable.class);
         bind(AliasReverseResolverImpl.class).in(Scopes.SINGLETON);
         bind(AliasReverseResolver.class).to(AliasReverseResolverImpl.class);
         bind(CanSendFromImpl.class).in(Scopes.SINGLETON);
@@ -77,9 +79,11 @@ public class JpaPersistenceModule extends AbstractModule {
             ImmutableList.of(new Protocol("jpa")), JpaColumnFittingMailRepository.class.getName(), new BaseHierarchicalConfiguration()));
         Multibinder.newSetBinder(binder(), MailRepositoryFactory.class).addBinding().to(JpaColumnFittingMailRepositoryFactory.class);
 
-        bind(JPASieveRepository.class).in(Scopes.SINGLETON);
-        bind(SieveRepository.class).to(JPASieveRepository.class);
-        bind(SieveQuotaRepository.class).to(JPASieveRepository.class);
+        // the active script of every recipient of every delivered mail answered from memory until it changes
+        bind(CachedSieveRepository.class).in(Scopes.SINGLETON);
+        bind(JPASieveRepository.class).to(CachedSieveRepository.class);
+        bind(SieveRepository.class).to(CachedSieveRepository.class);
+        bind(SieveQuotaRepository.class).to(CachedSieveRepository.class);
     }
 
     @Provides
