@@ -315,7 +315,7 @@ class DirectoryAccessControlTest {
                 });
             assertThat(admin.search(SUFFIX, SearchScope.SUB, "(mail=limited*)", "mail").getEntryCount()).isEqualTo(3);
         } finally {
-            server.ldapServer().setMaxSizeLimit(EmbeddedDirectoryServer.MAX_SIZE_LIMIT);
+            server.ldapServer().setMaxSizeLimit(DirectoryListeners.MAX_SIZE_LIMIT);
         }
     }
 
