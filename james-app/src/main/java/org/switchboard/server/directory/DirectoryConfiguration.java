@@ -160,17 +160,13 @@ public record DirectoryConfiguration(String domain, String suffix, Optional<URI>
 
     private static Optional<String> adminPassword(HierarchicalConfiguration<ImmutableNode> configuration,
                                                   List<String> errors) {
-        String password = configuration.getString("adminPassword", null); // spaces are part of a password
+        String password = configuration.getString("adminPassword", null);
         if (password == null || password.isEmpty()) {
             return Optional.empty();
         }
-        if (password.length() < MINIMUM_PASSWORD_LENGTH) {
+        if (password.length() < MINIMUM_PASSWORD_LENGTH) { // ApacheDS' well-known "secret" included
             errors.add("<adminPassword> is too short: at least " + MINIMUM_PASSWORD_LENGTH
                 + " characters, or leave it out to have one generated at first start");
-            return Optional.empty();
-        }
-        if (password.equals("secret")) {
-            errors.add("<adminPassword> must not be ApacheDS' well-known default");
             return Optional.empty();
         }
         return Optional.of(password);
