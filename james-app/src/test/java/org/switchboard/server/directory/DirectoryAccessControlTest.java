@@ -31,10 +31,7 @@ import com.unboundid.ldap.sdk.ResultCode;
 import com.unboundid.ldap.sdk.SearchResultEntry;
 import com.unboundid.ldap.sdk.SearchScope;
 import com.unboundid.ldap.sdk.extensions.PasswordModifyExtendedRequest;
-import com.unboundid.ldap.sdk.extensions.StartTLSExtendedRequest;
 import com.unboundid.ldap.sdk.schema.AttributeTypeDefinition;
-import com.unboundid.util.ssl.SSLUtil;
-import com.unboundid.util.ssl.TrustAllTrustManager;
 
 /**
  * Passwords, access control and limits of the embedded directory as LDAP clients meet them: one real ApacheDS for
@@ -64,8 +61,7 @@ class DirectoryAccessControlTest {
     @Test
     void aClearPasswordAddedOverLdapIsStoredHashedAndStillBinds() throws Exception {
         String dn = person("hash-add", "clear-password");
-        assertThat(storedPassword(dn)).startsWith("{SSHA512}").doesNotContain("clear-password");
-        assertBinds(dn, "clear-password");
+        assertStoredHashedAndBinds(dn, "clear-password");
     }
 
     @Test
@@ -74,8 +70,7 @@ class DirectoryAccessControlTest {
         try (LDAPConnection admin = admin()) {
             admin.modify(dn, new Modification(ModificationType.REPLACE, "userPassword", "second-password"));
         }
-        assertThat(storedPassword(dn)).startsWith("{SSHA512}");
-        assertBinds(dn, "second-password");
+        assertStoredHashedAndBinds(dn, "second-password");
         assertDoesNotBind(dn, "first-password");
     }
 
@@ -102,24 +97,18 @@ class DirectoryAccessControlTest {
             assertThat(passwordModify(user, null, "wrong-password", "other-password"))
                 .isEqualTo(ResultCode.INVALID_CREDENTIALS);
         }
-        assertThat(storedPassword(dn)).startsWith("{SSHA512}");
-        assertBinds(dn, "new-password");
+        assertStoredHashedAndBinds(dn, "new-password");
         assertDoesNotBind(dn, "old-password");
     }
 
     @Test
     void aUserChangesTheirOwnPasswordWithoutTheOldOneAndOverStartTls() throws Exception {
         String dn = person("pwd-self-tls", "old-password");
-        try (LDAPConnection user = connect()) {
-            SSLUtil trustAll = new SSLUtil(new TrustAllTrustManager());
-            assertThat(user.processExtendedOperation(new StartTLSExtendedRequest(trustAll.createSSLContext()))
-                .getResultCode()).isEqualTo(ResultCode.SUCCESS);
-            directory.assertTlsWithOurCertificate(user);
+        try (LDAPConnection user = directory.connectWithStartTls()) {
             user.bind(dn, "old-password");
             assertThat(passwordModify(user, dn, null, "new-password")).isEqualTo(ResultCode.SUCCESS);
         }
-        assertThat(storedPassword(dn)).startsWith("{SSHA512}");
-        assertBinds(dn, "new-password");
+        assertStoredHashedAndBinds(dn, "new-password");
     }
 
     @Test
@@ -137,8 +126,7 @@ class DirectoryAccessControlTest {
         try (LDAPConnection admin = admin()) {
             assertThat(passwordModify(admin, victim, null, "reset-password")).isEqualTo(ResultCode.SUCCESS);
         }
-        assertThat(storedPassword(victim)).startsWith("{SSHA512}");
-        assertBinds(victim, "reset-password");
+        assertStoredHashedAndBinds(victim, "reset-password");
     }
 
     // ----------------------------------------------------------------------------------------------------------
@@ -406,6 +394,12 @@ class DirectoryAccessControlTest {
 
     private LDAPConnection bind(String dn, String password) throws LDAPException {
         return directory.bind(dn, password);
+    }
+
+    /** The password is stored {SSHA512}, never in clear, and binds. */
+    private void assertStoredHashedAndBinds(String dn, String password) throws LDAPException {
+        assertThat(storedPassword(dn)).startsWith("{SSHA512}").doesNotContain(password);
+        assertBinds(dn, password);
     }
 
     private void assertBinds(String dn, String password) throws LDAPException {

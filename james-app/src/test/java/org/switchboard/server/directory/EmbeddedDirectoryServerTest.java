@@ -26,7 +26,6 @@ import com.unboundid.ldap.sdk.ResultCode;
 import com.unboundid.ldap.sdk.SearchResult;
 import com.unboundid.ldap.sdk.SearchResultEntry;
 import com.unboundid.ldap.sdk.SearchScope;
-import com.unboundid.ldap.sdk.extensions.StartTLSExtendedRequest;
 import com.unboundid.ldap.sdk.schema.AttributeTypeDefinition;
 import com.unboundid.ldap.sdk.schema.ObjectClassDefinition;
 import com.unboundid.ldap.sdk.schema.Schema;
@@ -40,16 +39,10 @@ class EmbeddedDirectoryServerTest {
     private static final String PETER = "mail=peterchan@example.com," + SUFFIX;
 
     private TestDirectory directory;
-    private Path root;
-    private EmbeddedDirectoryServer server;
-    private String adminPassword;
 
     @BeforeAll
     void startServer(@TempDir Path temporaryRoot) throws Exception {
         directory = TestDirectory.start(temporaryRoot);
-        root = temporaryRoot;
-        server = directory.server();
-        adminPassword = directory.adminPassword();
         try (LDAPConnection admin = admin()) {
             admin.add("dn: " + PETER,
                 "objectClass: top",
@@ -84,12 +77,12 @@ class EmbeddedDirectoryServerTest {
 
     @Test
     void generatedAdminPasswordIsStoredOwnerOnlyAndBindsWhileTheDefaultDoesNot() throws Exception {
-        Path file = root.resolve(EmbeddedDirectoryServer.ADMIN_PASSWORD_FILE);
+        Path file = directory.root().resolve(EmbeddedDirectoryServer.ADMIN_PASSWORD_FILE);
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
-        assertThat(adminPassword).hasSize(24).isNotEqualTo("secret");
+        assertThat(directory.adminPassword()).hasSize(24).isNotEqualTo("secret");
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(
-            root.resolve(EmbeddedDirectoryServer.INSTANCE_DIRECTORY)))).isEqualTo("rwx------");
-        TestDirectory.assertBindsAs(directory.ldapPort(), EmbeddedDirectoryServer.ADMIN_DN, adminPassword);
+            directory.root().resolve(EmbeddedDirectoryServer.INSTANCE_DIRECTORY)))).isEqualTo("rwx------");
+        TestDirectory.assertBindsAs(directory.ldapPort(), EmbeddedDirectoryServer.ADMIN_DN, directory.adminPassword());
         try (LDAPConnection connection = connect()) {
             assertRefused(() -> connection.bind(EmbeddedDirectoryServer.ADMIN_DN, "secret"),
                 ResultCode.INVALID_CREDENTIALS);
@@ -224,11 +217,7 @@ class EmbeddedDirectoryServerTest {
 
     @Test
     void startTlsWorksWithTheServersCertificate() throws Exception {
-        try (LDAPConnection connection = connect()) {
-            SSLUtil trustAll = new SSLUtil(new TrustAllTrustManager());
-            assertThat(connection.processExtendedOperation(new StartTLSExtendedRequest(trustAll.createSSLContext()))
-                .getResultCode()).isEqualTo(ResultCode.SUCCESS);
-            directory.assertTlsWithOurCertificate(connection);
+        try (LDAPConnection connection = directory.connectWithStartTls()) {
             connection.bind(PETER, "peter-password");
             assertThat(connection.getEntry(PETER, "mail").getAttributeValue("mail")).isEqualTo("peterchan@example.com");
         }
@@ -238,7 +227,7 @@ class EmbeddedDirectoryServerTest {
     void ldapsWorksWithTheServersCertificate() throws Exception {
         SSLUtil trustAll = new SSLUtil(new TrustAllTrustManager());
         try (LDAPConnection connection = new LDAPConnection(trustAll.createSSLSocketFactory(), "127.0.0.1",
-            server.configuration().ldapsPort())) {
+            directory.server().configuration().ldapsPort())) {
             directory.assertTlsWithOurCertificate(connection);
             connection.bind(PETER, "peter-password");
             assertThat(connection.getEntry(PETER, "mail").getAttributeValue("mail")).isEqualTo("peterchan@example.com");
@@ -247,12 +236,12 @@ class EmbeddedDirectoryServerTest {
 
     @Test
     void theKeyStoreFileDoesNotOutliveTheStart() throws Exception {
-        Path run = root.resolve(EmbeddedDirectoryServer.INSTANCE_DIRECTORY).resolve("run");
+        Path run = directory.root().resolve(EmbeddedDirectoryServer.INSTANCE_DIRECTORY).resolve("run");
         try (var files = Files.list(run)) {
             assertThat(files.filter(file -> file.toString().endsWith(".p12"))).isEmpty();
         }
-        assertThat(server.ldapUrl()).isEqualTo("ldap://127.0.0.1:" + server.configuration().ldapPort());
-        assertThat(Files.readString(root.resolve(EmbeddedDirectoryServer.ADMIN_PASSWORD_FILE),
-            StandardCharsets.UTF_8)).isEqualTo(adminPassword); // no newline, for ldapsearch -y
+        assertThat(directory.server().ldapUrl()).isEqualTo("ldap://127.0.0.1:" + directory.ldapPort());
+        assertThat(Files.readString(directory.root().resolve(EmbeddedDirectoryServer.ADMIN_PASSWORD_FILE),
+            StandardCharsets.UTF_8)).isEqualTo(directory.adminPassword()); // no newline, for ldapsearch -y
     }
 }

@@ -23,8 +23,11 @@ import com.unboundid.ldap.sdk.LDAPException;
 import com.unboundid.ldap.sdk.ResultCode;
 import com.unboundid.ldap.sdk.SimpleBindRequest;
 import com.unboundid.ldap.sdk.SingleServerSet;
+import com.unboundid.ldap.sdk.extensions.StartTLSExtendedRequest;
 import com.unboundid.ldap.sdk.extensions.WhoAmIExtendedRequest;
 import com.unboundid.ldap.sdk.extensions.WhoAmIExtendedResult;
+import com.unboundid.util.ssl.SSLUtil;
+import com.unboundid.util.ssl.TrustAllTrustManager;
 
 /**
  * A real embedded ApacheDS for tests, in a server root of its own (the test {@code directory.xml} on free ports, a
@@ -83,6 +86,21 @@ final class TestDirectory implements AutoCloseable {
     /** An anonymous connection to the LDAP port. */
     LDAPConnection connect() throws LDAPException {
         return new LDAPConnection("127.0.0.1", ldapPort());
+    }
+
+    /** A connection to the LDAP port after a successful StartTLS (any certificate trusted), checked to be ours. */
+    LDAPConnection connectWithStartTls() throws Exception {
+        LDAPConnection connection = connect();
+        try {
+            SSLUtil trustAll = new SSLUtil(new TrustAllTrustManager());
+            assertThat(connection.processExtendedOperation(new StartTLSExtendedRequest(trustAll.createSSLContext()))
+                .getResultCode()).isEqualTo(ResultCode.SUCCESS);
+            assertTlsWithOurCertificate(connection);
+            return connection;
+        } catch (Exception | AssertionError e) {
+            connection.close();
+            throw e;
+        }
     }
 
     LDAPConnection admin() throws LDAPException {
