@@ -22,30 +22,14 @@ import org.apache.commons.configuration2.tree.ImmutableNode;
 import org.switchboard.directory.schema.SchemaLdif;
 
 /**
- * Settings of the directory, read from {@code conf/directory.xml}:
- *
- * <pre>{@code
- * <directory>
- *   <domain>example.com</domain>                  <!-- required: the mail domain naming the suffix -->
- *   <suffix>dc=example,dc=com</suffix>            <!-- optional, default: dc= components of the domain -->
- *   <external>ldaps://ldap.example.com</external> <!-- optional: use this LDAP server, start no embedded one -->
- *   <bindAddress>127.0.0.1</bindAddress>
- *   <ldapPort>10389</ldapPort>
- *   <ldapsPort>10636</ldapsPort>                  <!-- 0: no LDAPS listener -->
- *   <startTls>true</startTls>
- *   <allowAnonymousAccess>false</allowAnonymousAccess> <!-- true: anonymous reads objectClass, mail, cn -->
- *   <adminDn>cn=admin,dc=example,dc=com</adminDn>   <!-- external only (required there): the server's account -->
- *   <adminPassword>...</adminPassword>            <!-- optional: default, generated at first start -->
- *   <tls>
- *     <privateKey>file://conf/tls/private.key</privateKey>    <!-- PKCS#8 PEM, unencrypted -->
- *     <certificates>file://conf/tls/certificate.pem</certificates>
- *   </tls>
- * </directory>
- * }</pre>
- *
- * Every problem is reported at once, in an {@link IllegalArgumentException} naming the file and the element.
+ * Settings of the directory, read from {@code conf/directory.xml}: every element, its default and what it does are
+ * in {@code docs/reference.md} ("conf/directory.xml"). Only {@code <domain>} is required. Every problem is reported
+ * at once, in an {@link IllegalArgumentException} naming the file and the element.
  */
-public final class DirectoryConfiguration {
+public record DirectoryConfiguration(String domain, String suffix, Optional<URI> external, String bindAddress,
+                                     int ldapPort, int ldapsPort, boolean startTls, boolean allowAnonymousAccess,
+                                     String adminDn, Optional<String> adminPassword, String privateKey,
+                                     String certificates) {
     public static final String FILE_NAME = "directory.xml";
     public static final String DEFAULT_BIND_ADDRESS = "127.0.0.1";
     public static final int DEFAULT_LDAP_PORT = 10389;
@@ -60,34 +44,6 @@ public final class DirectoryConfiguration {
         "(?i)^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]([a-z0-9-]{0,61}[a-z0-9])?$");
     private static final Pattern DC_SUFFIX = Pattern.compile(
         "(?i)^dc=[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(,dc=[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$");
-
-    private final String domain;
-    private final String suffix;
-    private final Optional<URI> external;
-    private final String adminDn;
-    private final String bindAddress;
-    private final int ldapPort;
-    private final int ldapsPort;
-    private final boolean startTls;
-    private final boolean allowAnonymousAccess;
-    private final Optional<String> adminPassword;
-    private final String privateKey;
-    private final String certificates;
-
-    private DirectoryConfiguration(Builder builder) {
-        this.domain = builder.domain;
-        this.suffix = builder.suffix;
-        this.external = builder.external;
-        this.bindAddress = builder.bindAddress;
-        this.ldapPort = builder.ldapPort;
-        this.ldapsPort = builder.ldapsPort;
-        this.startTls = builder.startTls;
-        this.allowAnonymousAccess = builder.allowAnonymousAccess;
-        this.adminPassword = builder.adminPassword;
-        this.adminDn = builder.adminDn;
-        this.privateKey = builder.privateKey;
-        this.certificates = builder.certificates;
-    }
 
     /** Reads and validates a {@code directory.xml} file. */
     public static DirectoryConfiguration load(Path file) {
@@ -117,89 +73,121 @@ public final class DirectoryConfiguration {
                     KEYS.stream().sorted().toList()) + ")");
             }
         }
-        Builder builder = new Builder();
-
-        String domain = text(configuration, "domain");
-        if (domain == null) {
-            errors.add("<domain> is required: the mail domain whose dc= components name the directory suffix");
-        } else if (!DOMAIN.matcher(domain).matches()) {
-            errors.add("<domain> '" + domain + "' is not a domain name such as example.com");
-        } else {
-            builder.domain = domain.toLowerCase(Locale.ROOT);
-            builder.suffix = SchemaLdif.suffixOf(builder.domain);
+        String domain = domain(configuration, errors);
+        String suffix = suffix(configuration, domain, errors);
+        Optional<URI> external = external(configuration, errors);
+        String bindAddress = bindAddress(configuration, errors);
+        int ldapPort = port(configuration, "ldapPort", DEFAULT_LDAP_PORT, false, errors);
+        int ldapsPort = port(configuration, "ldapsPort", DEFAULT_LDAPS_PORT, true, errors);
+        if (ldapsPort != 0 && ldapsPort == ldapPort) {
+            errors.add("<ldapPort> and <ldapsPort> are both " + ldapPort + ": use two ports (or ldapsPort 0)");
         }
-        String suffix = text(configuration, "suffix");
-        if (suffix != null) {
-            String compact = suffix.replaceAll("\\s*,\\s*", ",").replaceAll("\\s*=\\s*", "=");
-            if (!DC_SUFFIX.matcher(compact).matches()) {
-                errors.add("<suffix> '" + suffix + "' must be made of dc= components, e.g. dc=example,dc=com");
-            } else {
-                builder.suffix = compact.toLowerCase(Locale.ROOT);
-            }
-        }
-
-        String external = text(configuration, "external");
-        if (external != null) {
-            try {
-                URI uri = new URI(external);
-                if (uri.getScheme() == null || !Set.of("ldap", "ldaps").contains(uri.getScheme().toLowerCase(Locale.ROOT))
-                    || uri.getHost() == null) {
-                    errors.add("<external> '" + external + "' must be an ldap:// or ldaps:// URL with a host");
-                } else {
-                    builder.external = Optional.of(uri);
-                }
-            } catch (URISyntaxException e) {
-                errors.add("<external> '" + external + "' is not a URL: " + e.getMessage());
-            }
-        }
-
-        String bindAddress = text(configuration, "bindAddress");
-        if (bindAddress != null) {
-            if (!isIpLiteral(bindAddress)) {
-                errors.add("<bindAddress> '" + bindAddress + "' must be an IP address such as 127.0.0.1");
-            } else {
-                builder.bindAddress = bindAddress;
-            }
-        }
-        builder.ldapPort = port(configuration, "ldapPort", DEFAULT_LDAP_PORT, false, errors);
-        builder.ldapsPort = port(configuration, "ldapsPort", DEFAULT_LDAPS_PORT, true, errors);
-        if (builder.ldapsPort != 0 && builder.ldapsPort == builder.ldapPort) {
-            errors.add("<ldapPort> and <ldapsPort> are both " + builder.ldapPort + ": use two ports (or ldapsPort 0)");
-        }
-        builder.startTls = bool(configuration, "startTls", true, errors);
-        builder.allowAnonymousAccess = bool(configuration, "allowAnonymousAccess", false, errors);
-
-        String password = configuration.getString("adminPassword", null);
-        if (password != null && !password.isEmpty()) {
-            if (password.length() < MINIMUM_PASSWORD_LENGTH) {
-                errors.add("<adminPassword> is too short: at least " + MINIMUM_PASSWORD_LENGTH
-                    + " characters, or leave it out to have one generated at first start");
-            } else if (password.equals("secret")) {
-                errors.add("<adminPassword> must not be ApacheDS' well-known default");
-            } else {
-                builder.adminPassword = Optional.of(password);
-            }
-        }
-        String adminDn = text(configuration, "adminDn");
-        if (builder.external.isPresent()) {
-            if (adminDn == null || builder.adminPassword.isEmpty()) {
-                errors.add("<external> needs <adminDn> and <adminPassword>: the account Switchboard binds with to read"
-                    + " and write people (AddUser, SetPassword)");
-            } else {
-                builder.adminDn = adminDn;
-            }
-        } else if (adminDn != null) {
-            errors.add("<adminDn> is for an <external> server only: the embedded administrator is "
-                + EmbeddedDirectoryServer.ADMIN_DN);
-        }
-        builder.privateKey = path(configuration, "tls.privateKey", DEFAULT_PRIVATE_KEY);
-        builder.certificates = path(configuration, "tls.certificates", DEFAULT_CERTIFICATES);
+        boolean startTls = bool(configuration, "startTls", true, errors);
+        boolean allowAnonymousAccess = bool(configuration, "allowAnonymousAccess", false, errors);
+        Optional<String> adminPassword = adminPassword(configuration, errors);
+        String adminDn = adminDn(configuration, external.isPresent(), adminPassword.isPresent(), errors);
+        String privateKey = path(configuration, "tls.privateKey", DEFAULT_PRIVATE_KEY);
+        String certificates = path(configuration, "tls.certificates", DEFAULT_CERTIFICATES);
 
         if (!errors.isEmpty()) {
             throw new IllegalArgumentException(origin + ": invalid directory configuration:\n  - "
                 + String.join("\n  - ", errors));
         }
-        return new DirectoryConfiguration(builder);
+        return new DirectoryConfiguration(domain, suffix, external, bindAddress, ldapPort, ldapsPort, startTls,
+            allowAnonymousAccess, adminDn, adminPassword, privateKey, certificates);
+    }
+
+    /** {@code <domain>}, lower-cased; null (reported) when missing or not a domain name. */
+    private static String domain(HierarchicalConfiguration<ImmutableNode> configuration, List<String> errors) {
+        String domain = text(configuration, "domain");
+        if (domain == null) {
+            errors.add("<domain> is required: the mail domain whose dc= components name the directory suffix");
+            return null;
+        }
+        if (!DOMAIN.matcher(domain).matches()) {
+            errors.add("<domain> '" + domain + "' is not a domain name such as example.com");
+            return null;
+        }
+        return domain.toLowerCase(Locale.ROOT);
+    }
+
+    /** {@code <suffix>} without spaces, lower-cased; by default the dc= components of the domain. */
+    private static String suffix(HierarchicalConfiguration<ImmutableNode> configuration, String domain,
+                                 List<String> errors) {
+        String defaultSuffix = domain == null ? null : SchemaLdif.suffixOf(domain);
+        String suffix = text(configuration, "suffix");
+        if (suffix == null) {
+            return defaultSuffix;
+        }
+        String compact = suffix.replaceAll("\\s*,\\s*", ",").replaceAll("\\s*=\\s*", "=");
+        if (!DC_SUFFIX.matcher(compact).matches()) {
+            errors.add("<suffix> '" + suffix + "' must be made of dc= components, e.g. dc=example,dc=com");
+            return defaultSuffix;
+        }
+        return compact.toLowerCase(Locale.ROOT);
+    }
+
+    private static Optional<URI> external(HierarchicalConfiguration<ImmutableNode> configuration,
+                                          List<String> errors) {
+        String external = text(configuration, "external");
+        if (external == null) {
+            return Optional.empty();
+        }
+        try {
+            URI uri = new URI(external);
+            if (uri.getScheme() != null && Set.of("ldap", "ldaps").contains(uri.getScheme().toLowerCase(Locale.ROOT))
+                && uri.getHost() != null) {
+                return Optional.of(uri);
+            }
+            errors.add("<external> '" + external + "' must be an ldap:// or ldaps:// URL with a host");
+        } catch (URISyntaxException e) {
+            errors.add("<external> '" + external + "' is not a URL: " + e.getMessage());
+        }
+        return Optional.empty();
+    }
+
+    private static String bindAddress(HierarchicalConfiguration<ImmutableNode> configuration, List<String> errors) {
+        String bindAddress = text(configuration, "bindAddress");
+        if (bindAddress == null) {
+            return DEFAULT_BIND_ADDRESS;
+        }
+        if (!isIpLiteral(bindAddress)) {
+            errors.add("<bindAddress> '" + bindAddress + "' must be an IP address such as 127.0.0.1");
+            return DEFAULT_BIND_ADDRESS;
+        }
+        return bindAddress;
+    }
+
+    private static Optional<String> adminPassword(HierarchicalConfiguration<ImmutableNode> configuration,
+                                                  List<String> errors) {
+        String password = configuration.getString("adminPassword", null);
+        if (password == null || password.isEmpty()) {
+            return Optional.empty();
+        }
+        if (password.length() < MINIMUM_PASSWORD_LENGTH) { // ApacheDS' well-known "secret" included
+            errors.add("<adminPassword> is too short: at least " + MINIMUM_PASSWORD_LENGTH
+                + " characters, or leave it out to have one generated at first start");
+            return Optional.empty();
+        }
+        return Optional.of(password);
+    }
+
+    /** {@code <adminDn>}: required with {@code <external>} (with a password), refused without it. */
+    private static String adminDn(HierarchicalConfiguration<ImmutableNode> configuration, boolean external,
+                                  boolean adminPassword, List<String> errors) {
+        String adminDn = text(configuration, "adminDn");
+        if (!external) {
+            if (adminDn != null) {
+                errors.add("<adminDn> is for an <external> server only: the embedded administrator is "
+                    + EmbeddedDirectoryServer.ADMIN_DN);
+            }
+            return EmbeddedDirectoryServer.ADMIN_DN;
+        }
+        if (adminDn == null || !adminPassword) {
+            errors.add("<external> needs <adminDn> and <adminPassword>: the account Switchboard binds with to read"
+                + " and write people (AddUser, SetPassword)");
+        }
+        return adminDn;
     }
 
     private static String text(HierarchicalConfiguration<ImmutableNode> configuration, String key) {
@@ -261,110 +249,22 @@ public final class DirectoryConfiguration {
         }
     }
 
-    public String domain() {
-        return domain;
-    }
-
-    /** The DN of the partition holding Switchboard's entries, e.g. {@code dc=example,dc=com}. */
-    public String suffix() {
-        return suffix;
-    }
-
-    /** An external LDAP server to use instead of the embedded one. */
-    public Optional<URI> external() {
-        return external;
-    }
-
     public boolean isExternal() {
         return external.isPresent();
     }
 
-    public String bindAddress() {
-        return bindAddress;
-    }
-
-    public int ldapPort() {
-        return ldapPort;
-    }
-
-    /** 0 when there is no LDAPS listener. */
-    public int ldapsPort() {
-        return ldapsPort;
-    }
-
-    public boolean startTls() {
-        return startTls;
-    }
-
-    public boolean allowAnonymousAccess() {
-        return allowAnonymousAccess;
-    }
-
-    /** The DN Switchboard binds with: the embedded administrator, or {@code <adminDn>} of an external server. */
-    public String adminDn() {
-        return adminDn;
-    }
-
-    public Optional<String> adminPassword() {
-        return adminPassword;
-    }
-
-    /** Path of the PEM private key, relative to the server's root unless absolute. */
-    public String privateKey() {
-        return privateKey;
-    }
-
-    /** Path of the PEM certificate chain, relative to the server's root unless absolute. */
-    public String certificates() {
-        return certificates;
-    }
-
     /** Same settings on other ports: for tests. */
-    public DirectoryConfiguration withPorts(int ldapPort, int ldapsPort) {
-        Builder builder = new Builder(this);
-        builder.ldapPort = ldapPort;
-        builder.ldapsPort = ldapsPort;
-        return new DirectoryConfiguration(builder);
+    public DirectoryConfiguration withPorts(int newLdapPort, int newLdapsPort) {
+        return new DirectoryConfiguration(domain, suffix, external, bindAddress, newLdapPort, newLdapsPort, startTls,
+            allowAnonymousAccess, adminDn, adminPassword, privateKey, certificates);
     }
 
+    /** Never shows the administrator password. */
     @Override
     public String toString() {
         return "DirectoryConfiguration{domain=" + domain + ", suffix=" + suffix + ", external=" + external.orElse(null)
             + ", bindAddress=" + bindAddress + ", ldapPort=" + ldapPort + ", ldapsPort=" + ldapsPort
             + ", startTls=" + startTls + ", allowAnonymousAccess=" + allowAnonymousAccess
             + ", adminPassword=" + (adminPassword.isPresent() ? "(configured)" : "(generated)") + "}";
-    }
-
-    private static final class Builder {
-        private String domain;
-        private String suffix;
-        private Optional<URI> external = Optional.empty();
-        private String bindAddress = DEFAULT_BIND_ADDRESS;
-        private int ldapPort = DEFAULT_LDAP_PORT;
-        private int ldapsPort = DEFAULT_LDAPS_PORT;
-        private boolean startTls = true;
-        private boolean allowAnonymousAccess;
-        private Optional<String> adminPassword = Optional.empty();
-        private String adminDn = EmbeddedDirectoryServer.ADMIN_DN;
-        private String privateKey = DEFAULT_PRIVATE_KEY;
-        private String certificates = DEFAULT_CERTIFICATES;
-
-        private Builder() {
-        }
-
-        private Builder(DirectoryConfiguration from) {
-            domain = from.domain;
-            suffix = from.suffix;
-            external = from.external;
-            bindAddress = from.bindAddress;
-            ldapPort = from.ldapPort;
-            ldapsPort = from.ldapsPort;
-            startTls = from.startTls;
-            allowAnonymousAccess = from.allowAnonymousAccess;
-            adminPassword = from.adminPassword;
-            adminDn = from.adminDn;
-            privateKey = from.privateKey;
-            certificates = from.certificates;
-        }
     }
 }

@@ -15,6 +15,7 @@ import com.unboundid.ldap.sdk.DN;
 public final class DirectoryUser implements User {
     private final Username username;
     private final DN dn;
+    /** The entry's disabled attribute ({@code ieAccountDisabled} by default) holds {@code TRUE}: no login. */
     private final boolean disabled;
     private final DirectoryUsersDAO dao;
     private volatile byte[] pendingHashedPassword;
@@ -38,11 +39,6 @@ public final class DirectoryUser implements User {
     /** The entry's DN. */
     public DN dn() {
         return dn;
-    }
-
-    /** True when the entry's disabled attribute ({@code ieAccountDisabled} by default) holds {@code TRUE}. */
-    public boolean isDisabled() {
-        return disabled;
     }
 
     @Override

@@ -138,13 +138,13 @@ public class DirectoryUsersDAO implements UsersDAO, AutoCloseable {
 
     @Override
     public int countUsers() throws UsersRepositoryException {
-        return allMails(false).size();
+        return allMails().size();
     }
 
     @Override
     public Iterator<Username> list() throws UsersRepositoryException {
         List<Username> users = new ArrayList<>();
-        for (String mail : allMails(true)) {
+        for (String mail : allMails()) {
             try {
                 users.add(Username.of(mail));
             } catch (IllegalArgumentException e) {
@@ -338,7 +338,7 @@ public class DirectoryUsersDAO implements UsersDAO, AutoCloseable {
      * The address of every ieperson entry (the {@code mail} value of its RDN, else its first {@code mail}),
      * with the simple paged results control on one connection.
      */
-    private List<String> allMails(boolean withValues) throws UsersRepositoryException {
+    private List<String> allMails() throws UsersRepositoryException {
         Filter filter = Filter.createANDFilter(Filter.createEqualityFilter("objectClass", PERSON_CLASS),
             Filter.createPresenceFilter(MAIL));
         List<String> mails = new ArrayList<>();
@@ -358,7 +358,7 @@ public class DirectoryUsersDAO implements UsersDAO, AutoCloseable {
                 request.setControls(new SimplePagedResultsControl(PAGE_SIZE, cookie));
                 SearchResult result = connection.search(request);
                 for (SearchResultEntry entry : result.getSearchEntries()) {
-                    mails.add(withValues ? addressOf(entry) : "");
+                    mails.add(addressOf(entry));
                 }
                 SimplePagedResultsControl response = SimplePagedResultsControl.get(result);
                 cookie = response == null || !response.moreResultsToReturn() ? null : response.getCookie();

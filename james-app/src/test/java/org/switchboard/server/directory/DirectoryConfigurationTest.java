@@ -31,6 +31,28 @@ class DirectoryConfigurationTest {
     }
 
     @Test
+    void theShippedFileHoldsTheDefaults() throws Exception {
+        // conf/directory.xml tells administrators its values are the defaults: only <domain> is set there
+        DirectoryConfiguration shipped = DirectoryConfiguration.load(Path.of("..", "conf", "directory.xml"));
+        assertThat(shipped).isEqualTo(load("<directory><domain>example.com</domain></directory>"));
+    }
+
+    @Test
+    void theSuffixMayBeSpelledFreelyAndIsKeptLowerCase() throws Exception {
+        DirectoryConfiguration configuration = load(
+            "<directory><domain>example.com</domain><suffix> DC=Mail , dc = Example,DC=COM </suffix></directory>");
+        assertThat(configuration.suffix()).isEqualTo("dc=mail,dc=example,dc=com");
+    }
+
+    @Test
+    void theAdministratorPasswordIsTakenAsWrittenAndApacheDsDefaultIsRefused() throws Exception {
+        assertThat(load("<directory><domain>example.com</domain><adminPassword>A Pass Phrase 12</adminPassword>"
+            + "</directory>").adminPassword()).contains("A Pass Phrase 12");
+        assertThatThrownBy(() -> load("<directory><domain>example.com</domain><adminPassword>secret</adminPassword>"
+            + "</directory>")).hasMessageContaining("<adminPassword> is too short");
+    }
+
+    @Test
     void aMinimalFileNeedsOnlyTheDomain() throws Exception {
         DirectoryConfiguration configuration = load("<directory><domain>Sales.IMA.net</domain></directory>");
         assertThat(configuration.suffix()).isEqualTo("dc=sales,dc=ima,dc=net");

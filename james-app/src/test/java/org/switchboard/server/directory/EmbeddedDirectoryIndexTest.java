@@ -21,21 +21,16 @@ class EmbeddedDirectoryIndexTest {
 
     @Test
     void switchboardAttributesAreIndexedFromTheFirstStart(@TempDir Path root) throws Exception {
-        EmbeddedDirectoryServer server = new EmbeddedDirectoryServer(EmbeddedDirectoryServerTest.configuration(root),
-            root);
-        server.start();
-        try {
-            DirectoryService service = server.directoryService();
+        try (TestDirectory directory = TestDirectory.start(root)) {
+            DirectoryService service = directory.server().directoryService();
             SchemaManager schemaManager = service.getSchemaManager();
             AbstractBTreePartition partition = (AbstractBTreePartition) service.getPartitionNexus()
-                .getPartition(new Dn(schemaManager, server.configuration().suffix()));
+                .getPartition(new Dn(schemaManager, TestDirectory.SUFFIX));
             for (String attribute : List.of("mail", "otherMailbox", "ieMailAlias", "ieListMember",
                 "ieListDigestMember", "ieRequestToken")) {
                 assertThat(partition.hasUserIndexOn(schemaManager.lookupAttributeTypeRegistry(attribute)))
                     .as("index on %s", attribute).isTrue();
             }
-        } finally {
-            server.stop();
         }
     }
 }

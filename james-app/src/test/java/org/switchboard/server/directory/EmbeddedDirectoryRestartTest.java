@@ -2,8 +2,10 @@ package org.switchboard.server.directory;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.switchboard.server.directory.TestDirectory.assertRefused;
 
 import java.io.IOException;
+import java.net.BindException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -35,7 +37,7 @@ import com.unboundid.ldap.sdk.controls.SubentriesRequestControl;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class EmbeddedDirectoryRestartTest {
-    private static final String SUFFIX = "dc=example,dc=com";
+    private static final String SUFFIX = TestDirectory.SUFFIX;
     private static final String ALICE = "mail=alice@example.com," + SUFFIX;
     private static final String CONFIGURED_PASSWORD = "a configured password";
 
@@ -47,7 +49,7 @@ class EmbeddedDirectoryRestartTest {
     @BeforeAll
     void createRoot(@TempDir Path temporaryRoot) throws Exception {
         root = temporaryRoot;
-        configuration = EmbeddedDirectoryServerTest.configuration(root);
+        configuration = TestDirectory.configuration(root);
         passwordFile = root.resolve(EmbeddedDirectoryServer.ADMIN_PASSWORD_FILE);
     }
 
@@ -82,7 +84,7 @@ class EmbeddedDirectoryRestartTest {
         try (ServerSocket taken = new ServerSocket(configuration.ldapsPort(), 1, InetAddress.getByName("127.0.0.1"))) {
             EmbeddedDirectoryServer server = new EmbeddedDirectoryServer(configuration, root);
             assertThatThrownBy(server::start).isInstanceOf(EmbeddedDirectoryServer.DirectoryStartupException.class)
-                .hasMessageContaining("did not start");
+                .hasMessageContaining("did not start").hasRootCauseInstanceOf(BindException.class);
             assertThat(server.isRunning()).isFalse();
             assertThat(server.directoryService()).isNull();
             assertPortIsFree(configuration.ldapPort()); // the LDAP listener, opened first, was closed again
@@ -97,7 +99,9 @@ class EmbeddedDirectoryRestartTest {
         Files.move(key, aside);
         try {
             EmbeddedDirectoryServer server = new EmbeddedDirectoryServer(configuration, root);
-            assertThatThrownBy(server::start).hasMessageContaining("private.key");
+            assertThatThrownBy(server::start).isInstanceOf(EmbeddedDirectoryServer.DirectoryStartupException.class)
+                .hasMessageContaining(key.toString());
+            assertThat(server.directoryService()).as("nothing started").isNull();
             assertPortIsFree(configuration.ldapPort());
         } finally {
             Files.move(aside, key);
@@ -126,20 +130,11 @@ class EmbeddedDirectoryRestartTest {
     @Test
     @Order(5)
     void aConfiguredAdministratorPasswordReplacesTheGeneratedOne() throws Exception {
-        BaseHierarchicalConfiguration xml = new BaseHierarchicalConfiguration();
-        xml.addProperty("domain", "example.com");
-        xml.addProperty("ldapPort", configuration.ldapPort());
-        xml.addProperty("ldapsPort", 0);
-        xml.addProperty("startTls", false);
-        xml.addProperty("adminPassword", CONFIGURED_PASSWORD);
-        try (EmbeddedDirectoryServer server = new EmbeddedDirectoryServer(DirectoryConfiguration.from(xml, "test"),
-            root)) {
+        try (EmbeddedDirectoryServer server = new EmbeddedDirectoryServer(withConfiguredPassword(false), root)) {
             server.start();
-            try (LDAPConnection admin = bind(CONFIGURED_PASSWORD)) {
-                assertThat(admin.getEntry(ALICE)).isNotNull();
-            }
-            assertThatThrownBy(() -> bind(generatedPassword)).isInstanceOfSatisfying(LDAPException.class,
-                e -> assertThat(e.getResultCode()).isEqualTo(ResultCode.INVALID_CREDENTIALS));
+            TestDirectory.assertBindsAs(configuration.ldapPort(), EmbeddedDirectoryServer.ADMIN_DN,
+                CONFIGURED_PASSWORD);
+            assertRefused(() -> bind(generatedPassword), ResultCode.INVALID_CREDENTIALS);
         }
         assertThat(passwordFile).doesNotExist();
     }
@@ -167,7 +162,7 @@ class EmbeddedDirectoryRestartTest {
         String subentry = DirectoryAccessControl.SUBENTRY_RDN + "," + SUFFIX;
         String listRequests = DirectoryAccessControl.LIST_REQUESTS_SUBENTRY_RDN + "," + SUFFIX;
         String csn;
-        try (EmbeddedDirectoryServer server = new EmbeddedDirectoryServer(accessConfiguration(false), root)) {
+        try (EmbeddedDirectoryServer server = new EmbeddedDirectoryServer(withConfiguredPassword(false), root)) {
             server.start(); // a restart: the access control was set up by the first start (order 1)
             try (LDAPConnection admin = bind(CONFIGURED_PASSWORD)) {
                 admin.modify(ALICE, new Modification(ModificationType.REPLACE, "userPassword", "alice-password"));
@@ -178,7 +173,7 @@ class EmbeddedDirectoryRestartTest {
             }
             assertAliceIsRestricted();
         }
-        try (EmbeddedDirectoryServer server = new EmbeddedDirectoryServer(accessConfiguration(false), root)) {
+        try (EmbeddedDirectoryServer server = new EmbeddedDirectoryServer(withConfiguredPassword(false), root)) {
             server.start();
             try (LDAPConnection admin = bind(CONFIGURED_PASSWORD)) {
                 assertThat(subentry(admin, subentry).getAttributeValue("entryCSN")).as("unchanged").isEqualTo(csn);
@@ -188,7 +183,7 @@ class EmbeddedDirectoryRestartTest {
                 admin.modify(SUFFIX, new Modification(ModificationType.DELETE, "administrativeRole"));
             }
         }
-        try (EmbeddedDirectoryServer server = new EmbeddedDirectoryServer(accessConfiguration(true), root)) {
+        try (EmbeddedDirectoryServer server = new EmbeddedDirectoryServer(withConfiguredPassword(true), root)) {
             server.start();
             try (LDAPConnection admin = bind(CONFIGURED_PASSWORD)) {
                 assertThat(subentry(admin, subentry).getAttributeValues("prescriptiveACI"))
@@ -203,18 +198,17 @@ class EmbeddedDirectoryRestartTest {
                     "(mail=alice@example.com)", "*");
                 assertThat(alice.getAttributes()).extracting(attribute -> attribute.getBaseName().toLowerCase())
                     .containsExactlyInAnyOrder("objectclass", "mail"); // alice has no cn; no route, no permission
-                assertThatThrownBy(() -> anonymous.search(SUFFIX, SearchScope.SUB, "(x-permission=smtpc$none)"))
-                    .isInstanceOfSatisfying(LDAPException.class,
-                        e -> assertThat(e.getResultCode()).isEqualTo(ResultCode.INSUFFICIENT_ACCESS_RIGHTS));
-                assertThatThrownBy(() -> anonymous.modify(ALICE,
-                    new Modification(ModificationType.REPLACE, "cn", "anonymous was here")))
-                    .isInstanceOfSatisfying(LDAPException.class,
-                        e -> assertThat(e.getResultCode()).isEqualTo(ResultCode.INSUFFICIENT_ACCESS_RIGHTS));
+                assertRefused(() -> anonymous.search(SUFFIX, SearchScope.SUB, "(x-permission=smtpc$none)"),
+                    ResultCode.INSUFFICIENT_ACCESS_RIGHTS);
+                assertRefused(() -> anonymous.modify(ALICE,
+                    new Modification(ModificationType.REPLACE, "cn", "anonymous was here")),
+                    ResultCode.INSUFFICIENT_ACCESS_RIGHTS);
             }
         }
     }
 
-    private DirectoryConfiguration accessConfiguration(boolean allowAnonymousAccess) {
+    /** The same directory, LDAP only, with {@value #CONFIGURED_PASSWORD} as the administrator's password. */
+    private DirectoryConfiguration withConfiguredPassword(boolean allowAnonymousAccess) {
         BaseHierarchicalConfiguration xml = new BaseHierarchicalConfiguration();
         xml.addProperty("domain", "example.com");
         xml.addProperty("ldapPort", configuration.ldapPort());
@@ -236,39 +230,28 @@ class EmbeddedDirectoryRestartTest {
 
     /** Alice reads, changes her telephone number, but not her own permissions. */
     private void assertAliceIsRestricted() throws LDAPException {
-        try (LDAPConnection alice = new LDAPConnection("127.0.0.1", configuration.ldapPort())) {
-            alice.bind(ALICE, "alice-password");
+        try (LDAPConnection alice = TestDirectory.bind(configuration.ldapPort(), ALICE, "alice-password")) {
             alice.modify(ALICE, new Modification(ModificationType.REPLACE, "telephoneNumber", "123"));
-            assertThatThrownBy(() -> alice.modify(ALICE,
-                new Modification(ModificationType.REPLACE, "x-permission", "SMTPC$Send/Receive")))
-                .isInstanceOfSatisfying(LDAPException.class,
-                    e -> assertThat(e.getResultCode()).isEqualTo(ResultCode.INSUFFICIENT_ACCESS_RIGHTS));
+            assertRefused(() -> alice.modify(ALICE,
+                new Modification(ModificationType.REPLACE, "x-permission", "SMTPC$Send/Receive")),
+                ResultCode.INSUFFICIENT_ACCESS_RIGHTS);
         }
     }
 
     private void assertAliceAndTheSchemaAreThere() throws Exception {
         try (LDAPConnection admin = bind(generatedPassword)) {
-            assertThat(admin.getSchema().getObjectClass("ieperson")).isNotNull();
+            assertThat(admin.getSchema().getObjectClass("ieperson").getOID()).isEqualTo("1.3.6.1.4.1.32473.1.2.1");
             assertThat(admin.search(SUFFIX, SearchScope.SUB, "(othermailbox=local$ALICE@EXAMPLE.COM)", "1.1")
                 .getEntryCount()).isEqualTo(1);
             assertThat(admin.search(SUFFIX, SearchScope.SUB, "(x-permission=smtpc$none)", "1.1")
                 .getEntryCount()).isEqualTo(1);
-            assertThatThrownBy(() -> admin.add("dn: mail=bad@example.com," + SUFFIX, "objectClass: ieperson",
-                "mail: bad@example.com", "othermailbox: nodollar"))
-                .isInstanceOfSatisfying(LDAPException.class,
-                    e -> assertThat(e.getResultCode()).isEqualTo(ResultCode.INVALID_ATTRIBUTE_SYNTAX));
+            assertRefused(() -> admin.add("dn: mail=bad@example.com," + SUFFIX, "objectClass: ieperson",
+                "mail: bad@example.com", "othermailbox: nodollar"), ResultCode.INVALID_ATTRIBUTE_SYNTAX);
         }
     }
 
     private LDAPConnection bind(String password) throws LDAPException {
-        LDAPConnection connection = new LDAPConnection("127.0.0.1", configuration.ldapPort());
-        try {
-            connection.bind(EmbeddedDirectoryServer.ADMIN_DN, password);
-        } catch (LDAPException e) {
-            connection.close();
-            throw e;
-        }
-        return connection;
+        return TestDirectory.bind(configuration.ldapPort(), EmbeddedDirectoryServer.ADMIN_DN, password);
     }
 
     private static void assertPortIsFree(int port) throws IOException {

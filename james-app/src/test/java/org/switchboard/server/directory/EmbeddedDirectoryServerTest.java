@@ -2,10 +2,8 @@ package org.switchboard.server.directory;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.switchboard.server.directory.TestDirectory.assertRefused;
 
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,9 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 import org.switchboard.directory.schema.SchemaLdif;
-import org.switchboard.server.tls.SelfSignedCertificateBootstrap;
 
-import com.unboundid.ldap.sdk.BindResult;
 import com.unboundid.ldap.sdk.Filter;
 import com.unboundid.ldap.sdk.LDAPConnection;
 import com.unboundid.ldap.sdk.LDAPException;
@@ -30,7 +26,8 @@ import com.unboundid.ldap.sdk.ResultCode;
 import com.unboundid.ldap.sdk.SearchResult;
 import com.unboundid.ldap.sdk.SearchResultEntry;
 import com.unboundid.ldap.sdk.SearchScope;
-import com.unboundid.ldap.sdk.extensions.StartTLSExtendedRequest;
+import com.unboundid.ldap.sdk.schema.AttributeTypeDefinition;
+import com.unboundid.ldap.sdk.schema.ObjectClassDefinition;
 import com.unboundid.ldap.sdk.schema.Schema;
 import com.unboundid.util.ssl.SSLUtil;
 import com.unboundid.util.ssl.TrustAllTrustManager;
@@ -38,19 +35,14 @@ import com.unboundid.util.ssl.TrustAllTrustManager;
 /** A real ApacheDS, started once for the class, spoken to over the socket with the UnboundID SDK. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class EmbeddedDirectoryServerTest {
-    private static final String SUFFIX = "dc=example,dc=com";
+    private static final String SUFFIX = TestDirectory.SUFFIX;
     private static final String PETER = "mail=peterchan@example.com," + SUFFIX;
 
-    private Path root;
-    private EmbeddedDirectoryServer server;
-    private String adminPassword;
+    private TestDirectory directory;
 
     @BeforeAll
     void startServer(@TempDir Path temporaryRoot) throws Exception {
-        root = temporaryRoot;
-        server = new EmbeddedDirectoryServer(configuration(root), root);
-        server.start();
-        adminPassword = Files.readString(root.resolve(EmbeddedDirectoryServer.ADMIN_PASSWORD_FILE)).strip();
+        directory = TestDirectory.start(temporaryRoot);
         try (LDAPConnection admin = admin()) {
             admin.add("dn: " + PETER,
                 "objectClass: top",
@@ -72,44 +64,28 @@ class EmbeddedDirectoryServerTest {
 
     @AfterAll
     void stopServer() {
-        server.stop();
-    }
-
-    static DirectoryConfiguration configuration(Path root) throws Exception {
-        SelfSignedCertificateBootstrap.ensureExists(root.resolve("conf"));
-        Path file = Path.of(EmbeddedDirectoryServerTest.class.getResource("/directory.xml").toURI());
-        return DirectoryConfiguration.load(file).withPorts(freePort(), freePort());
-    }
-
-    static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
+        directory.close();
     }
 
     private LDAPConnection connect() throws LDAPException {
-        return new LDAPConnection("127.0.0.1", server.configuration().ldapPort());
+        return directory.connect();
     }
 
     private LDAPConnection admin() throws LDAPException {
-        LDAPConnection connection = connect();
-        connection.bind(EmbeddedDirectoryServer.ADMIN_DN, adminPassword);
-        return connection;
+        return directory.admin();
     }
 
     @Test
     void generatedAdminPasswordIsStoredOwnerOnlyAndBindsWhileTheDefaultDoesNot() throws Exception {
-        Path file = root.resolve(EmbeddedDirectoryServer.ADMIN_PASSWORD_FILE);
+        Path file = directory.root().resolve(EmbeddedDirectoryServer.ADMIN_PASSWORD_FILE);
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
-        assertThat(adminPassword).hasSize(24).isNotEqualTo("secret");
+        assertThat(directory.adminPassword()).hasSize(24).isNotEqualTo("secret");
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(
-            root.resolve(EmbeddedDirectoryServer.INSTANCE_DIRECTORY)))).isEqualTo("rwx------");
+            directory.root().resolve(EmbeddedDirectoryServer.INSTANCE_DIRECTORY)))).isEqualTo("rwx------");
+        TestDirectory.assertBindsAs(directory.ldapPort(), EmbeddedDirectoryServer.ADMIN_DN, directory.adminPassword());
         try (LDAPConnection connection = connect()) {
-            BindResult result = connection.bind(EmbeddedDirectoryServer.ADMIN_DN, adminPassword);
-            assertThat(result.getResultCode()).isEqualTo(ResultCode.SUCCESS);
-            assertThatThrownBy(() -> connection.bind(EmbeddedDirectoryServer.ADMIN_DN, "secret"))
-                .isInstanceOfSatisfying(LDAPException.class,
-                    e -> assertThat(e.getResultCode()).isEqualTo(ResultCode.INVALID_CREDENTIALS));
+            assertRefused(() -> connection.bind(EmbeddedDirectoryServer.ADMIN_DN, "secret"),
+                ResultCode.INVALID_CREDENTIALS);
         }
     }
 
@@ -119,11 +95,11 @@ class EmbeddedDirectoryServerTest {
             Schema schema = admin.getSchema();
             for (SchemaLdif.Definition definition : SchemaLdif.definitions()) {
                 if (definition.kind() == SchemaLdif.Kind.OBJECT_CLASS) {
-                    assertThat(schema.getObjectClass(definition.name())).as(definition.name()).isNotNull();
-                    assertThat(schema.getObjectClass(definition.name()).getOID()).isEqualTo(definition.oid());
+                    assertThat(schema.getObjectClass(definition.name())).as(definition.name())
+                        .extracting(ObjectClassDefinition::getOID).isEqualTo(definition.oid());
                 } else {
-                    assertThat(schema.getAttributeType(definition.name())).as(definition.name()).isNotNull();
-                    assertThat(schema.getAttributeType(definition.name()).getOID()).isEqualTo(definition.oid());
+                    assertThat(schema.getAttributeType(definition.name())).as(definition.name())
+                        .extracting(AttributeTypeDefinition::getOID).isEqualTo(definition.oid());
                 }
             }
             assertThat(schema.getAttributeType("otherMailbox").getEqualityMatchingRule())
@@ -161,11 +137,14 @@ class EmbeddedDirectoryServerTest {
         return List.of("dn: mail=" + mail + "," + SUFFIX, "objectClass: ieperson", "mail: " + mail, extra);
     }
 
-    private static void assertRejected(LDAPConnection connection, List<String> ldif, ResultCode... expected) {
+    /** The add is refused with one of the codes, and nothing is stored. */
+    private static void assertRejected(LDAPConnection connection, List<String> ldif, ResultCode... expected)
+        throws LDAPException {
         assertThatThrownBy(() -> connection.add(ldif.toArray(new String[0])))
             .as(String.join(" | ", ldif))
             .isInstanceOfSatisfying(LDAPException.class,
                 e -> assertThat(e.getResultCode()).isIn((Object[]) expected));
+        assertThat(connection.getEntry(ldif.get(0).substring("dn: ".length()))).as("stored").isNull();
     }
 
     @Test
@@ -203,7 +182,8 @@ class EmbeddedDirectoryServerTest {
             assertThat(dnsOf(admin, "(firstname=PETER)")).containsExactly(PETER);
             assertThat(dnsOf(admin, "(othermailbox=local$*)")).containsExactly(PETER);
             // the DN itself: mail=<address> compares case-insensitively
-            assertThat(admin.getEntry("MAIL=PeterChan@Example.COM,DC=Example,DC=Com")).isNotNull();
+            assertThat(admin.getEntry("MAIL=PeterChan@Example.COM,DC=Example,DC=Com", "mail").getAttributeValue("mail"))
+                .isEqualTo("peterchan@example.com");
         }
     }
 
@@ -214,23 +194,20 @@ class EmbeddedDirectoryServerTest {
 
     @Test
     void aUserBindsWithTheirPassword() throws Exception {
+        TestDirectory.assertBindsAs(directory.ldapPort(), PETER, "peter-password");
         try (LDAPConnection connection = connect()) {
-            assertThat(connection.bind(PETER, "peter-password").getResultCode()).isEqualTo(ResultCode.SUCCESS);
-            assertThatThrownBy(() -> connection.bind(PETER, "wrong"))
-                .isInstanceOfSatisfying(LDAPException.class,
-                    e -> assertThat(e.getResultCode()).isEqualTo(ResultCode.INVALID_CREDENTIALS));
+            assertRefused(() -> connection.bind(PETER, "wrong"), ResultCode.INVALID_CREDENTIALS);
         }
     }
 
     @Test
     void anonymousCannotModifyNorRead() throws Exception {
         try (LDAPConnection anonymous = connect()) {
-            assertThatThrownBy(() -> anonymous.modify(PETER,
-                new Modification(ModificationType.REPLACE, "othermailbox", "SMTPC$thief@evil.example")))
-                .isInstanceOfSatisfying(LDAPException.class,
-                    e -> assertThat(e.getResultCode()).isNotEqualTo(ResultCode.SUCCESS));
-            assertThatThrownBy(() -> anonymous.search(SUFFIX, SearchScope.SUB, "(mail=*)"))
-                .isInstanceOf(LDAPException.class);
+            assertRefused(() -> anonymous.modify(PETER,
+                new Modification(ModificationType.REPLACE, "othermailbox", "SMTPC$thief@evil.example")),
+                ResultCode.INSUFFICIENT_ACCESS_RIGHTS);
+            assertRefused(() -> anonymous.search(SUFFIX, SearchScope.SUB, "(mail=*)"),
+                ResultCode.INSUFFICIENT_ACCESS_RIGHTS);
         }
         try (LDAPConnection admin = admin()) {
             assertThat(admin.getEntry(PETER).getAttributeValues("othermailbox"))
@@ -240,13 +217,9 @@ class EmbeddedDirectoryServerTest {
 
     @Test
     void startTlsWorksWithTheServersCertificate() throws Exception {
-        try (LDAPConnection connection = connect()) {
-            SSLUtil trustAll = new SSLUtil(new TrustAllTrustManager());
-            assertThat(connection.processExtendedOperation(new StartTLSExtendedRequest(trustAll.createSSLContext()))
-                .getResultCode()).isEqualTo(ResultCode.SUCCESS);
-            connection.bind(EmbeddedDirectoryServer.ADMIN_DN, adminPassword);
-            assertThat(connection.getEntry(PETER)).isNotNull();
-            assertThat(connection.getSSLSession()).isNotNull();
+        try (LDAPConnection connection = directory.connectWithStartTls()) {
+            connection.bind(PETER, "peter-password");
+            assertThat(connection.getEntry(PETER, "mail").getAttributeValue("mail")).isEqualTo("peterchan@example.com");
         }
     }
 
@@ -254,20 +227,21 @@ class EmbeddedDirectoryServerTest {
     void ldapsWorksWithTheServersCertificate() throws Exception {
         SSLUtil trustAll = new SSLUtil(new TrustAllTrustManager());
         try (LDAPConnection connection = new LDAPConnection(trustAll.createSSLSocketFactory(), "127.0.0.1",
-            server.configuration().ldapsPort())) {
-            connection.bind(EmbeddedDirectoryServer.ADMIN_DN, adminPassword);
-            assertThat(connection.getEntry(PETER)).isNotNull();
+            directory.server().configuration().ldapsPort())) {
+            directory.assertTlsWithOurCertificate(connection);
+            connection.bind(PETER, "peter-password");
+            assertThat(connection.getEntry(PETER, "mail").getAttributeValue("mail")).isEqualTo("peterchan@example.com");
         }
     }
 
     @Test
     void theKeyStoreFileDoesNotOutliveTheStart() throws Exception {
-        Path run = root.resolve(EmbeddedDirectoryServer.INSTANCE_DIRECTORY).resolve("run");
+        Path run = directory.root().resolve(EmbeddedDirectoryServer.INSTANCE_DIRECTORY).resolve("run");
         try (var files = Files.list(run)) {
             assertThat(files.filter(file -> file.toString().endsWith(".p12"))).isEmpty();
         }
-        assertThat(server.ldapUrl()).isEqualTo("ldap://127.0.0.1:" + server.configuration().ldapPort());
-        assertThat(Files.readString(root.resolve(EmbeddedDirectoryServer.ADMIN_PASSWORD_FILE),
-            StandardCharsets.UTF_8)).isEqualTo(adminPassword); // no newline, for ldapsearch -y
+        assertThat(directory.server().ldapUrl()).isEqualTo("ldap://127.0.0.1:" + directory.ldapPort());
+        assertThat(Files.readString(directory.root().resolve(EmbeddedDirectoryServer.ADMIN_PASSWORD_FILE),
+            StandardCharsets.UTF_8)).isEqualTo(directory.adminPassword()); // no newline, for ldapsearch -y
     }
 }

@@ -4,13 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.Callable;
 
 import org.apache.james.core.MailAddress;
 import org.junit.jupiter.api.AfterAll;
@@ -46,23 +46,20 @@ import com.unboundid.ldap.sdk.SingleServerSet;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class LdapDirectoryRoutingTest {
-    private static final String SUFFIX = "dc=example,dc=com";
+    private static final String SUFFIX = TestDirectory.SUFFIX;
     private static final Duration HOUR = Duration.ofHours(1);
     /** Persistent search only: nothing expires within a test. */
     private static final RoutingSettings NOTIFIED = new RoutingSettings(HOUR, HOUR, 10_000, HOUR, true);
     private static final Duration QUICKLY = Duration.ofSeconds(5);
 
-    private EmbeddedDirectoryServer server;
-    private String adminPassword;
+    private TestDirectory directory;
     private LDAPConnectionPool pool;
     private final List<AutoCloseable> opened = new ArrayList<>();
 
     @BeforeAll
     void start(@TempDir Path root) throws Exception {
-        server = new EmbeddedDirectoryServer(EmbeddedDirectoryServerTest.configuration(root), root);
-        server.start();
-        adminPassword = Files.readString(root.resolve(EmbeddedDirectoryServer.ADMIN_PASSWORD_FILE)).strip();
-        pool = adminPool(server, adminPassword);
+        directory = TestDirectory.start(root);
+        pool = directory.adminPool();
     }
 
     @AfterAll
@@ -70,8 +67,8 @@ class LdapDirectoryRoutingTest {
         if (pool != null) {
             pool.close();
         }
-        if (server != null) {
-            server.stop();
+        if (directory != null) {
+            directory.close();
         }
     }
 
@@ -81,14 +78,6 @@ class LdapDirectoryRoutingTest {
             closeable.close();
         }
         opened.clear();
-    }
-
-    static LDAPConnectionPool adminPool(EmbeddedDirectoryServer server, String adminPassword) throws LDAPException {
-        LDAPConnectionPool pool = new LDAPConnectionPool(
-            new SingleServerSet("127.0.0.1", server.configuration().ldapPort()),
-            new SimpleBindRequest(EmbeddedDirectoryServer.ADMIN_DN, adminPassword), 1, 8);
-        pool.setRetryFailedOperationsDueToInvalidConnections(true);
-        return pool;
     }
 
     private LdapDirectoryRouting routing(RoutingSettings settings) {
@@ -104,8 +93,21 @@ class LdapDirectoryRoutingTest {
     /** A routing whose persistent search is open. */
     private LdapDirectoryRouting notifiedRouting() {
         LdapDirectoryRouting routing = routing(NOTIFIED);
-        await().atMost(QUICKLY).until(() -> routing.statistics().changeTracking() == ChangeTracking.PERSISTENT_SEARCH);
+        awaitTracking(routing, ChangeTracking.PERSISTENT_SEARCH, QUICKLY);
         return routing;
+    }
+
+    private static void awaitTracking(LdapDirectoryRouting routing, ChangeTracking expected, Duration atMost) {
+        await().atMost(atMost).until(() -> routing.statistics().changeTracking() == expected);
+    }
+
+    /** Waits, polling often, until the routing answers as expected: a change notification, not staleness, did it. */
+    private static void eventually(Callable<Boolean> condition) {
+        await().atMost(QUICKLY).pollInterval(Duration.ofMillis(20)).until(condition);
+    }
+
+    private static List<Route> routes(LdapDirectoryRouting routing, String address) throws Exception {
+        return routing.lookup(address(address)).orElseThrow().routes();
     }
 
     private static MailAddress address(String text) throws Exception {
@@ -266,8 +268,7 @@ class LdapDirectoryRoutingTest {
 
         long begin = System.nanoTime();
         modify("mover@example.com", ModificationType.REPLACE, "otherMailbox", "SMTPC$mover@otherisp.net");
-        await().atMost(QUICKLY).pollInterval(Duration.ofMillis(20)).until(() -> routing
-            .lookup(address("mover@example.com")).orElseThrow().routes()
+        eventually(() -> routes(routing, "mover@example.com")
             .equals(List.of(new Route("SMTPC", "mover@otherisp.net"))));
         Duration seenAfter = Duration.ofNanos(System.nanoTime() - begin);
         assertThat(seenAfter).isLessThan(QUICKLY); // maxStaleness is an hour: only the notification explains it
@@ -280,20 +281,18 @@ class LdapDirectoryRoutingTest {
         LDAPConnectionOptions options = new LDAPConnectionOptions();
         options.setResponseTimeoutMillis(2000);
         try (LDAPConnectionPool impatient = new LDAPConnectionPool(
-            new SingleServerSet("127.0.0.1", server.configuration().ldapPort(), options),
-            new SimpleBindRequest(EmbeddedDirectoryServer.ADMIN_DN, adminPassword), 1, 4)) {
+            new SingleServerSet("127.0.0.1", directory.ldapPort(), options),
+            new SimpleBindRequest(EmbeddedDirectoryServer.ADMIN_DN, directory.adminPassword()), 1, 4)) {
             addPerson("patient@example.com", "otherMailbox: LOCAL$patient@example.com");
             LdapDirectoryRouting routing = routing(impatient, NOTIFIED);
-            await().atMost(QUICKLY).until(() -> routing.statistics().changeTracking()
-                == ChangeTracking.PERSISTENT_SEARCH);
+            awaitTracking(routing, ChangeTracking.PERSISTENT_SEARCH, QUICKLY);
             assertThat(routedMail(routing, "patient@example.com")).isPresent();
             Thread.sleep(4500);
             assertThat(routing.statistics().changeTracking()).isEqualTo(ChangeTracking.PERSISTENT_SEARCH);
             assertThat(routedMail(routing, "patient@example.com")).isPresent();
             assertThat(routing.statistics().cacheHits()).isEqualTo(1); // never reopened, so never dropped
             modify("patient@example.com", ModificationType.REPLACE, "otherMailbox", "SMTPC$patient@otherisp.net");
-            await().atMost(QUICKLY).pollInterval(Duration.ofMillis(20)).until(() -> routing
-                .lookup(address("patient@example.com")).orElseThrow().routes()
+            eventually(() -> routes(routing, "patient@example.com")
                 .equals(List.of(new Route("SMTPC", "patient@otherisp.net"))));
         }
     }
@@ -305,8 +304,7 @@ class LdapDirectoryRoutingTest {
         assertThat(routing.lookup(address("newcomer@example.com"))).isEmpty();
         assertThat(routing.statistics().negativeCacheHits()).isEqualTo(1);
         addPerson("newcomer@example.com");
-        await().atMost(QUICKLY).pollInterval(Duration.ofMillis(20))
-            .until(() -> routedMail(routing, "newcomer@example.com").isPresent());
+        eventually(() -> routedMail(routing, "newcomer@example.com").isPresent());
     }
 
     @Test
@@ -317,16 +315,13 @@ class LdapDirectoryRoutingTest {
         assertThat(routing.lookup(address("nick@example.com"))).isEmpty();
 
         modify("aliased@example.com", ModificationType.ADD, "ieMailAlias", "Nick@example.com");
-        await().atMost(QUICKLY).pollInterval(Duration.ofMillis(20))
-            .until(() -> routing.aliasOwner(address("nick@example.com")).isPresent());
+        eventually(() -> routing.aliasOwner(address("nick@example.com")).isPresent());
         assertThat(routing.aliasOwner(address("NICK@example.com"))).contains(address("aliased@example.com"));
-        await().atMost(QUICKLY).pollInterval(Duration.ofMillis(20))
-            .until(() -> routedMail(routing, "nick@example.com").equals(Optional.of("aliased@example.com")));
+        eventually(() -> routedMail(routing, "nick@example.com").equals(Optional.of("aliased@example.com")));
 
         // and an alias taken away is gone from both
         modify("aliased@example.com", ModificationType.DELETE, "ieMailAlias", "nick@example.com");
-        await().atMost(QUICKLY).pollInterval(Duration.ofMillis(20))
-            .until(() -> routing.aliasOwner(address("nick@example.com")).isEmpty()
+        eventually(() -> routing.aliasOwner(address("nick@example.com")).isEmpty()
                 && routing.lookup(address("nick@example.com")).isEmpty());
     }
 
@@ -384,8 +379,7 @@ class LdapDirectoryRoutingTest {
 
         // b gives it up: the cached "unknown" came from a and b, so b's change voids it
         modify("claimant-b@example.com", ModificationType.DELETE, "ieMailAlias", "disputed@example.com");
-        await().atMost(QUICKLY).pollInterval(Duration.ofMillis(20))
-            .until(() -> routedMail(routing, "disputed@example.com").equals(Optional.of("claimant-a@example.com"))
+        eventually(() -> routedMail(routing, "disputed@example.com").equals(Optional.of("claimant-a@example.com"))
                 && routing.aliasOwner(address("disputed@example.com")).isPresent());
     }
 
@@ -398,8 +392,7 @@ class LdapDirectoryRoutingTest {
         assertThat(routing.aliasOwner(address("leaver-alias@example.com"))).isPresent();
 
         pool.delete("mail=leaver@example.com," + SUFFIX);
-        await().atMost(QUICKLY).pollInterval(Duration.ofMillis(20))
-            .until(() -> routing.lookup(address("leaver@example.com")).isEmpty()
+        eventually(() -> routing.lookup(address("leaver@example.com")).isEmpty()
                 && routing.lookup(address("leaver-alias@example.com")).isEmpty()
                 && routing.aliasOwner(address("leaver-alias@example.com")).isEmpty());
     }
@@ -413,11 +406,10 @@ class LdapDirectoryRoutingTest {
 
         // new RDN, old mail value deleted: the entry's new mail is newname
         pool.modifyDN(new ModifyDNRequest("mail=oldname@example.com," + SUFFIX, "mail=newname@example.com", true));
-        await().atMost(QUICKLY).pollInterval(Duration.ofMillis(20))
-            .until(() -> routing.lookup(address("oldname@example.com")).isEmpty()
+        eventually(() -> routing.lookup(address("oldname@example.com")).isEmpty()
                 && routedMail(routing, "newname@example.com").equals(Optional.of("newname@example.com"))
                 && routedMail(routing, "renamed-alias@example.com").equals(Optional.of("newname@example.com")));
-        await().atMost(QUICKLY).until(() -> routing.aliasOwner(address("renamed-alias@example.com"))
+        eventually(() -> routing.aliasOwner(address("renamed-alias@example.com"))
             .equals(Optional.of(address("newname@example.com"))));
     }
 
@@ -433,49 +425,52 @@ class LdapDirectoryRoutingTest {
     @Test
     void poolOfOneConnectionIsRefusedWithPersistentSearch() throws Exception {
         try (LDAPConnectionPool single = new LDAPConnectionPool(
-            new SingleServerSet("127.0.0.1", server.configuration().ldapPort()),
-            new SimpleBindRequest(EmbeddedDirectoryServer.ADMIN_DN, adminPassword), 1, 1)) {
+            new SingleServerSet("127.0.0.1", directory.ldapPort()),
+            new SimpleBindRequest(EmbeddedDirectoryServer.ADMIN_DN, directory.adminPassword()), 1, 1)) {
             assertThatThrownBy(() -> new LdapDirectoryRouting(single, SUFFIX, RoutingSettings.defaults()))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("persistent search");
-            routing(single, RoutingSettings.defaults().withPersistentSearch(false)).lookup(address("x@example.com"));
+            // without persistent search, one connection serves the lookups
+            addPerson("single@example.com");
+            LdapDirectoryRouting routing = routing(single, RoutingSettings.defaults().withPersistentSearch(false));
+            assertThat(routing.statistics().changeTracking()).isEqualTo(ChangeTracking.BOUNDED_STALENESS);
+            assertThat(routedMail(routing, "single@example.com")).contains("single@example.com");
         }
     }
 
     /** Its own server, stopped and started again. */
     @Test
     void stoppedServerIsAnErrorNeverAnEmptyAnswer(@TempDir Path root) throws Exception {
-        EmbeddedDirectoryServer own = new EmbeddedDirectoryServer(EmbeddedDirectoryServerTest.configuration(root), root);
-        own.start();
-        String password = Files.readString(root.resolve(EmbeddedDirectoryServer.ADMIN_PASSWORD_FILE)).strip();
-        try (LDAPConnectionPool ownPool = adminPool(own, password)) {
+        TestDirectory own = TestDirectory.start(root);
+        try (LDAPConnectionPool ownPool = own.adminPool()) {
             ownPool.add(new Entry("dn: mail=steady@example.com," + SUFFIX, "objectClass: ieperson",
                 "mail: steady@example.com", "otherMailbox: LOCAL$steady@example.com",
                 "ieMailAlias: steady-alias@example.com"));
             LdapDirectoryRouting routing = routing(ownPool, NOTIFIED.withNegativeTtl(Duration.ZERO));
-            await().atMost(QUICKLY).until(() -> routing.statistics().changeTracking() == ChangeTracking.PERSISTENT_SEARCH);
+            awaitTracking(routing, ChangeTracking.PERSISTENT_SEARCH, QUICKLY);
             assertThat(routedMail(routing, "steady@example.com")).isPresent();
 
-            own.stop();
-            await().atMost(QUICKLY).until(() -> routing.statistics().changeTracking() == ChangeTracking.CONNECTING);
+            own.server().stop();
+            awaitTracking(routing, ChangeTracking.CONNECTING, QUICKLY);
             assertThatThrownBy(() -> routing.lookup(address("unknown@example.com")))
                 .isInstanceOf(DirectoryUnavailableException.class).hasMessageContaining("unknown@example.com");
             // what was read before is still answered within maxStaleness: mail keeps flowing through a restart
             assertThat(routedMail(routing, "steady@example.com")).isPresent();
-            assertThatThrownBy(routing::rebuildAliasTable).isInstanceOf(DirectoryUnavailableException.class);
+            assertThatThrownBy(routing::rebuildAliasTable).isInstanceOf(DirectoryUnavailableException.class)
+                .hasMessageStartingWith("Directory: cannot build the alias table")
+                .cause().isInstanceOfSatisfying(LDAPException.class, // the server is down, not a refusal
+                    e -> assertThat(e.getResultCode().isConnectionUsable()).as(e.getMessage()).isFalse());
             assertThat(routing.statistics().directoryErrors()).isGreaterThanOrEqualTo(3);
 
-            own.start();
-            await().atMost(Duration.ofSeconds(30))
-                .until(() -> routing.statistics().changeTracking() == ChangeTracking.PERSISTENT_SEARCH);
+            own.server().start();
+            awaitTracking(routing, ChangeTracking.PERSISTENT_SEARCH, Duration.ofSeconds(30));
             assertThat(routedMail(routing, "steady@example.com")).isPresent();
             ownPool.modify("mail=steady@example.com," + SUFFIX,
                 new Modification(ModificationType.REPLACE, "otherMailbox", "SMTPC$steady@otherisp.net"));
-            await().atMost(QUICKLY).pollInterval(Duration.ofMillis(20)).until(() -> routing
-                .lookup(address("steady@example.com")).orElseThrow().routes()
+            eventually(() -> routes(routing, "steady@example.com")
                 .equals(List.of(new Route("SMTPC", "steady@otherisp.net"))));
         } finally {
             closeRoutings();
-            own.stop();
+            own.close();
         }
     }
 }
