@@ -33,6 +33,11 @@ class PerMessageLookupCachesTest {
 
     private EntityManagerFactory entityManagerFactory;
 
+    static {
+        // Derby's own log goes with the build's output, not into the module's folder
+        System.setProperty("derby.stream.error.file", "target/derby.log");
+    }
+
     @BeforeEach
     void openDatabase() throws Exception {
         PropertiesConfiguration database = new PropertiesConfiguration();
