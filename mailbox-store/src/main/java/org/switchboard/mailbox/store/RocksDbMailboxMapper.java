@@ -48,7 +48,7 @@ public class RocksDbMailboxMapper implements MailboxMapper {
                 if (store.contains(Table.MAILBOX_PATHS, pathKey)) {
                     throw new MailboxExistsException(mailboxPath.asString());
                 }
-                Mailbox mailbox = new Mailbox(mailboxPath, uidValidity, RocksDbMailboxId.of(store.allocateMailboxId()));
+                Mailbox mailbox = new Mailbox(mailboxPath, uidValidity, store.allocateMailboxId(batch));
                 byte[] idKey = Keys.mailbox(mailbox.getMailboxId());
                 batch.put(Table.MAILBOXES, idKey, MailboxRecords.encode(mailbox))
                     .put(Table.MAILBOX_PATHS, pathKey, idKey)

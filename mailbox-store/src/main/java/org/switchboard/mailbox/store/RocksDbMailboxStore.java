@@ -4,7 +4,6 @@ import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collection;
 import java.util.EnumMap;
 import java.util.HashSet;
@@ -13,7 +12,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.BiPredicate;
 
 import org.apache.james.mailbox.exception.MailboxException;
@@ -52,6 +53,7 @@ import com.google.common.util.concurrent.Striped;
 public final class RocksDbMailboxStore implements AutoCloseable {
     static final long BLOB_THRESHOLD_BYTES = 8 * 1024;
     private static final int LOCK_STRIPES = 1024;
+    private static final byte[] LAST_MAILBOX_ID = Keys.utf8("last-mailbox-id");
 
     /** The column families. */
     enum Table {
@@ -65,7 +67,8 @@ public final class RocksDbMailboxStore implements AutoCloseable {
         SUBSCRIPTIONS("subscriptions"),
         ANNOTATIONS("annotations"),
         ATTACHMENTS("attachments"),
-        DELIVERIES("deliveries");
+        DELIVERIES("deliveries"),
+        SEQUENCES("sequences");
 
         private final String columnFamily;
 
@@ -88,6 +91,9 @@ public final class RocksDbMailboxStore implements AutoCloseable {
     private final Striped<Lock> mailboxLocks = Striped.lock(LOCK_STRIPES);
     private final Striped<Lock> messageLocks = Striped.lock(LOCK_STRIPES);
     private final Lock catalogLock = new ReentrantLock();
+    /** Readers and writers hold it shared; closing takes it exclusively, so no call reaches a closed database. */
+    private final ReadWriteLock openLock = new ReentrantReadWriteLock();
+    private boolean closed;
 
     private RocksDbMailboxStore(RocksDB db, DBOptions dbOptions, List<ColumnFamilyOptions> columnFamilyOptions,
                                 List<ColumnFamilyHandle> handles) {
@@ -100,7 +106,7 @@ public final class RocksDbMailboxStore implements AutoCloseable {
             tables.put(table, handles.get(table.ordinal() + 1));
         }
         this.syncedWrite = new WriteOptions().setSync(true);
-        this.lastMailboxId = new AtomicLong(lastKeyAsLong(Table.MAILBOXES));
+        this.lastMailboxId = new AtomicLong(readLastMailboxId());
     }
 
     /** Opens (creating if needed) the store in {@code directory}. */
@@ -134,8 +140,11 @@ public final class RocksDbMailboxStore implements AutoCloseable {
         }
     }
 
-    long allocateMailboxId() {
-        return lastMailboxId.incrementAndGet();
+    /** A new mailbox id, stored in {@code batch} as the last one given: ids are never given twice. */
+    RocksDbMailboxId allocateMailboxId(Batch batch) throws MailboxException {
+        long id = lastMailboxId.incrementAndGet();
+        batch.put(Table.SEQUENCES, LAST_MAILBOX_ID, Keys.mailbox(RocksDbMailboxId.of(id)));
+        return RocksDbMailboxId.of(id);
     }
 
     /** The lock that serialises the writers of one mailbox (see the class comment). */
@@ -154,15 +163,23 @@ public final class RocksDbMailboxStore implements AutoCloseable {
     }
 
     byte[] get(Table table, byte[] key) throws MailboxException {
+        Lock open = whileOpen();
         try {
             return db.get(tables.get(table), key);
         } catch (RocksDBException e) {
             throw new MailboxException("Cannot read the mailbox store", e);
+        } finally {
+            open.unlock();
         }
     }
 
     boolean contains(Table table, byte[] key) {
-        return db.keyExists(tables.get(table), key);
+        Lock open = whileOpen();
+        try {
+            return db.keyExists(tables.get(table), key);
+        } finally {
+            open.unlock();
+        }
     }
 
     /**
@@ -170,6 +187,7 @@ public final class RocksDbMailboxStore implements AutoCloseable {
      * until the visitor returns false.
      */
     void scan(Table table, byte[] prefix, byte[] from, BiPredicate<byte[], byte[]> visitor) {
+        Lock open = whileOpen();
         try (RocksIterator iterator = db.newIterator(tables.get(table))) {
             for (iterator.seek(from); iterator.isValid(); iterator.next()) {
                 byte[] key = iterator.key();
@@ -177,6 +195,8 @@ public final class RocksDbMailboxStore implements AutoCloseable {
                     return;
                 }
             }
+        } finally {
+            open.unlock();
         }
     }
 
@@ -245,10 +265,13 @@ public final class RocksDbMailboxStore implements AutoCloseable {
         }
 
         void commit() throws MailboxException {
+            Lock open = whileOpen();
             try {
                 db.write(syncedWrite, writeBatch);
             } catch (RocksDBException e) {
                 throw new MailboxException("Cannot write to the mailbox store", e);
+            } finally {
+                open.unlock();
             }
         }
 
@@ -263,15 +286,36 @@ public final class RocksDbMailboxStore implements AutoCloseable {
         }
     }
 
-    private long lastKeyAsLong(Table table) {
-        try (RocksIterator iterator = db.newIterator(tables.get(table))) {
-            iterator.seekToLast();
-            return iterator.isValid() ? Keys.readLong(Arrays.copyOf(iterator.key(), Keys.LONG_BYTES)) : 0;
+    private long readLastMailboxId() {
+        try {
+            byte[] last = db.get(tables.get(Table.SEQUENCES), LAST_MAILBOX_ID);
+            return last == null ? 0 : Keys.readLong(last);
+        } catch (RocksDBException e) {
+            throw new IllegalStateException("Cannot read the mailbox store's last mailbox id", e);
         }
+    }
+
+    private Lock whileOpen() {
+        Lock open = openLock.readLock();
+        open.lock();
+        if (closed) {
+            open.unlock();
+            throw new IllegalStateException("The mailbox store is closed");
+        }
+        return open;
     }
 
     @Override
     public void close() {
+        openLock.writeLock().lock();
+        try {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        } finally {
+            openLock.writeLock().unlock();
+        }
         handles.forEach(ColumnFamilyHandle::close);
         db.close();
         syncedWrite.close();
