@@ -27,6 +27,7 @@ import org.rocksdb.DBOptions;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
+import org.rocksdb.UInt64AddOperator;
 import org.rocksdb.WriteBatch;
 import org.rocksdb.WriteOptions;
 
@@ -53,6 +54,7 @@ import com.google.common.util.concurrent.Striped;
 public final class RocksDbMailboxStore implements AutoCloseable {
     static final long BLOB_THRESHOLD_BYTES = 8 * 1024;
     private static final int LOCK_STRIPES = 1024;
+    private static final UInt64AddOperator QUOTA_ADDITION;
     private static final byte[] LAST_MAILBOX_ID = Keys.utf8("last-mailbox-id");
 
     /** The column families. */
@@ -68,6 +70,7 @@ public final class RocksDbMailboxStore implements AutoCloseable {
         ANNOTATIONS("annotations"),
         ATTACHMENTS("attachments"),
         DELIVERIES("deliveries"),
+        QUOTAS("quotas"),
         SEQUENCES("sequences");
 
         private final String columnFamily;
@@ -79,6 +82,7 @@ public final class RocksDbMailboxStore implements AutoCloseable {
 
     static {
         RocksDB.loadLibrary();
+        QUOTA_ADDITION = new UInt64AddOperator();
     }
 
     private final RocksDB db;
@@ -128,6 +132,10 @@ public final class RocksDbMailboxStore implements AutoCloseable {
                     tableOptions.setEnableBlobFiles(true)
                         .setMinBlobSize(BLOB_THRESHOLD_BYTES)
                         .setEnableBlobGarbageCollection(true);
+                }
+                if (table == Table.QUOTAS) {
+                    // usage changes are merged (added) by the engine: concurrent deliveries need no read nor lock
+                    tableOptions.setMergeOperator(QUOTA_ADDITION);
                 }
                 options.add(tableOptions);
                 descriptors.add(new ColumnFamilyDescriptor(Keys.utf8(table.columnFamily), tableOptions));
@@ -248,6 +256,16 @@ public final class RocksDbMailboxStore implements AutoCloseable {
         Batch put(Table table, byte[] key, byte[] value) throws MailboxException {
             try {
                 writeBatch.put(tables.get(table), key, value);
+                return this;
+            } catch (RocksDBException e) {
+                throw new MailboxException("Cannot prepare a mailbox store write", e);
+            }
+        }
+
+        /** Adds {@code value} (a little-endian 64-bit number) to the stored one: only for {@link Table#QUOTAS}. */
+        Batch add(Table table, byte[] key, byte[] value) throws MailboxException {
+            try {
+                writeBatch.merge(tables.get(table), key, value);
                 return this;
             } catch (RocksDBException e) {
                 throw new MailboxException("Cannot prepare a mailbox store write", e);
