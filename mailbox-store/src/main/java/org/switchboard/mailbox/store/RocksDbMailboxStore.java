@@ -3,6 +3,7 @@ package org.switchboard.mailbox.store;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.EnumMap;
@@ -210,6 +211,25 @@ public final class RocksDbMailboxStore implements AutoCloseable {
 
     void scan(Table table, byte[] prefix, BiPredicate<byte[], byte[]> visitor) {
         scan(table, prefix, prefix, visitor);
+    }
+
+    /**
+     * Forgets the delivery keys recorded before {@code instant}: a spool retries a delivery within hours or days,
+     * so keys older than any retry can be dropped instead of growing with every delivered message.
+     */
+    public void forgetDeliveriesRecordedBefore(Instant instant) throws MailboxException {
+        List<byte[]> expired = new ArrayList<>();
+        scan(Table.DELIVERIES, new byte[0], (key, value) -> {
+            if (DeliveryRecord.decode(value).recordedAtMillis() < instant.toEpochMilli()) {
+                expired.add(key);
+            }
+            return true;
+        });
+        commit(batch -> {
+            for (byte[] key : expired) {
+                batch.delete(Table.DELIVERIES, key);
+            }
+        });
     }
 
     /** Changes written by {@link #commit(Change)}. */

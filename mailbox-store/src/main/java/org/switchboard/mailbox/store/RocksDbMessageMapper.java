@@ -1,8 +1,6 @@
 package org.switchboard.mailbox.store;
 
-import java.nio.ByteBuffer;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.Iterator;
@@ -163,39 +161,16 @@ public class RocksDbMessageMapper implements MessageMapper {
         try (Batch batch = store.batch()) {
             byte[] earlier = store.get(Table.DELIVERIES, key.asKey());
             if (earlier != null) {
-                ByteBuffer delivery = ByteBuffer.wrap(earlier);
-                return new Delivery(RocksDbMailboxId.of(delivery.getLong()), MessageUid.of(delivery.getLong()), true);
+                DeliveryRecord delivery = DeliveryRecord.decode(earlier);
+                return new Delivery(delivery.mailboxId(), delivery.uid(), true);
             }
             MessageMetaData metaData = append(batch, mailbox.getMailboxId(), message);
-            batch.put(Table.DELIVERIES, key.asKey(), ByteBuffer.allocate(3 * Long.BYTES)
-                .putLong(Keys.mailboxIdValue(mailbox.getMailboxId()))
-                .putLong(metaData.getUid().asLong())
-                .putLong(clock.millis())
-                .array());
+            batch.put(Table.DELIVERIES, key.asKey(),
+                new DeliveryRecord(mailbox.getMailboxId(), metaData.getUid(), clock.millis()).encode());
             batch.commit();
             return new Delivery(mailbox.getMailboxId(), metaData.getUid(), false);
         } finally {
             lock.unlock();
-        }
-    }
-
-    /**
-     * Forgets the delivery keys recorded before {@code instant}: a spool retries a delivery within hours, so keys
-     * older than any retry can be dropped instead of growing with every delivered message.
-     */
-    public void forgetDeliveriesRecordedBefore(Instant instant) throws MailboxException {
-        List<byte[]> expired = new ArrayList<>();
-        store.scan(Table.DELIVERIES, new byte[0], (key, value) -> {
-            if (ByteBuffer.wrap(value, 2 * Long.BYTES, Long.BYTES).getLong() < instant.toEpochMilli()) {
-                expired.add(key);
-            }
-            return true;
-        });
-        try (Batch batch = store.batch()) {
-            for (byte[] key : expired) {
-                batch.delete(Table.DELIVERIES, key);
-            }
-            batch.commit();
         }
     }
 

@@ -106,7 +106,7 @@ class RocksDbDeliveryTest {
             DeliveryKey key = new DeliveryKey("Mail1701-1", "alice@example.com");
             mappers.getMessageMapper().appendOnce(key, inbox, message(inbox, OCTETS));
 
-            mappers.getMessageMapper().forgetDeliveriesRecordedBefore(Instant.now().plusSeconds(1));
+            store.forgetDeliveriesRecordedBefore(Instant.now().plusSeconds(1));
 
             assertThat(mappers.getMessageMapper().appendOnce(key, inbox, message(inbox, OCTETS)).duplicate()).isFalse();
         }
