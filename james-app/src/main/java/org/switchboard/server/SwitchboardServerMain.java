@@ -1,5 +1,6 @@
 package org.switchboard.server;
 
+import java.io.IOException;
 import java.nio.file.Path;
 
 import org.apache.james.ExtraProperties;
@@ -37,7 +38,7 @@ import org.slf4j.bridge.SLF4JBridgeHandler;
 import org.switchboard.server.directory.DirectoryConnection;
 import org.switchboard.server.directory.DirectoryModule;
 import org.switchboard.server.jmx.LoopbackRmiSockets;
-import org.switchboard.server.mailbox.JpaMailboxStoreModule;
+import org.switchboard.server.mailbox.MailboxStoreKind;
 import org.switchboard.server.persistence.JpaPersistenceModule;
 import org.switchboard.server.spool.ActiveMqSpoolModule;
 import org.switchboard.server.tls.SelfSignedCertificateBootstrap;
@@ -47,7 +48,7 @@ import com.google.inject.util.Modules;
 
 /**
  * Starts Switchboard: James' mail container, protocols and administration over Switchboard's own storage wiring
- * (JPA on embedded Derby, ActiveMQ/KahaDB spool). The working directory comes from {@code -Dworking.directory};
+ * (RocksDB message store, JPA on embedded Derby, ActiveMQ/KahaDB spool). The working directory comes from {@code -Dworking.directory};
  * configuration is read from its {@code conf/} folder and data kept under its {@code var/} folder.
  */
 public final class SwitchboardServerMain {
@@ -73,9 +74,9 @@ public final class SwitchboardServerMain {
         new WebAdminReIndexingTaskSerializationModule(),
         new SieveRoutesModule());
 
+    /** Storage but the message store, which {@code conf/mailbox.properties} chooses ({@link MailboxStoreKind}). */
     static final Module STORAGE = Modules.combine(
         new JpaPersistenceModule(),
-        new JpaMailboxStoreModule(),
         new ActiveMqSpoolModule());
 
     static final Module CORE = Modules.combine(
@@ -131,9 +132,10 @@ public final class SwitchboardServerMain {
     }
 
     /** James over Switchboard's storage, with users, domains' branches and routing data from the directory. */
-    public static GuiceJamesServer createServer(Configuration configuration, DirectoryConnection directory) {
+    public static GuiceJamesServer createServer(Configuration configuration, DirectoryConnection directory) throws IOException {
+        Module messageStore = MailboxStoreKind.configuredIn(Path.of(configuration.directories().getConfDirectory())).module();
         return GuiceJamesServer.forConfiguration(configuration)
             .combineWith(CORE, PROTOCOLS, WEBADMIN, new JMXServerModule())
-            .combineWith(Modules.override(STORAGE).with(new DirectoryModule(directory)));
+            .combineWith(Modules.override(STORAGE, messageStore).with(new DirectoryModule(directory)));
     }
 }
