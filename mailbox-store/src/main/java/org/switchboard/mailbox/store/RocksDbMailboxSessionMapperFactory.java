@@ -49,7 +49,8 @@ public class RocksDbMailboxSessionMapperFactory extends MailboxSessionMapperFact
 
     @Override
     public RocksDbMessageMapper createMessageMapper(MailboxSession session) {
-        return messageMapper;
+        // a delivering session appends once per delivery key (exactly once across crashes)
+        return DeliveryKey.of(session).map(messageMapper::forDelivery).orElse(messageMapper);
     }
 
     @Override

@@ -174,6 +174,20 @@ public class RocksDbMessageMapper implements MessageMapper {
         }
     }
 
+    /** This mapper for one delivery: {@link #add} appends once under {@code key} ({@link #appendOnce}). */
+    RocksDbMessageMapper forDelivery(DeliveryKey key) {
+        return new RocksDbMessageMapper(store, messages, clock) {
+            @Override
+            public MessageMetaData add(Mailbox mailbox, MailboxMessage message) throws MailboxException {
+                Delivery delivery = appendOnce(key, mailbox, message);
+                if (delivery.duplicate()) {
+                    throw new AlreadyDeliveredException(key, delivery);
+                }
+                return message.metaData();
+            }
+        };
+    }
+
     private MessageMetaData append(Batch batch, MailboxId mailboxId, MailboxMessage message) throws MailboxException {
         MailboxCounterRecord counters = messages.counters(mailboxId).withNextUid().withNextModSeq();
         message.setUid(MessageUid.of(counters.lastUid()));

@@ -1,6 +1,7 @@
 package org.switchboard.mailbox.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -60,6 +61,26 @@ class RocksDbDeliveryTest {
             assertThat(first.duplicate()).isFalse();
             assertThat(second).isEqualTo(new Delivery(inbox.getMailboxId(), first.uid(), true));
             assertThat(mappers.getMessageMapper().countMessagesInMailbox(inbox)).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aDeliveringSessionsMapperStoresOnceAndReportsTheRepeat() throws Exception {
+        try (RocksDbMailboxStore store = RocksDbMailboxStore.open(directory)) {
+            RocksDbMailboxSessionMapperFactory mappers = new RocksDbMailboxSessionMapperFactory(store, Clock.systemUTC());
+            Mailbox inbox = createInbox(mappers);
+            DeliveryKey key = new DeliveryKey("Mail1701-2", "alice@example.com");
+
+            MailboxSession firstRun = MailboxSessionUtil.create(Username.of("alice@example.com"));
+            key.attachTo(firstRun);
+            mappers.createMessageMapper(firstRun).add(inbox, message(inbox, OCTETS));
+            MailboxSession rerun = MailboxSessionUtil.create(Username.of("alice@example.com"));
+            key.attachTo(rerun);
+
+            assertThatThrownBy(() -> mappers.createMessageMapper(rerun).add(inbox, message(inbox, OCTETS)))
+                .isInstanceOf(AlreadyDeliveredException.class);
+            assertThat(mappers.getMessageMapper().countMessagesInMailbox(inbox)).isEqualTo(1);
+            assertThat(DeliveryKey.of(SESSION)).as("a session without a key appends as usual").isEmpty();
         }
     }
 

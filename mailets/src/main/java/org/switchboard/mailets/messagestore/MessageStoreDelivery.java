@@ -32,6 +32,8 @@ import org.apache.mailet.StorageDirective;
 import org.apache.mailet.base.GenericMailet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.switchboard.mailbox.store.AlreadyDeliveredException;
+import org.switchboard.mailbox.store.DeliveryKey;
 
 /**
  * The LOCAL channel's last step: stores one copy of the message in each recipient's mailbox of the Message Store,
@@ -40,8 +42,9 @@ import org.slf4j.LoggerFactory;
  * (which inserts {@code Delivered-To} below an existing one, inside the original header block).
  *
  * <p>Folder and flags come from the recipient's {@link StorageDirective} (set by {@code Sieve}), else
- * {@code folder}. The copy carries a delivery key (the spool mail and the recipient, {@link DeliveryKey}) in its
- * mailbox session, so a store that records it delivers a mail re-run after a crash only once. Recipients whose copy
+ * {@code folder}. The copy carries a delivery key (the spool's name of the mail, {@link SpoolName}, and the
+ * recipient) in its mailbox session: the RocksDB store appends it once, so a mail the spool hands out again after a
+ * crash between the append and the spool's acknowledgement is not stored twice ({@link AlreadyDeliveredException}). Recipients whose copy
  * could not be stored stay on the mail, which then goes to James' error handling (the mailet's
  * {@code onMailetException}, default the {@code error} processor); the others are removed, so nothing is stored
  * twice when the error processor bounces or keeps it.
@@ -106,16 +109,31 @@ public class MessageStoreDelivery extends GenericMailet {
         Username user = usersRepository.getUsername(recipient);
         StorageDirective directive = StorageDirective.fromMail(user, mail).withDefaultFolder(folder);
         MailboxSession session = mailboxManager.createSystemSession(user);
-        DeliveryKey.of(mail, recipient).attachTo(session);
+        new DeliveryKey(SpoolName.of(mail), recipient.asString()).attachTo(session);
         mailboxManager.startProcessingRequest(session);
         try {
             MessageManager mailbox = mailboxOf(MailboxPath.forUser(user, folderName(directive, session)), session);
             MessageManager.AppendCommand.Builder append = MessageManager.AppendCommand.builder().recent().delivery();
             directive.getFlags().ifPresent(append::withFlags);
             mailbox.appendMessage(append.build(withTraceFields(mail, recipient)), session);
+        } catch (MailboxException | RuntimeException e) {
+            if (!alreadyDelivered(e)) {
+                throw e;
+            }
+            LOGGER.info("Mail {}: the copy of {} was stored before (spool re-run after a restart), not stored again",
+                mail.getName(), recipient.asString());
         } finally {
             mailboxManager.endProcessingRequest(session);
         }
+    }
+
+    private static boolean alreadyDelivered(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof AlreadyDeliveredException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static String folderName(StorageDirective directive, MailboxSession session) throws MessagingException {

@@ -8,7 +8,7 @@ import org.apache.mailet.Mail;
 import org.apache.mailet.base.GenericMailet;
 
 /**
- * Records the name the spool gave the mail ({@link DeliveryKey#markSpoolName}), before any matcher splits it: the
+ * Records the name the spool gave the mail ({@link SpoolName}), before any matcher splits it: the
  * copies James makes get random names, but keep this attribute, so {@link MessageStoreDelivery} names a delivery
  * the same way when the spool hands the mail out again after a crash. First mailet of the {@code root} processor;
  * no parameters.
@@ -21,7 +21,7 @@ public class RecordSpoolName extends GenericMailet {
 
     @Override
     public void service(Mail mail) {
-        DeliveryKey.markSpoolName(mail);
+        SpoolName.record(mail);
     }
 
     @Override

@@ -122,16 +122,15 @@ class MessageStoreDeliveryTest {
     }
 
     @Test
-    void theDeliveryKeyNamesTheSpoolMailAndTheRecipient() throws Exception {
+    void theSpoolNameSurvivesTheCopiesJamesMakes() throws Exception {
         Mail mail = mail("Subject: x\r\n\r\nx\r\n", "sender@example.org", ALICE);
-        DeliveryKey.markSpoolName(mail);
-        String spoolName = mail.getName();
+        new RecordSpoolName().service(mail);
         Mail copy = mail.duplicate();
+        copy.setName(mail.getName() + "-!1234");
 
-        assertThat(DeliveryKey.of(copy, new MailAddress(ALICE)))
-            .isEqualTo(DeliveryKey.of(mail, new MailAddress(ALICE)))
-            .isNotEqualTo(DeliveryKey.of(mail, new MailAddress(BOB)));
-        assertThat(DeliveryKey.of(copy, new MailAddress(ALICE)).value()).startsWith(spoolName + "\n");
+        assertThat(SpoolName.of(copy)).isEqualTo(mail.getName());
+        assertThat(SpoolName.of(mail("Subject: y\r\n\r\ny\r\n", null, ALICE))).as("unrecorded: its own name")
+            .startsWith("mail-");
     }
 
     @Test
