@@ -82,7 +82,7 @@ public enum Channel {
      * @throws IllegalArgumentException naming the value and listing the input channels
      */
     public static Channel input(String name) {
-        return named(name, Channel::isInput, "an input channel", inputs());
+        return named(name, Channel::isInput, "input", inputs());
     }
 
     /**
@@ -91,7 +91,7 @@ public enum Channel {
      * @throws IllegalArgumentException naming the value and listing the output channels
      */
     public static Channel output(String name) {
-        return named(name, Channel::isOutput, "an output channel", outputs());
+        return named(name, Channel::isOutput, "output", outputs());
     }
 
     /**
@@ -102,13 +102,14 @@ public enum Channel {
         return servedHere.test(recipient.getDomain()) ? LOCAL : SMTPC;
     }
 
-    private static Channel named(String name, Predicate<Channel> kind, String what, List<Channel> choices) {
-        String wanted = name == null ? "" : name.trim().toUpperCase(Locale.ROOT);
+    /** {@code side}: "input" or "output", for the error message. */
+    private static Channel named(String name, Predicate<Channel> ofSide, String side, List<Channel> choices) {
+        String given = name == null ? "" : name.trim();
         return Arrays.stream(values())
-            .filter(channel -> channel.name().equals(wanted) && kind.test(channel))
+            .filter(channel -> channel.name().equals(given.toUpperCase(Locale.ROOT)) && ofSide.test(channel))
             .findFirst()
-            .orElseThrow(() -> new IllegalArgumentException("'" + (name == null ? "" : name.trim()) + "' is not "
-                + what + "; " + what.substring(what.indexOf(' ') + 1) + "s are " + choices));
+            .orElseThrow(() -> new IllegalArgumentException("'" + given + "' is not an " + side + " channel; " + side
+                + " channels are " + choices));
     }
 
     private static List<Channel> sorted(Predicate<Channel> kind) {

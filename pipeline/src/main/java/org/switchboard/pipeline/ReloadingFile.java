@@ -52,8 +52,10 @@ public final class ReloadingFile<T> {
     private volatile T content;
     private volatile long nextCheck;
     private Stamp loaded;
-    /** The unusable version last reported, or the text of the last read failure: reported once each. */
-    private Object reported;
+    /** The changed version found unusable (reported once), if any. */
+    private Stamp rejected;
+    /** Whether the last check could not read the file (reported once). */
+    private boolean unreadable;
 
     private ReloadingFile(String description, Path file, Parser<T> parser, Function<T, String> summary,
                           LongSupplier nanoClock, Duration checkInterval) {
@@ -116,32 +118,33 @@ public final class ReloadingFile<T> {
         try {
             now = stamp();
         } catch (IOException e) {
-            String problem = problem(e);
-            if (!problem.equals(reported)) {
-                reported = problem;
+            if (!unreadable) {
+                unreadable = true;
                 LOGGER.error("{} {} cannot be read, the previous content stays in force: {}", description, file,
-                    problem);
+                    problem(e));
             }
             return;
         }
+        boolean wasFailing = unreadable || rejected != null;
+        unreadable = false;
         if (now.equals(loaded)) {
-            if (reported != null) {
-                reported = null;
+            if (wasFailing) {
+                rejected = null;
                 LOGGER.info("{} {} is readable again, unchanged: {}", description, file, summary.apply(content));
             }
             return;
         }
-        if (now.equals(reported)) {
+        if (now.equals(rejected)) {
             return;
         }
         try {
             T parsed = parser.parse(file);
             content = parsed;
             loaded = now;
-            reported = null;
+            rejected = null;
             LOGGER.info("{} {} re-read: {}", description, file, summary.apply(parsed));
         } catch (IOException | IllegalArgumentException e) {
-            reported = now;
+            rejected = now;
             LOGGER.error("{} {} changed but is not usable, the previous content stays in force until it is fixed: {}",
                 description, file, problem(e));
         }

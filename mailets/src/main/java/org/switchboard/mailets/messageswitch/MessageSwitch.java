@@ -40,9 +40,10 @@ import org.switchboard.pipeline.RouteAttribute;
  * Recipients unknown to the directory, and recipients routed by an earlier pass, are left as they are. See
  * {@link RecipientRouter} for the rules.
  *
- * <p>A recipient whose entry holds an unusable LOCAL or SMTPC route (not an RFC 5321 address; LOCAL to a domain
- * this server does not serve) is sent, in a copy of the mail with an error message saying why, to the processor
- * named by {@code errorProcessor} (default {@code error}); the other recipients go on.
+ * <p>A recipient whose entry holds an unusable {@code othermailbox} value (no output channel of the pipeline, an
+ * address unfit for its channel, LOCAL to a domain this server does not serve) is sent, in a copy of the mail with an
+ * error message saying why, to the processor named by {@code errorProcessor} (default {@code error}); the other
+ * recipients go on.
  *
  * <p>When the directory cannot answer, {@link #service} throws a {@link MessagingException} before changing the
  * mail, so James sends the mail, unchanged, to the mailet's {@code onMailetException} processor (James' default:
