@@ -79,7 +79,7 @@ public final class ReloadingFile<T> {
         return load(description, file, parser, summary, System::nanoTime, CHECK_INTERVAL);
     }
 
-    /** As {@link #load(String, Path, Parser, Function)}, with the clock ({@link System#nanoTime()}'s kind) and interval. */
+    /** As {@link #load(String, Path, Parser, Function)}, with a clock (of {@link System#nanoTime()}) and interval. */
     public static <T> ReloadingFile<T> load(String description, Path file, Parser<T> parser,
                                             Function<T, String> summary, LongSupplier nanoClock,
                                             Duration checkInterval) {
@@ -159,7 +159,8 @@ public final class ReloadingFile<T> {
         if (e instanceof IllegalArgumentException && e.getMessage() != null) {
             return e.getMessage();
         }
-        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getClass().getSimpleName() + ": " + e.getMessage();
+        String type = e.getClass().getSimpleName();
+        return e.getMessage() == null ? type : type + ": " + e.getMessage();
     }
 
     @Override

@@ -155,7 +155,9 @@ final class RecipientRouter {
         // a list entry goes to the distribution list manager; a person to their mailbox here, or James' default
         Optional<Route> route = entry.hasObjectClass("ielist")
             ? Optional.of(new Route(Channel.DL, mail.asString()))
-            : servedHere.test(mail.getDomain()) ? Optional.of(new Route(Channel.LOCAL, mail.asString())) : Optional.empty();
+            : servedHere.test(mail.getDomain())
+                ? Optional.of(new Route(Channel.LOCAL, mail.asString()))
+                : Optional.empty();
         return new RoutingDecision.Rewritten(recipient, entry, List.of(new RoutingDecision.Target(mail, route)));
     }
 

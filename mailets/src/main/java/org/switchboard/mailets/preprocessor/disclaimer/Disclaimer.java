@@ -112,8 +112,10 @@ public class Disclaimer extends GenericMailet {
         }
         skipDkimSigned = parameters.choice(DKIM_SIGNED, DkimSigned.class, DkimSigned.INSERT) == DkimSigned.SKIP;
         maxTextSize = parameters.size(MAX_TEXT_SIZE, DEFAULT_MAX_TEXT_SIZE);
-        plainText = text(parameters, TEXT, TEXT_FILE, plain -> DisclaimerText.of(name, Optional.of(plain), Optional.empty()));
-        htmlText = text(parameters, HTML, HTML_FILE, html -> DisclaimerText.of(name, Optional.empty(), Optional.of(html)));
+        plainText = text(parameters, TEXT, TEXT_FILE,
+            plain -> DisclaimerText.of(name, Optional.of(plain), Optional.empty()));
+        htmlText = text(parameters, HTML, HTML_FILE,
+            html -> DisclaimerText.of(name, Optional.empty(), Optional.of(html)));
         Texts texts = new Texts(plainText.get(), htmlText.get());
         if (texts.plain().isEmpty() && texts.html().isEmpty()) {
             throw new MessagingException(getMailetName() + ": no disclaimer: give init parameter " + TEXT + " or "
