@@ -11,12 +11,12 @@ public record ChannelPermission(String channel, Permission permission) {
     public ChannelPermission {
         Objects.requireNonNull(channel, "channel");
         Objects.requireNonNull(permission, "permission");
-        channel = Route.channelName(channel);
+        channel = OtherMailbox.channelName(channel);
     }
 
     /** Parses {@code CHANNEL$Right}; throws {@link IllegalArgumentException} naming the bad value. */
     public static ChannelPermission parse(String value) {
-        int separator = value == null ? -1 : value.indexOf(Route.SEPARATOR);
+        int separator = value == null ? -1 : value.indexOf(OtherMailbox.SEPARATOR);
         if (separator <= 0 || separator == value.length() - 1) {
             throw new IllegalArgumentException("x-permission value '" + value
                 + "' is not CHANNEL$Send, CHANNEL$Receive, CHANNEL$Send/Receive or CHANNEL$None");
@@ -31,6 +31,6 @@ public record ChannelPermission(String channel, Permission permission) {
 
     @Override
     public String toString() {
-        return channel + Route.SEPARATOR + permission.ldapValue();
+        return channel + OtherMailbox.SEPARATOR + permission.ldapValue();
     }
 }

@@ -19,7 +19,7 @@ import org.apache.james.core.MailAddress;
  * @param disabled     {@code ieAccountDisabled: TRUE}
  * @param invalidValues values the directory holds that do not parse (reported, never silently dropped)
  */
-public record DirectoryEntry(String dn, MailAddress mail, Set<String> objectClasses, List<Route> routes,
+public record DirectoryEntry(String dn, MailAddress mail, Set<String> objectClasses, List<OtherMailbox> routes,
                              Map<String, Permission> permissions, List<MailAddress> aliases, boolean disabled,
                              List<String> invalidValues) {
 

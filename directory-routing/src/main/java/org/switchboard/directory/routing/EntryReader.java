@@ -91,10 +91,10 @@ final class EntryReader {
             }
         }
 
-        List<Route> routes = new ArrayList<>();
+        List<OtherMailbox> routes = new ArrayList<>();
         for (String value : values(ldapEntry, OTHER_MAILBOX)) {
             try {
-                routes.add(Route.parse(value));
+                routes.add(OtherMailbox.parse(value));
             } catch (IllegalArgumentException e) {
                 problems.add(OTHER_MAILBOX + ": " + value + " (" + e.getMessage() + ")");
                 invalidValues.add(OTHER_MAILBOX + ": " + value);

@@ -41,8 +41,8 @@ class EntryReaderTest {
         assertThat(entry.mail()).isEqualTo(new MailAddress("peterchan@ima.net"));
         assertThat(entry.objectClasses()).containsExactlyInAnyOrder("top", "ieperson");
         assertThat(entry.hasObjectClass("IEPERSON")).isTrue();
-        assertThat(entry.routes()).containsExactly(Route.parse("SMTPC$peterchan@otherisp.net"),
-            Route.parse("LOCAL$peterchan@ima.net"));
+        assertThat(entry.routes()).containsExactly(OtherMailbox.parse("SMTPC$peterchan@otherisp.net"),
+            OtherMailbox.parse("LOCAL$peterchan@ima.net"));
         assertThat(entry.permissions()).isEqualTo(Map.of("SMTPC", Permission.SEND_RECEIVE));
         assertThat(entry.permission("smtpc")).isEqualTo(Permission.SEND_RECEIVE);
         assertThat(entry.permission("CCMAIL")).isEqualTo(Permission.SEND_RECEIVE);
@@ -68,7 +68,7 @@ class EntryReaderTest {
             "ieMailAlias: not an address",
             "ieAccountDisabled: TRUE"));
         DirectoryEntry entry = read.entry().orElseThrow();
-        assertThat(entry.routes()).containsExactly(new Route("LOCAL", "bad@ima.net"));
+        assertThat(entry.routes()).containsExactly(new OtherMailbox("LOCAL", "bad@ima.net"));
         assertThat(entry.permissions()).isEqualTo(Map.of("NOTES", Permission.NONE));
         assertThat(entry.aliases()).isEmpty();
         assertThat(entry.disabled()).isTrue();

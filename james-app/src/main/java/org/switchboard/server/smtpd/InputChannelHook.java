@@ -1,9 +1,10 @@
 package org.switchboard.server.smtpd;
 
-import java.util.Iterator;
-import java.util.LinkedHashSet;
-import java.util.Locale;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
+
+import javax.mail.MessagingException;
 
 import org.apache.commons.configuration2.Configuration;
 import org.apache.commons.configuration2.ex.ConfigurationException;
@@ -13,7 +14,9 @@ import org.apache.james.smtpserver.JamesMessageHook;
 import org.apache.mailet.Mail;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.switchboard.directory.routing.InputChannel;
+import org.switchboard.pipeline.Channel;
+import org.switchboard.pipeline.InitParameters;
+import org.switchboard.pipeline.InputChannel;
 
 /**
  * Records the input channel of every message an SMTP (or LMTP) server accepts: the mail attribute
@@ -31,40 +34,24 @@ import org.switchboard.directory.routing.InputChannel;
  */
 public class InputChannelHook implements JamesMessageHook {
     public static final String CHANNEL_PARAMETER = "channel";
+    /** The chain's own attribute of the {@code <handler>} element. */
+    private static final String CLASS_ATTRIBUTE = "[@class]";
     private static final Logger LOGGER = LoggerFactory.getLogger(InputChannelHook.class);
 
-    private String channel;
+    private Channel channel;
 
     @Override
     public void init(Configuration config) throws ConfigurationException {
-        Set<String> unknown = new LinkedHashSet<>();
-        for (Iterator<String> keys = config.getKeys(); keys.hasNext(); ) {
-            String key = keys.next();
-            // the chain's own attribute of the <handler> element
-            if (!key.equals(CHANNEL_PARAMETER) && !key.equals("[@class]")) {
-                unknown.add(key);
-            }
+        InitParameters parameters = InitParameters.of(getClass().getName(), name -> config.getString(name, null));
+        List<String> names = new ArrayList<>();
+        config.getKeys().forEachRemaining(names::add);
+        names.remove(CLASS_ATTRIBUTE);
+        try {
+            parameters.checkNames(names, Set.of(CHANNEL_PARAMETER));
+            channel = parameters.inputChannel(CHANNEL_PARAMETER);
+        } catch (MessagingException e) {
+            throw new ConfigurationException(e.getMessage(), e);
         }
-        if (!unknown.isEmpty()) {
-            throw new ConfigurationException(getClass().getName() + ": unknown parameter(s) " + unknown
-                + "; the only parameter is <" + CHANNEL_PARAMETER + ">");
-        }
-        String name = config.getString(CHANNEL_PARAMETER, null);
-        if (name == null || name.isBlank()) {
-            throw new ConfigurationException(getClass().getName() + ": parameter <" + CHANNEL_PARAMETER
-                + "> is missing; name the input channel of this server, one of "
-                + InputChannel.KNOWN.stream().sorted().toList());
-        }
-        String upper = name.strip().toUpperCase(Locale.ROOT);
-        if (!InputChannel.KNOWN.contains(upper)) {
-            throw new ConfigurationException(getClass().getName() + ": parameter <" + CHANNEL_PARAMETER + "> '"
-                + name.strip() + "' is not an input channel; use one of " + InputChannel.KNOWN.stream().sorted().toList());
-        }
-        channel = upper;
-    }
-
-    String channel() {
-        return channel;
     }
 
     @Override

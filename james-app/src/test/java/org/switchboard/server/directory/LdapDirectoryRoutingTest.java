@@ -23,7 +23,7 @@ import org.switchboard.directory.routing.DirectoryEntry;
 import org.switchboard.directory.routing.DirectoryUnavailableException;
 import org.switchboard.directory.routing.LdapDirectoryRouting;
 import org.switchboard.directory.routing.Permission;
-import org.switchboard.directory.routing.Route;
+import org.switchboard.directory.routing.OtherMailbox;
 import org.switchboard.directory.routing.RoutingSettings;
 import org.switchboard.directory.routing.RoutingStatistics;
 import org.switchboard.directory.routing.RoutingStatistics.ChangeTracking;
@@ -106,7 +106,7 @@ class LdapDirectoryRoutingTest {
         await().atMost(QUICKLY).pollInterval(Duration.ofMillis(20)).until(condition);
     }
 
-    private static List<Route> routes(LdapDirectoryRouting routing, String address) throws Exception {
+    private static List<OtherMailbox> routes(LdapDirectoryRouting routing, String address) throws Exception {
         return routing.lookup(address(address)).orElseThrow().routes();
     }
 
@@ -150,8 +150,8 @@ class LdapDirectoryRoutingTest {
         assertThat(peter.dn()).isEqualToIgnoringCase("mail=peterchan@example.com," + SUFFIX);
         assertThat(peter.mail()).isEqualTo(address("peterchan@example.com"));
         assertThat(peter.hasObjectClass("ieperson")).isTrue();
-        assertThat(peter.routes()).containsExactlyInAnyOrder(new Route("SMTPC", "peterchan@otherisp.net"),
-            new Route("LOCAL", "peterchan@example.com"));
+        assertThat(peter.routes()).containsExactlyInAnyOrder(new OtherMailbox("SMTPC", "peterchan@otherisp.net"),
+            new OtherMailbox("LOCAL", "peterchan@example.com"));
         assertThat(peter.permissions()).isEqualTo(Map.of("SMTPC", Permission.SEND_RECEIVE, "CCMAIL", Permission.NONE));
         assertThat(peter.permission("NOTES")).isEqualTo(Permission.SEND_RECEIVE);
         assertThat(peter.aliases()).containsExactly(address("Peter.Chan@mail.example.com"));
@@ -184,7 +184,7 @@ class LdapDirectoryRoutingTest {
         assertThat(list.permission("smtpc")).isEqualTo(Permission.RECEIVE);
         DirectoryEntry shared = routing.lookup(address("Support@example.com")).orElseThrow();
         assertThat(shared.hasObjectClass("iemessagestoreshared")).isTrue();
-        assertThat(shared.routes()).containsExactly(new Route("LOCAL", "support@example.com"));
+        assertThat(shared.routes()).containsExactly(new OtherMailbox("LOCAL", "support@example.com"));
         assertThat(routing.lookup(address("gone@example.com")).orElseThrow().disabled()).isTrue();
     }
 
@@ -200,7 +200,7 @@ class LdapDirectoryRoutingTest {
         LdapDirectoryRouting routing = routing(RoutingSettings.defaults());
 
         DirectoryEntry broken = routing.lookup(address("broken@example.com")).orElseThrow();
-        assertThat(broken.routes()).containsExactly(new Route("SMTPC", "broken@otherisp.net"));
+        assertThat(broken.routes()).containsExactly(new OtherMailbox("SMTPC", "broken@otherisp.net"));
         assertThat(broken.permissions()).isEqualTo(Map.of("LOCAL", Permission.RECEIVE));
         assertThat(broken.aliases()).isEmpty();
         assertThat(broken.invalidValues()).containsExactlyInAnyOrder(
@@ -235,7 +235,7 @@ class LdapDirectoryRoutingTest {
         assertThat(routing.lookup(address("late@example.com")).orElseThrow().routes()).isEmpty();
         routing.invalidateAll();
         assertThat(routing.lookup(address("late@example.com")).orElseThrow().routes())
-            .containsExactly(new Route("SMTPC", "late@otherisp.net"));
+            .containsExactly(new OtherMailbox("SMTPC", "late@otherisp.net"));
     }
 
     @Test
@@ -262,14 +262,14 @@ class LdapDirectoryRoutingTest {
         addPerson("mover@example.com", "otherMailbox: LOCAL$mover@example.com");
         LdapDirectoryRouting routing = notifiedRouting();
         assertThat(routing.lookup(address("mover@example.com")).orElseThrow().routes())
-            .containsExactly(new Route("LOCAL", "mover@example.com"));
+            .containsExactly(new OtherMailbox("LOCAL", "mover@example.com"));
         assertThat(routing.lookup(address("mover@example.com")).orElseThrow().routes()).hasSize(1);
         assertThat(routing.statistics().cacheHits()).isEqualTo(1);
 
         long begin = System.nanoTime();
         modify("mover@example.com", ModificationType.REPLACE, "otherMailbox", "SMTPC$mover@otherisp.net");
         eventually(() -> routes(routing, "mover@example.com")
-            .equals(List.of(new Route("SMTPC", "mover@otherisp.net"))));
+            .equals(List.of(new OtherMailbox("SMTPC", "mover@otherisp.net"))));
         Duration seenAfter = Duration.ofNanos(System.nanoTime() - begin);
         assertThat(seenAfter).isLessThan(QUICKLY); // maxStaleness is an hour: only the notification explains it
         assertThat(routing.statistics().changeNotifications()).isGreaterThanOrEqualTo(1);
@@ -293,7 +293,7 @@ class LdapDirectoryRoutingTest {
             assertThat(routing.statistics().cacheHits()).isEqualTo(1); // never reopened, so never dropped
             modify("patient@example.com", ModificationType.REPLACE, "otherMailbox", "SMTPC$patient@otherisp.net");
             eventually(() -> routes(routing, "patient@example.com")
-                .equals(List.of(new Route("SMTPC", "patient@otherisp.net"))));
+                .equals(List.of(new OtherMailbox("SMTPC", "patient@otherisp.net"))));
         }
     }
 
@@ -467,7 +467,7 @@ class LdapDirectoryRoutingTest {
             ownPool.modify("mail=steady@example.com," + SUFFIX,
                 new Modification(ModificationType.REPLACE, "otherMailbox", "SMTPC$steady@otherisp.net"));
             eventually(() -> routes(routing, "steady@example.com")
-                .equals(List.of(new Route("SMTPC", "steady@otherisp.net"))));
+                .equals(List.of(new OtherMailbox("SMTPC", "steady@otherisp.net"))));
         } finally {
             closeRoutings();
             own.close();

@@ -12,7 +12,8 @@ import org.apache.mailet.AttributeValue;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.switchboard.directory.routing.InputChannel;
+import org.switchboard.pipeline.Channel;
+import org.switchboard.pipeline.InputChannel;
 
 class InputChannelHookTest {
 
@@ -39,7 +40,7 @@ class InputChannelHookTest {
         HookResult result = hook("SMTPD").onMessage(null, mail);
 
         assertThat(result).isEqualTo(HookResult.DECLINED);
-        assertThat(InputChannel.of(mail)).contains("SMTPD");
+        assertThat(InputChannel.of(mail)).contains(Channel.SMTPD);
     }
 
     @Test
@@ -49,20 +50,24 @@ class InputChannelHookTest {
 
         hook("WEBMAIL").onMessage(null, mail);
 
-        assertThat(InputChannel.of(mail)).contains("WEBMAIL");
+        assertThat(InputChannel.of(mail)).contains(Channel.WEBMAIL);
     }
 
     @Test
     void channelNamesAreCaseInsensitive() throws Exception {
-        assertThat(hook(" webmail ").channel()).isEqualTo("WEBMAIL");
+        MailImpl mail = MailImpl.builder().name("m1").addRecipient("user@example.com").build();
+
+        hook(" webmail ").onMessage(null, mail);
+
+        assertThat(InputChannel.of(mail)).contains(Channel.WEBMAIL);
     }
 
     @Test
     void missingChannel() {
         assertThatThrownBy(() -> new InputChannelHook().init(handler()))
             .isInstanceOf(ConfigurationException.class)
-            .hasMessage("org.switchboard.server.smtpd.InputChannelHook: parameter <channel> is missing; name the input "
-                + "channel of this server, one of [BSMTPIN, CCOUT, DL, INTERNAL, NOTESOUT, SMTPD, WEBMAIL]");
+            .hasMessage("org.switchboard.server.smtpd.InputChannelHook: parameter channel is missing; name one of the "
+                + "input channels [BSMTPIN, CCOUT, DL, INTERNAL, NOTESOUT, SMTPD, WEBMAIL]");
     }
 
     @ParameterizedTest
@@ -70,15 +75,16 @@ class InputChannelHookTest {
     void notAnInputChannel(String channel) {
         assertThatThrownBy(() -> hook(channel))
             .isInstanceOf(ConfigurationException.class)
-            .hasMessage("org.switchboard.server.smtpd.InputChannelHook: parameter <channel> '" + channel
-                + "' is not an input channel; use one of [BSMTPIN, CCOUT, DL, INTERNAL, NOTESOUT, SMTPD, WEBMAIL]");
+            .hasMessage("org.switchboard.server.smtpd.InputChannelHook: parameter channel '" + channel + "': '"
+                + channel + "' is not an input channel; input channels are [BSMTPIN, CCOUT, DL, INTERNAL, NOTESOUT, "
+                + "SMTPD, WEBMAIL]");
     }
 
     @Test
     void unknownParameter() {
         assertThatThrownBy(() -> new InputChannelHook().init(handler("channel", "SMTPD", "chanel", "WEBMAIL")))
             .isInstanceOf(ConfigurationException.class)
-            .hasMessage("org.switchboard.server.smtpd.InputChannelHook: unknown parameter(s) [chanel]; the only "
-                + "parameter is <channel>");
+            .hasMessage("org.switchboard.server.smtpd.InputChannelHook: unknown parameter(s) [chanel]; the "
+                + "parameters are channel");
     }
 }

@@ -5,17 +5,17 @@ import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.FileTime;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.function.LongSupplier;
 
 import org.apache.james.core.Domain;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import org.switchboard.directory.routing.Route;
+import org.switchboard.pipeline.ReloadingFile;
+import org.switchboard.pipeline.Route;
 
 /**
  * The spec's domain forwarding table: mail for a domain the directory does not know goes to a channel, typically
@@ -23,40 +23,29 @@ import org.switchboard.directory.routing.Route;
  * {@code domain = CHANNEL$address} lines (Java properties syntax, {@code #} comments); a key starting with a dot
  * ({@code .example.org}) also covers every sub-domain. The most specific key wins.
  *
- * <p>The file is read again when its modification time changes (checked at most every {@code recheckMillis}), so
- * an administrator edits it without a restart; a file that no longer parses keeps the previous table and logs why.
+ * <p>The file is read again when it changes ({@link ReloadingFile}), so an administrator edits it without a restart;
+ * a file that no longer parses keeps the previous table in force.
  */
 final class DomainForwardingTable {
-    private static final Logger LOGGER = LoggerFactory.getLogger(DomainForwardingTable.class);
+    private final ReloadingFile<Map<String, Route>> file;
 
-    private final Path file;
-    private final long recheckMillis;
-    private volatile Map<String, Route> routes;
-    private volatile FileTime loadedVersion;
-    private volatile long checkedAt;
-
-    private DomainForwardingTable(Path file, long recheckMillis, Map<String, Route> routes, FileTime version) {
+    private DomainForwardingTable(ReloadingFile<Map<String, Route>> file) {
         this.file = file;
-        this.recheckMillis = recheckMillis;
-        this.routes = routes;
-        this.loadedVersion = version;
-        this.checkedAt = System.currentTimeMillis();
     }
 
-    /** Reads the file; throws {@link IllegalArgumentException} naming the file and the line when it is invalid. */
-    static DomainForwardingTable load(Path file, long recheckMillis) {
-        try {
-            FileTime version = Files.getLastModifiedTime(file);
-            return new DomainForwardingTable(file, recheckMillis, parse(file), version);
-        } catch (IOException e) {
-            throw new IllegalArgumentException("cannot read the domain forwarding table " + file + ": " + e.getMessage(), e);
-        }
+    /** Reads the file; {@link IllegalArgumentException} naming the file and the entry when it is not usable. */
+    static DomainForwardingTable load(Path file) {
+        return load(file, System::nanoTime, ReloadingFile.CHECK_INTERVAL);
+    }
+
+    static DomainForwardingTable load(Path file, LongSupplier nanoClock, Duration checkInterval) {
+        return new DomainForwardingTable(ReloadingFile.load("Domain forwarding table", file,
+            DomainForwardingTable::parse, table -> table.size() + " domain(s)", nanoClock, checkInterval));
     }
 
     /** The route for a domain, from its own key or the closest {@code .parent} key. */
     Optional<Route> routeFor(Domain domain) {
-        reloadIfChanged();
-        Map<String, Route> table = routes;
+        Map<String, Route> table = file.current();
         String name = domain.asString().toLowerCase(Locale.ROOT);
         Route exact = table.get(name);
         if (exact != null) {
@@ -69,34 +58,6 @@ final class DomainForwardingTable {
             }
         }
         return Optional.empty();
-    }
-
-    int size() {
-        return routes.size();
-    }
-
-    private void reloadIfChanged() {
-        long now = System.currentTimeMillis();
-        if (now - checkedAt < recheckMillis) {
-            return;
-        }
-        synchronized (this) {
-            if (now - checkedAt < recheckMillis) {
-                return;
-            }
-            checkedAt = now;
-            try {
-                FileTime version = Files.getLastModifiedTime(file);
-                if (!version.equals(loadedVersion)) {
-                    routes = parse(file);
-                    loadedVersion = version;
-                    LOGGER.info("Domain forwarding table {} reloaded: {} domain(s)", file, routes.size());
-                }
-            } catch (IOException | IllegalArgumentException e) {
-                LOGGER.error("Domain forwarding table {} not reloaded, the previous one stays in use: {}", file,
-                    e.getMessage());
-            }
-        }
     }
 
     private static Map<String, Route> parse(Path file) throws IOException {
@@ -112,8 +73,8 @@ final class DomainForwardingTable {
                 Domain.of(bare);
                 table.put(domain, Route.parse(properties.getProperty(key).trim()));
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException(file + ": entry '" + key + " = " + properties.getProperty(key)
-                    + "': " + e.getMessage(), e);
+                throw new IllegalArgumentException("entry '" + key + " = " + properties.getProperty(key) + "': "
+                    + e.getMessage(), e);
             }
         }
         return Map.copyOf(table);

@@ -1,6 +1,5 @@
 package org.switchboard.mailets.messageswitch;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -26,8 +25,10 @@ import org.slf4j.LoggerFactory;
 import org.switchboard.directory.routing.DirectoryEntry;
 import org.switchboard.directory.routing.DirectoryRouting;
 import org.switchboard.directory.routing.DirectoryUnavailableException;
-import org.switchboard.directory.routing.Route;
-import org.switchboard.directory.routing.RouteAttribute;
+import org.switchboard.pipeline.ConfigFiles;
+import org.switchboard.pipeline.InitParameters;
+import org.switchboard.pipeline.Route;
+import org.switchboard.pipeline.RouteAttribute;
 
 /**
  * The Message Switch (spec, Message Transfer Agent): routes each recipient from the directory.
@@ -39,9 +40,10 @@ import org.switchboard.directory.routing.RouteAttribute;
  * Recipients unknown to the directory, and recipients routed by an earlier pass, are left as they are. See
  * {@link RecipientRouter} for the rules.
  *
- * <p>A recipient whose entry holds an unusable LOCAL or SMTPC route (not an RFC 5321 address; LOCAL to a domain
- * this server does not serve) is sent, in a copy of the mail with an error message saying why, to the processor
- * named by {@code errorProcessor} (default {@code error}); the other recipients go on.
+ * <p>A recipient whose entry holds an unusable {@code othermailbox} value (no output channel of the pipeline, an
+ * address unfit for its channel, LOCAL to a domain this server does not serve) is sent, in a copy of the mail with an
+ * error message saying why, to the processor named by {@code errorProcessor} (default {@code error}); the other
+ * recipients go on.
  *
  * <p>When the directory cannot answer, {@link #service} throws a {@link MessagingException} before changing the
  * mail, so James sends the mail, unchanged, to the mailet's {@code onMailetException} processor (James' default:
@@ -55,8 +57,8 @@ public class MessageSwitch extends GenericMailet {
     public static final String DEFAULT_ERROR_PROCESSOR = Mail.ERROR;
     public static final String PERMISSION_PROCESSOR_PARAMETER = "permissionProcessor";
     public static final String DOMAIN_FORWARDING_PARAMETER = "domainForwarding";
-    /** How often the domain forwarding table's file is checked for changes. */
-    static final long FORWARDING_RECHECK_MILLIS = 10_000;
+    static final Set<String> PARAMETERS = Set.of(ERROR_PROCESSOR_PARAMETER, PERMISSION_PROCESSOR_PARAMETER,
+        DOMAIN_FORWARDING_PARAMETER);
     /**
      * James 3.8.1's JPA mail repository stores a mail's error message in a 200-character column and fails to store
      * a longer one: the error message stays within it (the log has the whole story).
@@ -66,50 +68,32 @@ public class MessageSwitch extends GenericMailet {
     private static final Logger LOGGER = LoggerFactory.getLogger(MessageSwitch.class);
 
     private final DirectoryRouting directory;
+    private final ConfigFiles configFiles;
     private RecipientRouter router;
     private ProcessingState errorProcessor;
     private ProcessingState permissionProcessor;
 
     @Inject
     public MessageSwitch(DirectoryRouting directory) {
+        this(directory, ConfigFiles.ofServer());
+    }
+
+    /** {@code configFiles}: where the domain forwarding table's name is resolved. */
+    MessageSwitch(DirectoryRouting directory, ConfigFiles configFiles) {
         this.directory = directory;
+        this.configFiles = configFiles;
     }
 
     @Override
     public void init() throws MessagingException {
-        Set<String> unknown = new LinkedHashSet<>();
-        getInitParameterNames().forEachRemaining(unknown::add);
-        unknown.removeAll(Set.of(ERROR_PROCESSOR_PARAMETER, PERMISSION_PROCESSOR_PARAMETER,
-            DOMAIN_FORWARDING_PARAMETER, "onMailetException", "onMatchException"));
-        if (!unknown.isEmpty()) {
-            throw new MessagingException(getMailetName() + ": unknown init parameter(s) " + unknown
-                + "; the parameters are " + ERROR_PROCESSOR_PARAMETER + ", " + PERMISSION_PROCESSOR_PARAMETER
-                + " and " + DOMAIN_FORWARDING_PARAMETER);
-        }
-        errorProcessor = processor(ERROR_PROCESSOR_PARAMETER, DEFAULT_ERROR_PROCESSOR);
-        permissionProcessor = processor(PERMISSION_PROCESSOR_PARAMETER, errorProcessor.getValue());
-        Optional<DomainForwardingTable> forwarding = Optional.empty();
-        String table = getInitParameter(DOMAIN_FORWARDING_PARAMETER);
-        if (table != null && !table.isBlank()) {
-            try {
-                forwarding = Optional.of(DomainForwardingTable.load(Path.of(table.trim()), FORWARDING_RECHECK_MILLIS));
-            } catch (IllegalArgumentException e) {
-                throw new MessagingException(getMailetName() + ": init parameter " + DOMAIN_FORWARDING_PARAMETER
-                    + ": " + e.getMessage());
-            }
-            LOGGER.info("Message Switch: domain forwarding table {} with {} domain(s)", table.trim(),
-                forwarding.get().size());
-        }
+        InitParameters parameters = InitParameters.of(this);
+        parameters.checkNames(this::checkInitParameters, PARAMETERS);
+        errorProcessor = new ProcessingState(parameters.value(ERROR_PROCESSOR_PARAMETER, DEFAULT_ERROR_PROCESSOR));
+        permissionProcessor = new ProcessingState(parameters.value(PERMISSION_PROCESSOR_PARAMETER,
+            errorProcessor.getValue()));
+        Optional<DomainForwardingTable> forwarding = parameters.optional(DOMAIN_FORWARDING_PARAMETER,
+            name -> DomainForwardingTable.load(configFiles.resolve(name)));
         router = new RecipientRouter(directory, domain -> getMailetContext().isLocalServer(domain), forwarding);
-    }
-
-    private ProcessingState processor(String parameter, String defaultValue) throws MessagingException {
-        String processor = getInitParameter(parameter, defaultValue);
-        if (processor == null || processor.isBlank()) {
-            throw new MessagingException(getMailetName() + ": init parameter " + parameter
-                + " is empty; name a processor of the pipeline (default " + defaultValue + ")");
-        }
-        return new ProcessingState(processor.trim());
     }
 
     @Override
@@ -218,10 +202,6 @@ public class MessageSwitch extends GenericMailet {
         } finally {
             LifecycleUtil.dispose(copy);
         }
-    }
-
-    static String errorMessage(Map<MailAddress, String> refused) {
-        return errorMessage("Message Switch cannot route ", refused);
     }
 
     static String errorMessage(String prefix, Map<MailAddress, String> refused) {

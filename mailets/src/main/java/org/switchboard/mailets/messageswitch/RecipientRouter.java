@@ -16,29 +16,30 @@ import org.slf4j.LoggerFactory;
 import org.switchboard.directory.routing.DirectoryEntry;
 import org.switchboard.directory.routing.DirectoryRouting;
 import org.switchboard.directory.routing.DirectoryUnavailableException;
-import org.switchboard.directory.routing.Route;
+import org.switchboard.directory.routing.OtherMailbox;
+import org.switchboard.pipeline.Channel;
+import org.switchboard.pipeline.Route;
 
 /**
  * Decides the route of one recipient from the directory (the spec's Message Switch lookup):
  * <ul>
  * <li>unknown to the directory: {@link RoutingDecision.Forwarded} when the domain forwarding table names its
  *     domain (and this server does not serve it), else {@link RoutingDecision.Unchanged};</li>
- * <li>an entry, or an alias of one, with {@code othermailbox} values: one target per route, the route's address
- *     for LOCAL and SMTPC (it must be an RFC 5321 address, and for LOCAL in a domain this server serves), for other
- *     channels the route's address when it is a mail address, else the entry's own address;</li>
+ * <li>an entry, or an alias of one, with {@code othermailbox} values: one target per value, which must name an
+ *     output channel ({@link Channel}); the value's address for the channels with Internet addresses (LOCAL, SMTPC,
+ *     BSMTPOUT: it must be an RFC 5321 address, and for LOCAL in a domain this server serves), for the others
+ *     (DL, CCIN, NOTESIN) the value's address when it is a mail address, else the entry's own address;</li>
  * <li>a list entry ({@code ielist}) without {@code othermailbox}: its own {@code mail}, routed DL;</li>
  * <li>an entry without {@code othermailbox}: its own {@code mail} (so an alias reaches its owner), routed LOCAL
  *     when this server serves its domain, else left to James' default logic;</li>
- * <li>an entry with an unusable LOCAL or SMTPC route: {@link RoutingDecision.Refused}, the whole recipient, so
- *     that a broken entry is fixed and the mail replayed rather than half delivered.</li>
+ * <li>an entry with an unusable {@code othermailbox} value (no output channel, an address unfit for it, a value
+ *     that does not parse): {@link RoutingDecision.Refused}, the whole recipient, so that a broken entry is fixed
+ *     and the mail replayed rather than half delivered.</li>
  * </ul>
  * {@link #route(MailAddress, Optional)} then enforces {@code x-permission} ({@link RoutingDecision.Denied}).
  * Disabled entries route as any other: what {@code ieAccountDisabled} blocks is the login.
  */
 final class RecipientRouter {
-    static final String LOCAL = "LOCAL";
-    static final String SMTPC = "SMTPC";
-    static final String DL = "DL";
     /** How {@link DirectoryEntry#invalidValues()} names an othermailbox value that does not parse. */
     private static final String OTHER_MAILBOX_PREFIX = "otherMailbox:";
 
@@ -63,10 +64,6 @@ final class RecipientRouter {
         this.forwarding = Objects.requireNonNull(forwarding, "forwarding");
     }
 
-    RecipientRouter(DirectoryRouting directory, Predicate<Domain> servedHere) {
-        this(directory, servedHere, Optional.empty());
-    }
-
     /** The directory entry of the envelope sender, when the directory knows it (its x-permission applies). */
     Optional<DirectoryEntry> senderEntry(Optional<MailAddress> sender) throws DirectoryUnavailableException {
         return sender.isPresent() ? directory.lookup(sender.get()) : Optional.empty();
@@ -81,8 +78,9 @@ final class RecipientRouter {
         RoutingDecision decision = route(recipient);
         if (decision instanceof RoutingDecision.Rewritten rewritten) {
             for (RoutingDecision.Target target : rewritten.targets()) {
-                String channel = target.route().map(Route::channel).orElseGet(() -> defaultChannel(target.address()));
-                if (!rewritten.entry().permission(channel).mayReceive()) {
+                Channel channel = target.route().map(Route::channel)
+                    .orElseGet(() -> Channel.defaultOutput(target.address(), servedHere));
+                if (!rewritten.entry().permission(channel.name()).mayReceive()) {
                     return new RoutingDecision.Denied(recipient, recipient.asString()
                         + " may not receive mail through " + channel + " (x-permission)");
                 }
@@ -94,23 +92,18 @@ final class RecipientRouter {
         } else if (decision instanceof RoutingDecision.Forwarded forwarded) {
             return senderDenied(recipient, sender, forwarded.route().channel()).orElse(decision);
         } else if (decision instanceof RoutingDecision.Unchanged) {
-            return senderDenied(recipient, sender, defaultChannel(recipient)).orElse(decision);
+            return senderDenied(recipient, sender, Channel.defaultOutput(recipient, servedHere)).orElse(decision);
         }
         return decision;
     }
 
     private static Optional<RoutingDecision> senderDenied(MailAddress recipient, Optional<DirectoryEntry> sender,
-                                                          String channel) {
-        if (sender.isPresent() && !sender.get().permission(channel).maySend()) {
+                                                          Channel channel) {
+        if (sender.isPresent() && !sender.get().permission(channel.name()).maySend()) {
             return Optional.of(new RoutingDecision.Denied(recipient, sender.get().mail().asString()
                 + " may not send mail through " + channel + " (x-permission)"));
         }
         return Optional.empty();
-    }
-
-    /** Where James' default logic sends an address: LOCAL for a domain served here, SMTPC otherwise. */
-    String defaultChannel(MailAddress address) {
-        return servedHere.test(address.getDomain()) ? LOCAL : SMTPC;
     }
 
     RoutingDecision route(MailAddress recipient) throws DirectoryUnavailableException {
@@ -137,13 +130,13 @@ final class RecipientRouter {
             return defaultRoute(recipient, entry);
         }
         List<RoutingDecision.Target> targets = new ArrayList<>();
-        for (Route route : entry.routes()) {
+        for (OtherMailbox value : entry.routes()) {
             try {
-                targets.add(target(entry, route));
+                targets.add(target(entry, value));
             } catch (UnusableRouteException e) {
                 LOGGER.warn("Directory entry {} (found for {}): othermailbox value '{}' is unusable: {}{}", entry.dn(),
-                    recipient.asString(), route, e.getMessage(), e.detail().map(detail -> " (" + detail + ")").orElse(""));
-                problems.add(route + " " + e.getMessage());
+                    recipient.asString(), value, e.getMessage(), e.detail().map(detail -> " (" + detail + ")").orElse(""));
+                problems.add(value + " " + e.getMessage());
             }
         }
         if (!problems.isEmpty()) {
@@ -161,32 +154,33 @@ final class RecipientRouter {
         }
         // a list entry goes to the distribution list manager; a person to their mailbox here, or James' default
         Optional<Route> route = entry.hasObjectClass("ielist")
-            ? Optional.of(new Route(DL, mail.asString()))
-            : servedHere.test(mail.getDomain()) ? Optional.of(new Route(LOCAL, mail.asString())) : Optional.empty();
+            ? Optional.of(new Route(Channel.DL, mail.asString()))
+            : servedHere.test(mail.getDomain())
+                ? Optional.of(new Route(Channel.LOCAL, mail.asString()))
+                : Optional.empty();
         return new RoutingDecision.Rewritten(recipient, entry, List.of(new RoutingDecision.Target(mail, route)));
     }
 
-    private RoutingDecision.Target target(DirectoryEntry entry, Route route) throws UnusableRouteException {
-        switch (route.channel()) {
-            case LOCAL -> {
-                MailAddress address = rfc5321Address(route.address());
-                if (!servedHere.test(address.getDomain())) {
-                    throw new UnusableRouteException("is in domain " + address.getDomain().asString()
-                        + ", not served here");
-                }
-                return new RoutingDecision.Target(address, Optional.of(route));
-            }
-            case SMTPC -> {
-                return new RoutingDecision.Target(rfc5321Address(route.address()), Optional.of(route));
-            }
-            default -> {
-                // Channels delivered by later components (DL, BSMTP, gateways) may use addresses of their own: the
-                // route keeps that address, the recipient is the entry's when the route's is not a mail address.
-                MailAddress address = mailAddress(route.address()).or(() -> Optional.ofNullable(entry.mail()))
-                    .orElseThrow(() -> new UnusableRouteException("has no mail address (nor has its entry)"));
-                return new RoutingDecision.Target(address, Optional.of(route));
-            }
+    private RoutingDecision.Target target(DirectoryEntry entry, OtherMailbox value) throws UnusableRouteException {
+        Channel channel;
+        try {
+            channel = Channel.output(value.channel());
+        } catch (IllegalArgumentException e) {
+            throw new UnusableRouteException("names no output channel of this server", e.getMessage());
         }
+        if (channel.hasInternetAddresses()) {
+            MailAddress address = rfc5321Address(value.address());
+            if (channel == Channel.LOCAL && !servedHere.test(address.getDomain())) {
+                throw new UnusableRouteException("is in domain " + address.getDomain().asString()
+                    + ", not served here");
+            }
+            return new RoutingDecision.Target(address, Optional.of(new Route(channel, value.address())));
+        }
+        // Channels delivered by later components (DL, gateways) may use addresses of their own: the route keeps
+        // that address, the recipient is the entry's when the route's is not a mail address.
+        MailAddress address = mailAddress(value.address()).or(() -> Optional.ofNullable(entry.mail()))
+            .orElseThrow(() -> new UnusableRouteException("has no mail address (nor has its entry)"));
+        return new RoutingDecision.Target(address, Optional.of(new Route(channel, value.address())));
     }
 
     /** The address as an SMTP forward-path mailbox: RFC 5321 syntax (ASCII, no display name) and length limits. */

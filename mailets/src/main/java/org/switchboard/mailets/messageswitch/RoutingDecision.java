@@ -6,7 +6,7 @@ import java.util.Optional;
 
 import org.apache.james.core.MailAddress;
 import org.switchboard.directory.routing.DirectoryEntry;
-import org.switchboard.directory.routing.Route;
+import org.switchboard.pipeline.Route;
 
 /** What the Message Switch does with one recipient of a mail. */
 sealed interface RoutingDecision {

@@ -1,7 +1,5 @@
 package org.switchboard.mailets.messageswitch;
 
-import java.util.LinkedHashSet;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 
@@ -11,7 +9,9 @@ import org.apache.mailet.Mail;
 import org.apache.mailet.base.GenericMailet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.switchboard.directory.routing.InputChannel;
+import org.switchboard.pipeline.Channel;
+import org.switchboard.pipeline.InitParameters;
+import org.switchboard.pipeline.InputChannel;
 
 /**
  * Sets the mail's input channel ({@link InputChannel}, attribute {@value InputChannel#ATTRIBUTE_NAME}) where the SMTP
@@ -28,64 +28,27 @@ import org.switchboard.directory.routing.InputChannel;
 public class SetInputChannel extends GenericMailet {
     public static final String CHANNEL_PARAMETER = "channel";
     public static final String ONLY_IF_MISSING_PARAMETER = "onlyIfMissing";
-    private static final Set<String> JAMES_PARAMETERS = Set.of("onMailetException", "onMatchException");
     private static final Logger LOGGER = LoggerFactory.getLogger(SetInputChannel.class);
 
-    private String channel;
+    private Channel channel;
     private boolean onlyIfMissing;
 
     @Override
     public void init() throws MessagingException {
-        Set<String> unknown = new LinkedHashSet<>();
-        getInitParameterNames().forEachRemaining(unknown::add);
-        unknown.removeAll(Set.of(CHANNEL_PARAMETER, ONLY_IF_MISSING_PARAMETER));
-        unknown.removeAll(JAMES_PARAMETERS);
-        if (!unknown.isEmpty()) {
-            throw new MessagingException(getMailetName() + ": unknown init parameter(s) " + unknown
-                + "; the parameters are " + CHANNEL_PARAMETER + " and " + ONLY_IF_MISSING_PARAMETER);
-        }
-        String name = getInitParameter(CHANNEL_PARAMETER);
-        if (name == null || name.isBlank()) {
-            throw new MessagingException(getMailetName() + ": init parameter " + CHANNEL_PARAMETER
-                + " is missing; name one of the input channels " + InputChannel.KNOWN.stream().sorted().toList());
-        }
-        String upper = name.strip().toUpperCase(Locale.ROOT);
-        if (!InputChannel.KNOWN.contains(upper)) {
-            throw new MessagingException(getMailetName() + ": init parameter " + CHANNEL_PARAMETER + " '" + name.strip()
-                + "' is not an input channel; use one of " + InputChannel.KNOWN.stream().sorted().toList());
-        }
-        channel = upper;
-        onlyIfMissing = parseBoolean(getInitParameter(ONLY_IF_MISSING_PARAMETER));
-    }
-
-    private boolean parseBoolean(String value) throws MessagingException {
-        if (value == null || value.isBlank()) {
-            return false;
-        }
-        return switch (value.strip().toLowerCase(Locale.ROOT)) {
-            case "true", "yes" -> true;
-            case "false", "no" -> false;
-            default -> throw new MessagingException(getMailetName() + ": init parameter " + ONLY_IF_MISSING_PARAMETER
-                + " '" + value.strip() + "' is neither true nor false");
-        };
-    }
-
-    String channel() {
-        return channel;
-    }
-
-    boolean onlyIfMissing() {
-        return onlyIfMissing;
+        InitParameters parameters = InitParameters.of(this);
+        parameters.checkNames(this::checkInitParameters, Set.of(CHANNEL_PARAMETER, ONLY_IF_MISSING_PARAMETER));
+        channel = parameters.inputChannel(CHANNEL_PARAMETER);
+        onlyIfMissing = parameters.flag(ONLY_IF_MISSING_PARAMETER, false);
     }
 
     @Override
     public void service(Mail mail) {
-        Optional<String> existing = existing(mail);
+        Optional<Channel> existing = existing(mail);
         if (onlyIfMissing && existing.isPresent()) {
             return;
         }
         InputChannel.set(mail, channel);
-        if (existing.isPresent() && !existing.get().equals(channel)) {
+        if (existing.isPresent() && existing.get() != channel) {
             LOGGER.debug("Mail {}: input channel {} replaced by {}", mail.getName(), existing.get(), channel);
         } else if (existing.isEmpty() && onlyIfMissing) {
             LOGGER.info("Mail {} from {} entered without an input channel; taken as {}", mail.getName(),
@@ -94,7 +57,7 @@ public class SetInputChannel extends GenericMailet {
     }
 
     /** The channel already set; a value that is not a channel name counts as none (and is replaced). */
-    private Optional<String> existing(Mail mail) {
+    private Optional<Channel> existing(Mail mail) {
         try {
             return InputChannel.of(mail);
         } catch (IllegalArgumentException e) {

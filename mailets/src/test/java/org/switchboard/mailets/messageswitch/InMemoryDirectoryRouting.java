@@ -15,7 +15,7 @@ import org.switchboard.directory.routing.DirectoryEntry;
 import org.switchboard.directory.routing.DirectoryRouting;
 import org.switchboard.directory.routing.DirectoryUnavailableException;
 import org.switchboard.directory.routing.Permission;
-import org.switchboard.directory.routing.Route;
+import org.switchboard.directory.routing.OtherMailbox;
 import org.switchboard.directory.routing.RoutingStatistics;
 
 /** A directory in memory for unit tests: entries by mail, aliases to their owner, and a switch to make it fail. */
@@ -36,11 +36,11 @@ final class InMemoryDirectoryRouting implements DirectoryRouting {
 
     private InMemoryDirectoryRouting add(String mail, List<String> aliasList, boolean disabled, String... othermailbox) {
         MailAddress address = address(mail);
-        List<Route> routes = new ArrayList<>();
+        List<OtherMailbox> routes = new ArrayList<>();
         List<String> invalidValues = new ArrayList<>();
         for (String value : othermailbox) {
             try {
-                routes.add(Route.parse(value));
+                routes.add(OtherMailbox.parse(value));
             } catch (IllegalArgumentException e) {
                 // as LdapDirectoryRouting reports values that do not parse
                 invalidValues.add("otherMailbox: " + value);
@@ -57,9 +57,9 @@ final class InMemoryDirectoryRouting implements DirectoryRouting {
     InMemoryDirectoryRouting entry(String mail, Set<String> objectClasses, Map<String, Permission> permissions,
                                    String... othermailbox) {
         MailAddress address = address(mail);
-        List<Route> routes = new ArrayList<>();
+        List<OtherMailbox> routes = new ArrayList<>();
         for (String value : othermailbox) {
-            routes.add(Route.parse(value));
+            routes.add(OtherMailbox.parse(value));
         }
         entries.put(address, new DirectoryEntry("mail=" + mail + ",dc=example,dc=com", address, objectClasses, routes,
             permissions, List.of(), false, List.of()));

@@ -21,8 +21,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.switchboard.directory.routing.DirectoryRouting;
-import org.switchboard.directory.routing.Route;
-import org.switchboard.directory.routing.RouteAttribute;
+import org.switchboard.pipeline.Route;
+import org.switchboard.pipeline.RouteAttribute;
 
 import com.google.inject.Guice;
 
@@ -43,7 +43,8 @@ class MessageSwitchTest {
             .person("broken@example.com", List.of(), "SMTPC$not an address")
             .person("misrouted@example.com", List.of(), "LOCAL$misrouted@elsewhere.example.org")
             .person("contact@partner.example.org", List.of())
-            .person("notes@example.com", List.of(), "NOTES$Peter Chan/Sales/Acme", "DL$staff@example.com")
+            .person("notes@example.com", List.of(), "NOTESIN$Peter Chan/Sales/Acme", "DL$staff@example.com")
+            .person("oldnotes@example.com", List.of(), "NOTES$Peter Chan/Sales/Acme")
             .disabledPerson("gone@example.com", "SMTPC$gone@newjob.example.org");
         context = new RecordingMailetContext("example.com", "ima.net");
         messageSwitch = initialized(Map.of());
@@ -203,7 +204,7 @@ class MessageSwitchTest {
         assertThat(error.state()).isEqualTo("error");
         assertThat(error.recipients()).containsExactly(address("broken@example.com"));
         assertThat(error.errorMessage()).isEqualTo("Message Switch cannot route broken@example.com: "
-            + "unusable othermailbox 'SMTPC$not an address' does not parse");
+            + "unusable othermailbox SMTPC$not an address is not an RFC 5321 address");
     }
 
     @Test
@@ -292,8 +293,20 @@ class MessageSwitchTest {
 
         assertThat(recipients(mail)).containsExactly("notes@example.com", "staff@example.com");
         assertThat(routes(mail)).containsExactly(
-            Map.entry("notes@example.com", "NOTES$Peter Chan/Sales/Acme"),
+            Map.entry("notes@example.com", "NOTESIN$Peter Chan/Sales/Acme"),
             Map.entry("staff@example.com", "DL$staff@example.com"));
+    }
+
+    @Test
+    void aRouteToNoOutputChannelSendsTheRecipientToTheErrorProcessor() throws MessagingException {
+        FakeMail mail = mail("oldnotes@example.com", "user@example.com");
+
+        messageSwitch.service(mail);
+
+        assertThat(recipients(mail)).containsExactly("user@example.com");
+        assertThat(context.sent()).singleElement().satisfies(sent -> assertThat(sent.errorMessage())
+            .isEqualTo("Message Switch cannot route oldnotes@example.com: unusable othermailbox "
+                + "NOTES$Peter Chan/Sales/Acme names no output channel of this server"));
     }
 
     @Test
@@ -379,12 +392,18 @@ class MessageSwitchTest {
         }
 
         @Test
-        void guiceInjectsTheDirectoryAsJamesMailetLoaderDoes() {
+        void guiceInjectsTheDirectoryAsJamesMailetLoaderDoes() throws MessagingException {
             MessageSwitch instance = Guice.createInjector(binder -> binder.bind(DirectoryRouting.class)
                     .toInstance(directory))
                 .getInstance(MessageSwitch.class);
+            instance.init(FakeMailetConfig.builder().mailetName("MessageSwitch").mailetContext(context.context())
+                .build());
+            FakeMail mail = mail("pchan@ima.net");
 
-            assertThat(instance).isNotNull();
+            instance.service(mail);
+
+            assertThat(routes(mail)).as("routed from the injected directory")
+                .containsEntry("peterchan@otherisp.net", "SMTPC$peterchan@otherisp.net");
         }
     }
 }

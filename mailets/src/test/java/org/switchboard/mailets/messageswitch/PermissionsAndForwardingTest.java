@@ -7,10 +7,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 
 import javax.mail.MessagingException;
 
@@ -22,8 +24,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.switchboard.directory.routing.Permission;
-import org.switchboard.directory.routing.Route;
-import org.switchboard.directory.routing.RouteAttribute;
+import org.switchboard.pipeline.ConfigFiles;
+import org.switchboard.pipeline.Route;
+import org.switchboard.pipeline.RouteAttribute;
 
 /** x-permission enforcement, list routes and the domain forwarding table of the Message Switch. */
 class PermissionsAndForwardingTest {
@@ -48,7 +51,7 @@ class PermissionsAndForwardingTest {
         FakeMailetConfig.Builder config = FakeMailetConfig.builder().mailetName("MessageSwitch")
             .mailetContext(context.context());
         parameters.forEach(config::setProperty);
-        MessageSwitch mailet = new MessageSwitch(directory);
+        MessageSwitch mailet = new MessageSwitch(directory, new ConfigFiles(temp));
         mailet.init(config.build());
         return mailet;
     }
@@ -94,14 +97,14 @@ class PermissionsAndForwardingTest {
         FakeMail allowed = mail("inbound-only@example.com", "free@example.com");
         mailet(Map.of()).service(allowed);
         assertThat(allowed.getRecipients()).extracting(MailAddress::asString).containsExactly("free@example.com");
-        assertThat(RouteAttribute.read(allowed)).containsValue(new Route("LOCAL", "free@example.com"));
+        assertThat(RouteAttribute.read(allowed)).containsValue(Route.of("LOCAL", "free@example.com"));
     }
 
     @Test
     void listEntriesAreRoutedToTheDistributionListChannel() throws MessagingException {
         FakeMail mail = mail("free@example.com", "staff@example.com");
         mailet(Map.of()).service(mail);
-        assertThat(RouteAttribute.read(mail)).containsValue(new Route("DL", "staff@example.com"));
+        assertThat(RouteAttribute.read(mail)).containsValue(Route.of("DL", "staff@example.com"));
     }
 
     @Test
@@ -109,7 +112,7 @@ class PermissionsAndForwardingTest {
         Path table = temp.resolve("domain-forwarding.properties");
         Files.writeString(table, "# tunnel customers\nbranch.example.org = BSMTPOUT$branch@tunnel.example.net\n"
             + ".sub.example.org = BSMTPOUT$subs@tunnel.example.net\n", StandardCharsets.UTF_8);
-        MessageSwitch mailet = mailet(Map.of("domainForwarding", table.toString()));
+        MessageSwitch mailet = mailet(Map.of("domainForwarding", "domain-forwarding.properties"));
         FakeMail mail = mail("free@example.com", "a@branch.example.org", "b@x.sub.example.org",
             "c@other.example.org", "free@example.com");
 
@@ -118,8 +121,8 @@ class PermissionsAndForwardingTest {
         assertThat(mail.getRecipients()).extracting(MailAddress::asString)
             .containsExactly("a@branch.example.org", "b@x.sub.example.org", "c@other.example.org", "free@example.com");
         assertThat(RouteAttribute.read(mail))
-            .containsEntry(new MailAddress("a@branch.example.org"), new Route("BSMTPOUT", "branch@tunnel.example.net"))
-            .containsEntry(new MailAddress("b@x.sub.example.org"), new Route("BSMTPOUT", "subs@tunnel.example.net"))
+            .containsEntry(new MailAddress("a@branch.example.org"), Route.of("BSMTPOUT", "branch@tunnel.example.net"))
+            .containsEntry(new MailAddress("b@x.sub.example.org"), Route.of("BSMTPOUT", "subs@tunnel.example.net"))
             .doesNotContainKey(new MailAddress("c@other.example.org"));
     }
 
@@ -127,17 +130,22 @@ class PermissionsAndForwardingTest {
     void domainForwardingTableIsReadAgainWhenItChanges() throws Exception {
         Path file = temp.resolve("table.properties");
         Files.writeString(file, "a.example.org = BSMTPOUT$one@tunnel.example.net\n", StandardCharsets.UTF_8);
-        DomainForwardingTable table = DomainForwardingTable.load(file, 0);
-        assertThat(table.routeFor(Domain.of("a.example.org"))).contains(new Route("BSMTPOUT", "one@tunnel.example.net"));
+        AtomicLong clock = new AtomicLong();
+        DomainForwardingTable table = DomainForwardingTable.load(file, clock::get, Duration.ofSeconds(10));
+        assertThat(table.routeFor(Domain.of("a.example.org"))).contains(Route.of("BSMTPOUT", "one@tunnel.example.net"));
 
         Files.writeString(file, "a.example.org = BSMTPOUT$two@tunnel.example.net\n", StandardCharsets.UTF_8);
         Files.setLastModifiedTime(file, FileTime.from(Instant.now().plusSeconds(5)));
-        assertThat(table.routeFor(Domain.of("a.example.org"))).contains(new Route("BSMTPOUT", "two@tunnel.example.net"));
+        assertThat(table.routeFor(Domain.of("a.example.org"))).as("not checked before the interval")
+            .contains(Route.of("BSMTPOUT", "one@tunnel.example.net"));
+        clock.addAndGet(Duration.ofSeconds(10).toNanos());
+        assertThat(table.routeFor(Domain.of("a.example.org"))).contains(Route.of("BSMTPOUT", "two@tunnel.example.net"));
 
         Files.writeString(file, "a.example.org = no channel here\n", StandardCharsets.UTF_8);
         Files.setLastModifiedTime(file, FileTime.from(Instant.now().plusSeconds(10)));
+        clock.addAndGet(Duration.ofSeconds(10).toNanos());
         assertThat(table.routeFor(Domain.of("a.example.org"))).as("a broken file keeps the previous table")
-            .contains(new Route("BSMTPOUT", "two@tunnel.example.net"));
+            .contains(Route.of("BSMTPOUT", "two@tunnel.example.net"));
     }
 
     @Test
@@ -147,7 +155,9 @@ class PermissionsAndForwardingTest {
         assertThatThrownBy(() -> mailet(Map.of("domainForwarding", file.toString())))
             .isInstanceOf(MessagingException.class).hasMessageContaining("domainForwarding").hasMessageContaining("not");
         assertThatThrownBy(() -> mailet(Map.of("domainForwarding", temp.resolve("missing").toString())))
-            .isInstanceOf(MessagingException.class).hasMessageContaining("cannot read");
+            .isInstanceOf(MessagingException.class)
+            .hasMessageStartingWith("MessageSwitch: init parameter domainForwarding '" + temp.resolve("missing")
+                + "': Domain forwarding table " + temp.resolve("missing") + " is not usable: NoSuchFileException");
         assertThatThrownBy(() -> mailet(Map.of("permissionProcessor", " ")))
             .isInstanceOf(MessagingException.class).hasMessageContaining("permissionProcessor");
     }

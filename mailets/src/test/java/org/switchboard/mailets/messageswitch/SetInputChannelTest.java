@@ -17,7 +17,8 @@ import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.switchboard.directory.routing.InputChannel;
+import org.switchboard.pipeline.Channel;
+import org.switchboard.pipeline.InputChannel;
 
 class SetInputChannelTest {
 
@@ -32,7 +33,7 @@ class SetInputChannelTest {
     private static Mail mail(String channel) throws MessagingException {
         Mail mail = FakeMail.builder().name("mail1").recipients("user@example.com").build();
         if (channel != null) {
-            InputChannel.set(mail, channel);
+            InputChannel.set(mail, Channel.valueOf(channel));
         }
         return mail;
     }
@@ -44,7 +45,7 @@ class SetInputChannelTest {
             Mail mail = mail(null);
             mailet(Map.of("channel", "INTERNAL")).service(mail);
 
-            assertThat(InputChannel.of(mail)).contains("INTERNAL");
+            assertThat(InputChannel.of(mail)).contains(Channel.INTERNAL);
             assertThat(mail.getAttribute(InputChannel.NAME).map(attribute -> (Object) attribute.getValue().value()))
                 .contains("INTERNAL");
         }
@@ -55,7 +56,7 @@ class SetInputChannelTest {
             Mail bounce = mail("SMTPD");
             mailet(Map.of("channel", "INTERNAL")).service(bounce);
 
-            assertThat(InputChannel.of(bounce)).contains("INTERNAL");
+            assertThat(InputChannel.of(bounce)).contains(Channel.INTERNAL);
         }
 
         @Test
@@ -67,8 +68,8 @@ class SetInputChannelTest {
             fallback.service(tagged);
             fallback.service(untagged);
 
-            assertThat(InputChannel.of(tagged)).contains("WEBMAIL");
-            assertThat(InputChannel.of(untagged)).contains("SMTPD");
+            assertThat(InputChannel.of(tagged)).contains(Channel.WEBMAIL);
+            assertThat(InputChannel.of(untagged)).contains(Channel.SMTPD);
         }
 
         @Test
@@ -78,20 +79,25 @@ class SetInputChannelTest {
 
             mailet(Map.of("channel", "SMTPD", "onlyIfMissing", "yes")).service(mail);
 
-            assertThat(InputChannel.of(mail)).contains("SMTPD");
+            assertThat(InputChannel.of(mail)).contains(Channel.SMTPD);
         }
 
         @Test
         void channelNamesAreCaseInsensitive() throws MessagingException {
-            SetInputChannel mailet = mailet(Map.of("channel", " bsmtpin ", "onlyIfMissing", "FALSE"));
+            Mail tagged = mail("WEBMAIL");
 
-            assertThat(mailet.channel()).isEqualTo("BSMTPIN");
-            assertThat(mailet.onlyIfMissing()).isFalse();
+            mailet(Map.of("channel", " bsmtpin ", "onlyIfMissing", "FALSE")).service(tagged);
+
+            assertThat(InputChannel.of(tagged)).as("onlyIfMissing false: replaced").contains(Channel.BSMTPIN);
         }
 
         @Test
         void jamesOwnParametersAreAccepted() throws MessagingException {
-            assertThat(mailet(Map.of("channel", "DL", "onMailetException", "ignore")).channel()).isEqualTo("DL");
+            Mail mail = mail(null);
+
+            mailet(Map.of("channel", "DL", "onMailetException", "ignore")).service(mail);
+
+            assertThat(InputChannel.of(mail)).contains(Channel.DL);
         }
     }
 
@@ -108,27 +114,28 @@ class SetInputChannelTest {
         @Test
         void blankChannel() {
             assertThatThrownBy(() -> mailet(Map.of("channel", "  ")))
-                .hasMessageStartingWith("SetInputChannel: init parameter channel is missing");
+                .hasMessage("SetInputChannel: init parameter channel is empty");
         }
 
         @ParameterizedTest
         @ValueSource(strings = {"LOCAL", "SMTPC", "SMTP D", "smptd"})
         void notAnInputChannel(String channel) {
             assertThatThrownBy(() -> mailet(Map.of("channel", channel)))
-                .hasMessage("SetInputChannel: init parameter channel '" + channel.strip() + "' is not an input channel; "
-                    + "use one of [BSMTPIN, CCOUT, DL, INTERNAL, NOTESOUT, SMTPD, WEBMAIL]");
+                .hasMessage("SetInputChannel: init parameter channel '" + channel.strip() + "': '" + channel.strip()
+                    + "' is not an input channel; input channels are [BSMTPIN, CCOUT, DL, INTERNAL, NOTESOUT, SMTPD, "
+                    + "WEBMAIL]");
         }
 
         @Test
         void onlyIfMissingMustBeABoolean() {
             assertThatThrownBy(() -> mailet(Map.of("channel", "SMTPD", "onlyIfMissing", "maybe")))
-                .hasMessage("SetInputChannel: init parameter onlyIfMissing 'maybe' is neither true nor false");
+                .hasMessage("SetInputChannel: init parameter onlyIfMissing 'maybe': expected true or false");
         }
 
         @Test
         void unknownParameter() {
             assertThatThrownBy(() -> mailet(Map.of("channel", "SMTPD", "chanel", "WEBMAIL")))
-                .hasMessage("SetInputChannel: unknown init parameter(s) [chanel]; the parameters are channel and "
+                .hasMessage("SetInputChannel: Unexpected init parameters found: [chanel]; the parameters are channel, "
                     + "onlyIfMissing");
         }
     }

@@ -16,9 +16,10 @@ import org.apache.mailet.Mail;
 import org.apache.mailet.base.GenericMatcher;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.switchboard.directory.routing.InputChannel;
-import org.switchboard.directory.routing.Route;
-import org.switchboard.directory.routing.RouteAttribute;
+import org.switchboard.pipeline.Channel;
+import org.switchboard.pipeline.InputChannel;
+import org.switchboard.pipeline.Route;
+import org.switchboard.pipeline.RouteAttribute;
 
 /**
  * The spec's Channel Action Matrix, one cell range per use: guards a preprocessor module so that it runs only for
@@ -28,19 +29,17 @@ import org.switchboard.directory.routing.RouteAttribute;
  * <ul>
  * <li>the input channel is the mail's {@link InputChannel} attribute; a mail without one is {@code INTERNAL};</li>
  * <li>a recipient's output channel is its route recorded by the Message Switch ({@link RouteAttribute}); without
- * one, the default route: {@code LOCAL} when its domain is served here, else {@code SMTPC};</li>
+ * one, the default route ({@link Channel#defaultOutput}: {@code LOCAL} when its domain is served here, else
+ * {@code SMTPC});</li>
  * <li>a side lists channels, {@code *} (any), {@code !NAME} (not that one: {@code !WEBMAIL} = any but WEBMAIL);
  * a side left out is any.</li>
  * </ul>
  *
  * Like every matcher returning part of the recipients, it splits the mail. A condition that does not parse fails
- * start-up with a message quoting it and the position of the mistake. Input channel names must be ones the server
- * sets ({@link InputChannel#KNOWN}); output channel names are what {@code othermailbox} values say, so an unusual one
- * is accepted with a warning.
+ * start-up with a message quoting it and the position of the mistake; so does a name that is not an input channel
+ * on the {@code in:} side, or not an output channel on the {@code out:} side ({@link Channel}).
  */
 public class ChannelMatrix extends GenericMatcher {
-    /** The output channels of the spec, plus BSMTP that {@link Route} knows: others only get a start-up warning. */
-    static final Set<String> KNOWN_OUTPUT = Set.of("LOCAL", "SMTPC", "BSMTPOUT", "BSMTP", "DL", "CCIN", "NOTESIN");
     static final String SYNTAX = "in:CHANNEL[,CHANNEL...];out:CHANNEL[,CHANNEL...], either side optional, "
         + "'*' for any channel and '!CHANNEL' for all but that one";
 
@@ -55,17 +54,6 @@ public class ChannelMatrix extends GenericMatcher {
         parser.parse();
         input = parser.sides.getOrDefault("in", ChannelSet.ANY);
         output = parser.sides.getOrDefault("out", ChannelSet.ANY);
-        for (String name : unknownOutputs(output)) {
-            LOGGER.warn("{}: condition '{}': output channel {} is none of {}; it matches only routes of that name",
-                getMatcherName(), getCondition(), name, KNOWN_OUTPUT.stream().sorted().toList());
-        }
-    }
-
-    private static List<String> unknownOutputs(ChannelSet side) {
-        List<String> unknown = new ArrayList<>();
-        side.included().stream().filter(name -> !KNOWN_OUTPUT.contains(name)).sorted().forEach(unknown::add);
-        side.excluded().stream().filter(name -> !KNOWN_OUTPUT.contains(name)).sorted().forEach(unknown::add);
-        return unknown;
     }
 
     ChannelSet input() {
@@ -84,29 +72,26 @@ public class ChannelMatrix extends GenericMatcher {
         Map<MailAddress, Route> routes = RouteAttribute.read(mail);
         List<MailAddress> matched = new ArrayList<>();
         for (MailAddress recipient : mail.getRecipients()) {
-            if (output.contains(outputChannel(recipient, routes.get(recipient)))) {
+            Route route = routes.get(recipient);
+            Channel channel = route != null
+                ? route.channel()
+                : Channel.defaultOutput(recipient, getMailetContext()::isLocalServer);
+            if (output.contains(channel)) {
                 matched.add(recipient);
             }
         }
         return matched;
     }
 
-    private String inputChannel(Mail mail) {
+    private Channel inputChannel(Mail mail) {
         try {
-            return InputChannel.of(mail).orElse(InputChannel.INTERNAL);
+            return InputChannel.of(mail).orElse(Channel.INTERNAL);
         } catch (IllegalArgumentException e) {
             // only our own components write the attribute; a value that is not a channel name counts as unknown origin
             LOGGER.warn("{}: mail {} has an invalid input channel attribute ({}), taken as {}", getMatcherName(),
-                mail.getName(), e.getMessage(), InputChannel.INTERNAL);
-            return InputChannel.INTERNAL;
+                mail.getName(), e.getMessage(), Channel.INTERNAL);
+            return Channel.INTERNAL;
         }
-    }
-
-    private String outputChannel(MailAddress recipient, Route route) {
-        if (route != null) {
-            return route.channel();
-        }
-        return getMailetContext().isLocalServer(recipient.getDomain()) ? "LOCAL" : "SMTPC";
     }
 
     @Override
@@ -166,8 +151,8 @@ public class ChannelMatrix extends GenericMatcher {
                 throw error(start, "no channel after '" + side + ":'");
             }
             boolean any = false;
-            Set<String> included = new LinkedHashSet<>();
-            Set<String> excluded = new LinkedHashSet<>();
+            Set<Channel> included = new LinkedHashSet<>();
+            Set<Channel> excluded = new LinkedHashSet<>();
             int itemStart = start;
             while (itemStart <= end) {
                 int comma = condition.indexOf(',', itemStart);
@@ -191,7 +176,7 @@ public class ChannelMatrix extends GenericMatcher {
                 throw error(start + firstNonBlank(condition.substring(start, end)), "'*' already means every channel; "
                     + "remove " + included + " or the '*' from the " + side + ": list");
             }
-            for (String name : included) {
+            for (Channel name : included) {
                 if (excluded.contains(name)) {
                     throw error(start + firstNonBlank(condition.substring(start, end)), name
                         + " is both listed and negated in the " + side + ": list");
@@ -208,18 +193,12 @@ public class ChannelMatrix extends GenericMatcher {
             return new ChannelSet(false, included, Set.of());
         }
 
-        private String channel(String side, String name, int position) throws MessagingException {
-            String channel;
+        private Channel channel(String side, String name, int position) throws MessagingException {
             try {
-                channel = Route.channelName(name);
+                return side.equals("in") ? Channel.input(name) : Channel.output(name);
             } catch (IllegalArgumentException e) {
-                throw error(position, "'" + name.trim() + "' is not a channel name (letters, digits, '_' and '-')");
+                throw error(position, e.getMessage());
             }
-            if (side.equals("in") && !InputChannel.KNOWN.contains(channel)) {
-                throw error(position, "unknown input channel '" + name.trim() + "'; input channels are "
-                    + InputChannel.KNOWN.stream().sorted().toList());
-            }
-            return channel;
         }
 
         private static int firstNonBlank(String text) {

@@ -1,13 +1,15 @@
 package org.switchboard.matchers.messageswitch;
 
+import java.util.List;
 import java.util.Set;
+
+import org.switchboard.pipeline.Channel;
 
 /**
  * One side of a {@link ChannelMatrix} condition: the channels listed ({@code SMTPD,BSMTPIN}), every channel
  * ({@code *}, or the side left out), or every channel but some ({@code !WEBMAIL}, {@code *,!WEBMAIL}).
- * Names are upper-case.
  */
-record ChannelSet(boolean any, Set<String> included, Set<String> excluded) {
+record ChannelSet(boolean any, Set<Channel> included, Set<Channel> excluded) {
     static final ChannelSet ANY = new ChannelSet(true, Set.of(), Set.of());
 
     ChannelSet {
@@ -15,7 +17,7 @@ record ChannelSet(boolean any, Set<String> included, Set<String> excluded) {
         excluded = Set.copyOf(excluded);
     }
 
-    boolean contains(String channel) {
+    boolean contains(Channel channel) {
         return (any || included.contains(channel)) && !excluded.contains(channel);
     }
 
@@ -24,8 +26,12 @@ record ChannelSet(boolean any, Set<String> included, Set<String> excluded) {
         if (any && excluded.isEmpty()) {
             return "*";
         }
-        StringBuilder text = new StringBuilder(any ? "*" : String.join(",", included.stream().sorted().toList()));
-        excluded.stream().sorted().forEach(name -> text.append(text.isEmpty() ? "" : ",").append('!').append(name));
+        StringBuilder text = new StringBuilder(any ? "*" : String.join(",", names(included)));
+        names(excluded).forEach(name -> text.append(text.isEmpty() ? "" : ",").append('!').append(name));
         return text.toString();
+    }
+
+    private static List<String> names(Set<Channel> channels) {
+        return channels.stream().map(Channel::name).sorted().toList();
     }
 }

@@ -27,9 +27,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.NullAndEmptySource;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.switchboard.directory.routing.InputChannel;
-import org.switchboard.directory.routing.Route;
-import org.switchboard.directory.routing.RouteAttribute;
+import org.switchboard.pipeline.Channel;
+import org.switchboard.pipeline.InputChannel;
+import org.switchboard.pipeline.Route;
+import org.switchboard.pipeline.RouteAttribute;
 
 class ChannelMatrixTest {
     /** A context serving example.com only. */
@@ -80,7 +81,7 @@ class ChannelMatrixTest {
                 "far@elsewhere.example.org")
             .build();
         if (input != null) {
-            InputChannel.set(mail, input);
+            InputChannel.set(mail, Channel.valueOf(input));
         }
         Map<MailAddress, Route> routes = new LinkedHashMap<>();
         routes.put(address("local@example.com"), Route.parse("LOCAL$local@example.com"));
@@ -153,13 +154,13 @@ class ChannelMatrixTest {
         }
 
         @Test
-        void aRouteToAnUnusualChannelMatchesByItsName() throws MessagingException {
+        void aRouteToAGatewayChannelMatchesByItsName() throws MessagingException {
             Mail mail = mail("SMTPD");
             Map<MailAddress, Route> routes = new LinkedHashMap<>(RouteAttribute.read(mail));
-            routes.put(PLAIN, Route.parse("NOTES$Plain User/Sales/Acme"));
+            routes.put(PLAIN, Route.parse("NOTESIN$Plain User/Sales/Acme"));
             RouteAttribute.write(mail, routes);
 
-            assertThat(matrix("out:NOTES").match(mail)).containsExactly(PLAIN);
+            assertThat(matrix("out:NOTESIN").match(mail)).containsExactly(PLAIN);
             assertThat(matrix("out:LOCAL").match(mail)).containsExactly(LOCAL);
         }
 
@@ -167,8 +168,8 @@ class ChannelMatrixTest {
         void namesAndKeysAreCaseInsensitiveAndSpacesAllowed() throws MessagingException {
             ChannelMatrix matrix = matrix(" IN : smtpd , Bsmtpin ; Out: local ");
 
-            assertThat(matrix.input().included()).containsExactlyInAnyOrder("SMTPD", "BSMTPIN");
-            assertThat(matrix.output().included()).containsExactly("LOCAL");
+            assertThat(matrix.input().included()).containsExactlyInAnyOrder(Channel.SMTPD, Channel.BSMTPIN);
+            assertThat(matrix.output().included()).containsExactly(Channel.LOCAL);
             assertThat(matrix.match(mail("BSMTPIN"))).containsExactly(LOCAL, PLAIN);
         }
 
@@ -180,14 +181,14 @@ class ChannelMatrixTest {
         @Test
         void aMailWithoutRecipientsMatchesNothing() throws MessagingException {
             Mail mail = FakeMail.builder().name("empty").build();
-            InputChannel.set(mail, "SMTPD");
+            InputChannel.set(mail, Channel.SMTPD);
 
             assertThat(matrix("in:SMTPD").match(mail)).isEmpty();
         }
 
         @Test
         void understoodCondition() throws MessagingException {
-            assertThat(matrix("in:!WEBMAIL;out:LOCAL,DL").input()).isEqualTo(new ChannelSet(true, Set.of(), Set.of("WEBMAIL")));
+            assertThat(matrix("in:!WEBMAIL;out:LOCAL,DL").input()).isEqualTo(new ChannelSet(true, Set.of(), Set.of(Channel.WEBMAIL)));
             assertThat(matrix("in:SMTPD").output()).isEqualTo(ChannelSet.ANY);
             assertThat(matrix("in:*").input()).isEqualTo(ChannelSet.ANY);
         }
@@ -218,12 +219,12 @@ class ChannelMatrixTest {
             "in:SMTPD;out: | 14 | no channel after 'out:'",
             "in:SMTPD,,DL | 10 | empty channel name in the in: list",
             "in:SMTPD, | 10 | empty channel name in the in: list",
-            "in:SMTP D | 4 | 'SMTP D' is not a channel name",
-            "out:LO$CAL | 5 | 'LO$CAL' is not a channel name",
-            "in:! | 5 | '' is not a channel name",
-            "in:!* | 5 | '*' is not a channel name",
-            "in:!!SMTPD | 5 | '!SMTPD' is not a channel name",
-            "in:SMPTD;out:LOCAL | 4 | unknown input channel 'SMPTD'",
+            "in:SMTP D | 4 | 'SMTP D' is not an input channel",
+            "out:LO$CAL | 5 | 'LO$CAL' is not an output channel",
+            "in:! | 5 | '' is not an input channel",
+            "in:!* | 5 | '*' is not an input channel",
+            "in:!!SMTPD | 5 | '!SMTPD' is not an input channel",
+            "in:SMPTD;out:LOCAL | 4 | 'SMPTD' is not an input channel",
             "in:SMTPD;out:LOCAL;in:!WEBMAIL | 20 | 'in:' given twice",
             "in:*,SMTPD | 4 | '*' already means every channel",
             "in:SMTPD,!SMTPD | 4 | SMTPD is both listed and negated",
@@ -240,13 +241,15 @@ class ChannelMatrixTest {
         @Test
         void unknownInputChannelListsTheKnownOnes() {
             assertThatThrownBy(() -> matrix("in:LOCAL"))
-                .hasMessageContaining("unknown input channel 'LOCAL'; input channels are [BSMTPIN, CCOUT, DL, INTERNAL, "
-                    + "NOTESOUT, SMTPD, WEBMAIL]");
+                .hasMessageContaining("'LOCAL' is not an input channel; input channels are [BSMTPIN, CCOUT, DL, "
+                    + "INTERNAL, NOTESOUT, SMTPD, WEBMAIL]");
         }
 
         @Test
-        void anUnknownOutputChannelIsAcceptedSinceRoutesMayNameAnyChannel() throws MessagingException {
-            assertThat(matrix("out:NOTES").output().included()).containsExactly("NOTES");
+        void unknownOutputChannelListsTheKnownOnes() {
+            assertThatThrownBy(() -> matrix("out:NOTES"))
+                .hasMessageContaining("'NOTES' is not an output channel; output channels are [BSMTPOUT, CCIN, DL, "
+                    + "LOCAL, NOTESIN, SMTPC]");
         }
     }
 }

@@ -19,8 +19,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.NullSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
-import org.switchboard.directory.routing.Route;
-import org.switchboard.directory.routing.RouteAttribute;
+import org.switchboard.pipeline.Channel;
+import org.switchboard.pipeline.Route;
+import org.switchboard.pipeline.RouteAttribute;
 
 class RouteIsTest {
 
@@ -73,7 +74,7 @@ class RouteIsTest {
     void channelNamesAreCaseInsensitive() throws MessagingException {
         RouteIs matcher = routeIs(" smtpc ,Local");
 
-        assertThat(matcher.channels()).containsExactlyInAnyOrder("SMTPC", "LOCAL");
+        assertThat(matcher.channels()).containsExactlyInAnyOrder(Channel.SMTPC, Channel.LOCAL);
         assertThat(matcher.match(routedMail()))
             .containsExactly(address("local@example.com"), address("remote@other.example.net"));
     }
@@ -106,7 +107,7 @@ class RouteIsTest {
 
     @ParameterizedTest
     @NullSource
-    @ValueSource(strings = {"", " ", ",", "SMTPC,", ",LOCAL", "SMTPC,,LOCAL", "SMTP C", "SMTPC;LOCAL", "LO$CAL", "LOCAL=1"})
+    @ValueSource(strings = {"", " ", ",", "SMTPC,", ",LOCAL", "SMTPC,,LOCAL", "SMTP C", "SMTPC;LOCAL", "LO$CAL", "LOCAL=1", "NOTES", "SMTPD"})
     void badConditionsAreRejected(String condition) {
         assertThatThrownBy(() -> routeIs(condition))
             .isInstanceOf(MessagingException.class)

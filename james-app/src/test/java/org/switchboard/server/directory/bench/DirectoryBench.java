@@ -33,7 +33,7 @@ import org.apache.directory.server.core.partition.impl.btree.AbstractBTreePartit
 import org.apache.james.core.MailAddress;
 import org.switchboard.directory.routing.DirectoryEntry;
 import org.switchboard.directory.routing.LdapDirectoryRouting;
-import org.switchboard.directory.routing.Route;
+import org.switchboard.directory.routing.OtherMailbox;
 import org.switchboard.directory.routing.RoutingSettings;
 import org.switchboard.directory.routing.RoutingStatistics;
 import org.switchboard.server.directory.DirectoryConfiguration;
@@ -692,7 +692,7 @@ public final class DirectoryBench {
                 int i = random.nextInt(entries);
                 MailAddress address = new MailAddress(mail(i));
                 routing.lookup(address); // cached
-                Route moved = new Route("SMTPC", "moved" + k + "-" + i + "@otherisp.net");
+                OtherMailbox moved = new OtherMailbox("SMTPC", "moved" + k + "-" + i + "@otherisp.net");
                 connection.modify("mail=" + mail(i) + "," + SUFFIX, new Modification(ModificationType.REPLACE,
                     "otherMailbox", "LOCAL$" + mail(i), moved.toString()));
                 long start = System.nanoTime();

@@ -7,14 +7,13 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
-import java.util.LinkedHashSet;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Matcher;
+import java.util.function.Consumer;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 
 import javax.mail.MessagingException;
 import javax.mail.internet.ContentType;
@@ -28,15 +27,20 @@ import org.apache.mailet.Mail;
 import org.apache.mailet.base.GenericMailet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.switchboard.directory.routing.InputChannel;
-import org.switchboard.directory.routing.Route;
+import org.switchboard.pipeline.ConfigFiles;
+import org.switchboard.pipeline.InitParameters;
+import org.switchboard.pipeline.ReloadingFile;
 
 /**
  * The spec's auto text insertion engine: appends a disclaimer to a message's text, plain and HTML.
  *
- * <p>Which messages: those the matcher selects (the Channel Action Matrix, e.g.
- * {@code ChannelMatrix=in:WEBMAIL;out:SMTPC}), and among them, when {@code inputChannels} is set, only those that
- * entered by one of these channels (the spec's "second level": one disclaimer per source channel).
+ * <p>Which messages: those the matcher selects, the Channel Action Matrix (e.g.
+ * {@code ChannelMatrix=in:WEBMAIL;out:SMTPC}); the spec's "second level", one disclaimer per source channel, is one
+ * such mailet per input channel, each with its own matcher and texts.
+ *
+ * <p>The texts: inline ({@code text}, {@code html}) or in files ({@code textFile}, {@code htmlFile}, UTF-8, found by
+ * {@link ConfigFiles}), which are read again when they change ({@link ReloadingFile}: an edit that makes a text
+ * unusable keeps the previous one in force).
  *
  * <p>Where: the message's body, found by {@link MessageStructure} (text/plain gets the text at its end, text/html
  * gets the HTML before {@code </body>}, multipart/alternative gets both). Signed and encrypted messages (S/MIME,
@@ -56,56 +60,139 @@ public class Disclaimer extends GenericMailet {
     static final String HTML = "html";
     static final String HTML_FILE = "htmlFile";
     static final String NAME = "name";
-    static final String INPUT_CHANNELS = "inputChannels";
     static final String DKIM_SIGNED = "dkimSigned";
     static final String MAX_TEXT_SIZE = "maxTextSize";
-    static final Set<String> PARAMETERS = Set.of(TEXT, TEXT_FILE, HTML, HTML_FILE, NAME, INPUT_CHANNELS, DKIM_SIGNED,
-        MAX_TEXT_SIZE, "onMailetException", "onMatchException");
+    static final Set<String> PARAMETERS = Set.of(TEXT, TEXT_FILE, HTML, HTML_FILE, NAME, DKIM_SIGNED, MAX_TEXT_SIZE);
 
     static final String DEFAULT_NAME = "disclaimer";
-    static final long DEFAULT_MAX_TEXT_SIZE = 10L * 1024 * 1024;
+    static final String DEFAULT_MAX_TEXT_SIZE = "10m";
     /** A disclaimer is a few lines; a bigger file is a mistake (a wrong path), not a disclaimer. */
     static final int MAX_DISCLAIMER_OCTETS = 64 * 1024;
 
     private static final Logger LOGGER = LoggerFactory.getLogger(Disclaimer.class);
     private static final Pattern NAME_SYNTAX = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
-    private static final Pattern SIZE_SYNTAX = Pattern.compile("(\\d{1,12})\\s*([kKmM]?)");
 
-    private DisclaimerInserter inserter;
+    /** What to do with a message carrying a DKIM signature, which the disclaimer would break. */
+    enum DkimSigned { INSERT, SKIP }
+
+    /** The texts in force (a file's content as last read) and the inserter made of them. */
+    private record Texts(Optional<String> plain, Optional<String> html) {
+    }
+
+    private record Current(Texts texts, DisclaimerInserter inserter) {
+    }
+
+    private final ConfigFiles configFiles;
+    private final LongSupplier nanoClock;
     private String name;
-    private Set<String> inputChannels;
     private boolean skipDkimSigned;
+    private long maxTextSize;
+    private Supplier<Optional<String>> plainText;
+    private Supplier<Optional<String>> htmlText;
+    private volatile Current current;
+
+    public Disclaimer() {
+        this(ConfigFiles.ofServer(), System::nanoTime);
+    }
+
+    /** {@code configFiles}: where text files are; {@code nanoClock}: for their reload checks. */
+    Disclaimer(ConfigFiles configFiles, LongSupplier nanoClock) {
+        this.configFiles = configFiles;
+        this.nanoClock = nanoClock;
+    }
 
     @Override
     public void init() throws MessagingException {
-        Set<String> unknown = new LinkedHashSet<>();
-        getInitParameterNames().forEachRemaining(unknown::add);
-        unknown.removeAll(PARAMETERS);
-        if (!unknown.isEmpty()) {
-            throw error("unknown init parameter(s) " + unknown + "; known: "
-                + PARAMETERS.stream().sorted().collect(Collectors.joining(", ")));
-        }
-        name = parameter(NAME).orElse(DEFAULT_NAME);
+        InitParameters parameters = InitParameters.of(this);
+        parameters.checkNames(this::checkInitParameters, PARAMETERS);
+        name = parameters.value(NAME, DEFAULT_NAME);
         if (!NAME_SYNTAX.matcher(name).matches()) {
-            throw error("init parameter " + NAME + " '" + name + "' must be 1 to 64 letters, digits, '.', '_' or '-'"
-                + " (it is the value of the " + DisclaimerInserter.MARKER_HEADER + " header)");
+            throw parameters.invalid(NAME, name, "must be 1 to 64 letters, digits, '.', '_' or '-' (it is the value "
+                + "of the " + DisclaimerInserter.MARKER_HEADER + " header)");
         }
-        Optional<String> plain = text(TEXT, TEXT_FILE);
-        Optional<String> html = text(HTML, HTML_FILE);
-        if (plain.isEmpty() && html.isEmpty()) {
-            throw error("no disclaimer: give init parameter " + TEXT + " or " + TEXT_FILE + " (plain text), and/or "
-                + HTML + " or " + HTML_FILE + " (HTML)");
+        skipDkimSigned = parameters.choice(DKIM_SIGNED, DkimSigned.class, DkimSigned.INSERT) == DkimSigned.SKIP;
+        maxTextSize = parameters.size(MAX_TEXT_SIZE, DEFAULT_MAX_TEXT_SIZE);
+        plainText = text(parameters, TEXT, TEXT_FILE,
+            plain -> DisclaimerText.of(name, Optional.of(plain), Optional.empty()));
+        htmlText = text(parameters, HTML, HTML_FILE,
+            html -> DisclaimerText.of(name, Optional.empty(), Optional.of(html)));
+        Texts texts = new Texts(plainText.get(), htmlText.get());
+        if (texts.plain().isEmpty() && texts.html().isEmpty()) {
+            throw new MessagingException(getMailetName() + ": no disclaimer: give init parameter " + TEXT + " or "
+                + TEXT_FILE + " (plain text), and/or " + HTML + " or " + HTML_FILE + " (HTML)");
         }
-        DisclaimerText disclaimer;
+        current = new Current(texts, inserter(texts));
+    }
+
+    /**
+     * One form of the disclaimer: the inline text, or the content of the file (re-read when it changes); not both.
+     * {@code check} refuses a text unusable on its own, so that a bad edit of a file keeps the previous text.
+     */
+    private Supplier<Optional<String>> text(InitParameters parameters, String inline, String file,
+                                            Consumer<String> check) throws MessagingException {
+        Optional<String> inlineValue = parameters.optional(inline);
+        Optional<String> fileName = parameters.optional(file);
+        if (inlineValue.isPresent() && fileName.isPresent()) {
+            throw new MessagingException(getMailetName() + ": init parameters " + inline + " and " + file
+                + " are both given; keep one");
+        }
+        if (inlineValue.isPresent()) {
+            String text = getInitParameter(inline);
+            try {
+                check.accept(text);
+            } catch (IllegalArgumentException e) {
+                throw parameters.invalid(inline, inlineValue.get(), "unusable: " + e.getMessage());
+            }
+            return () -> Optional.of(text);
+        }
+        if (fileName.isEmpty()) {
+            return Optional::empty;
+        }
         try {
-            disclaimer = DisclaimerText.of(name, plain, html);
+            ReloadingFile<String> reloading = ReloadingFile.load("Disclaimer " + file,
+                configFiles.resolve(fileName.get()), path -> {
+                    String text = readText(path);
+                    check.accept(text);
+                    return text;
+                }, text -> text.length() + " characters", nanoClock, ReloadingFile.CHECK_INTERVAL);
+            return () -> Optional.of(reloading.current());
         } catch (IllegalArgumentException e) {
-            throw error("the disclaimer of " + (plain.isPresent() ? TEXT + "/" + TEXT_FILE : HTML + "/" + HTML_FILE)
-                + " is unusable: " + e.getMessage());
+            throw parameters.invalid(file, fileName.get(), e.getMessage());
         }
-        inputChannels = channels();
-        skipDkimSigned = dkimPolicy();
-        inserter = new DisclaimerInserter(disclaimer, maxTextSize());
+    }
+
+    /** A disclaimer file: UTF-8 (a byte order mark is dropped), at most {@link #MAX_DISCLAIMER_OCTETS}. */
+    private static String readText(Path file) throws IOException {
+        long size = Files.size(file);
+        if (size > MAX_DISCLAIMER_OCTETS) {
+            throw new IllegalArgumentException("it has " + size + " octets, more than the " + MAX_DISCLAIMER_OCTETS
+                + " a disclaimer may have");
+        }
+        try {
+            String text = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT)
+                .decode(ByteBuffer.wrap(Files.readAllBytes(file))).toString();
+            return text.startsWith("\uFEFF") ? text.substring(1) : text;
+        } catch (CharacterCodingException e) {
+            throw new IllegalArgumentException("it is not UTF-8 text", e);
+        }
+    }
+
+    private DisclaimerInserter inserter(Texts texts) {
+        return new DisclaimerInserter(DisclaimerText.of(name, texts.plain(), texts.html()), maxTextSize);
+    }
+
+    /** The inserter for the texts in force, made again when a file was re-read. */
+    private DisclaimerInserter inserter() {
+        Texts texts = new Texts(plainText.get(), htmlText.get());
+        Current known = current;
+        if (known.texts().equals(texts)) {
+            return known.inserter();
+        }
+        Current updated = new Current(texts, inserter(texts));
+        current = updated;
+        return updated.inserter();
     }
 
     @Override
@@ -125,14 +212,6 @@ public class Disclaimer extends GenericMailet {
     }
 
     private void insert(Mail mail) throws MessagingException, IOException {
-        if (!inputChannels.isEmpty()) {
-            Optional<String> channel = InputChannel.of(mail);
-            if (channel.isEmpty() || !inputChannels.contains(channel.get())) {
-                LOGGER.debug("Disclaimer {}: mail {} from input channel {}, not one of {}", name, mail.getName(),
-                    channel.orElse("(none)"), inputChannels);
-                return;
-            }
-        }
         MimeMessage message = mail.getMessage();
         // the cheap refusals first, before the message is copied
         Optional<String> protectedType = protectedType(message);
@@ -151,7 +230,7 @@ public class Disclaimer extends GenericMailet {
         MimeMessageWrapper copy = DisclaimerInserter.copyOf(message, mail.getName());
         DisclaimerInserter.Outcome outcome;
         try {
-            outcome = inserter.insert(copy, mail.getName());
+            outcome = inserter().insert(copy, mail.getName());
         } finally {
             LifecycleUtil.dispose(copy);
         }
@@ -185,128 +264,5 @@ public class Disclaimer extends GenericMailet {
         } catch (ParseException e) {
             return Optional.empty();
         }
-    }
-
-    // ------------------------------------------------------------------------------------------ configuration
-
-    private MessagingException error(String message) {
-        return new MessagingException(getMailetName() + ": " + message);
-    }
-
-    private Optional<String> parameter(String parameter) {
-        String value = getInitParameter(parameter);
-        return value == null || value.isBlank() ? Optional.empty() : Optional.of(value.trim());
-    }
-
-    /** The inline text, or the content of the file; not both. */
-    private Optional<String> text(String inline, String file) throws MessagingException {
-        String inlineValue = getInitParameter(inline);
-        Optional<String> path = parameter(file);
-        if (inlineValue != null && !inlineValue.isBlank() && path.isPresent()) {
-            throw error("init parameters " + inline + " and " + file + " are both given; keep one");
-        }
-        if (inlineValue != null && inlineValue.isBlank() || inlineValue == null && getInitParameter(file) != null
-            && path.isEmpty()) {
-            throw error("init parameter " + (inlineValue != null ? inline : file) + " is empty");
-        }
-        if (path.isPresent()) {
-            return Optional.of(readFile(file, path.get()));
-        }
-        return Optional.ofNullable(inlineValue);
-    }
-
-    /** A file named as James names them ({@code file://conf/x}, relative to the server's folder) or by a path. */
-    private String readFile(String parameter, String value) throws MessagingException {
-        Path file = resolve(value);
-        if (!Files.exists(file)) {
-            throw error("init parameter " + parameter + ": " + file + " does not exist");
-        }
-        if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
-            throw error("init parameter " + parameter + ": " + file + " is not a readable file");
-        }
-        try {
-            long size = Files.size(file);
-            if (size > MAX_DISCLAIMER_OCTETS) {
-                throw error("init parameter " + parameter + ": " + file + " has " + size + " octets, more than the "
-                    + MAX_DISCLAIMER_OCTETS + " a disclaimer may have");
-            }
-            byte[] octets = Files.readAllBytes(file);
-            String text = StandardCharsets.UTF_8.newDecoder()
-                .onMalformedInput(CodingErrorAction.REPORT)
-                .onUnmappableCharacter(CodingErrorAction.REPORT)
-                .decode(ByteBuffer.wrap(octets)).toString();
-            return text.startsWith("\uFEFF") ? text.substring(1) : text;
-        } catch (CharacterCodingException e) {
-            throw error("init parameter " + parameter + ": " + file + " is not UTF-8 text");
-        } catch (IOException e) {
-            throw error("init parameter " + parameter + ": " + file + " cannot be read: " + e.getMessage());
-        }
-    }
-
-    static Path resolve(String value) {
-        String path = value.startsWith("file://") ? value.substring("file://".length()) : value;
-        Path file = Path.of(path);
-        if (file.isAbsolute()) {
-            return file;
-        }
-        return Path.of(System.getProperty("working.directory", ".")).resolve(file).normalize();
-    }
-
-    private Set<String> channels() throws MessagingException {
-        Optional<String> value = parameter(INPUT_CHANNELS);
-        if (value.isEmpty()) {
-            if (getInitParameter(INPUT_CHANNELS) != null) {
-                throw error("init parameter " + INPUT_CHANNELS + " is empty; leave it out for every channel");
-            }
-            return Set.of();
-        }
-        Set<String> channels = new LinkedHashSet<>();
-        for (String item : value.get().split(",", -1)) {
-            String channel;
-            try {
-                channel = Route.channelName(item.trim());
-            } catch (IllegalArgumentException e) {
-                throw error("init parameter " + INPUT_CHANNELS + " '" + value.get() + "': '" + item.trim()
-                    + "' is not a channel name");
-            }
-            if (!InputChannel.KNOWN.contains(channel)) {
-                throw error("init parameter " + INPUT_CHANNELS + " '" + value.get() + "': " + channel
-                    + " is not an input channel; input channels are "
-                    + InputChannel.KNOWN.stream().sorted().collect(Collectors.joining(", ")));
-            }
-            channels.add(channel);
-        }
-        return Set.copyOf(channels);
-    }
-
-    private boolean dkimPolicy() throws MessagingException {
-        String value = parameter(DKIM_SIGNED).orElse("insert").toLowerCase(Locale.ROOT);
-        if (!Arrays.asList("insert", "skip").contains(value)) {
-            throw error("init parameter " + DKIM_SIGNED + " '" + getInitParameter(DKIM_SIGNED)
-                + "' must be insert (the default) or skip");
-        }
-        return value.equals("skip");
-    }
-
-    private long maxTextSize() throws MessagingException {
-        Optional<String> value = parameter(MAX_TEXT_SIZE);
-        if (value.isEmpty()) {
-            return DEFAULT_MAX_TEXT_SIZE;
-        }
-        Matcher size = SIZE_SYNTAX.matcher(value.get());
-        if (!size.matches()) {
-            throw error("init parameter " + MAX_TEXT_SIZE + " '" + value.get()
-                + "' must be a number of octets, optionally followed by k or m (e.g. 10m)");
-        }
-        long number = Long.parseLong(size.group(1));
-        long unit = switch (size.group(2).toLowerCase(Locale.ROOT)) {
-            case "k" -> 1024L;
-            case "m" -> 1024L * 1024;
-            default -> 1L;
-        };
-        if (number == 0) {
-            throw error("init parameter " + MAX_TEXT_SIZE + " must be more than 0");
-        }
-        return number * unit;
     }
 }

@@ -2,17 +2,12 @@ package org.switchboard.mailets.preprocessor.tnef;
 
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collection;
-import java.util.LinkedHashSet;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 import javax.mail.BodyPart;
@@ -32,7 +27,9 @@ import org.apache.mailet.base.GenericMailet;
 import org.apache.poi.hmef.attribute.TNEFAttribute;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.switchboard.directory.routing.InputChannel;
+import org.switchboard.pipeline.Channel;
+import org.switchboard.pipeline.InitParameters;
+import org.switchboard.pipeline.InputChannel;
 import org.switchboard.mailets.preprocessor.tnef.TnefDecoder.Contents;
 import org.switchboard.mailets.preprocessor.tnef.TnefDecoder.OverLimitException;
 import org.switchboard.mailets.preprocessor.tnef.TnefFraming.InvalidTnefException;
@@ -69,8 +66,8 @@ public class TnefExpander extends GenericMailet {
     public static final AttributeName EXPANDED = AttributeName.of("org.switchboard.tnef-expanded");
 
     private static final Logger LOGGER = LoggerFactory.getLogger(TnefExpander.class);
-    private static final Set<String> JAMES_PARAMETERS = Set.of("onMailetException", "onMatchException");
-    private static final Pattern SIZE = Pattern.compile("(\\d{1,12})\\s*([kmg]?)b?", Pattern.CASE_INSENSITIVE);
+    static final Set<String> PARAMETERS = Set.of(MODE_PARAMETER, MAX_EXTRACTED_SIZE_PARAMETER, BODY_PARAMETER,
+        PROCESSOR_PARAMETER);
 
     enum Mode { SEPARATE, REPLACE }
 
@@ -83,24 +80,12 @@ public class TnefExpander extends GenericMailet {
 
     @Override
     public void init() throws MessagingException {
-        Set<String> known = Set.of(MODE_PARAMETER, MAX_EXTRACTED_SIZE_PARAMETER, BODY_PARAMETER, PROCESSOR_PARAMETER);
-        Set<String> unknown = new LinkedHashSet<>();
-        getInitParameterNames().forEachRemaining(unknown::add);
-        unknown.removeAll(known);
-        unknown.removeAll(JAMES_PARAMETERS);
-        if (!unknown.isEmpty()) {
-            throw new MessagingException(getMailetName() + ": unknown init parameter(s) " + unknown
-                + "; the parameters are " + known.stream().sorted().toList());
-        }
-        mode = choice(MODE_PARAMETER, Mode.class, Mode.SEPARATE);
-        body = choice(BODY_PARAMETER, Body.class, Body.AUTO);
-        maxExtractedSize = size(getInitParameter(MAX_EXTRACTED_SIZE_PARAMETER, DEFAULT_MAX_EXTRACTED_SIZE));
-        String processorName = getInitParameter(PROCESSOR_PARAMETER);
-        if (processorName != null && processorName.isBlank()) {
-            throw new MessagingException(getMailetName() + ": init parameter " + PROCESSOR_PARAMETER
-                + " is empty; name a processor of the pipeline, or leave it out (the processor this mailet is in)");
-        }
-        processor = Optional.ofNullable(processorName).map(String::trim).map(ProcessingState::new);
+        InitParameters parameters = InitParameters.of(this);
+        parameters.checkNames(this::checkInitParameters, PARAMETERS);
+        mode = parameters.choice(MODE_PARAMETER, Mode.class, Mode.SEPARATE);
+        body = parameters.choice(BODY_PARAMETER, Body.class, Body.AUTO);
+        maxExtractedSize = parameters.size(MAX_EXTRACTED_SIZE_PARAMETER, DEFAULT_MAX_EXTRACTED_SIZE);
+        processor = parameters.optional(PROCESSOR_PARAMETER).map(ProcessingState::new);
         // POI refuses any TNEF attribute over 20 MB, whatever the limit configured here; the framing check has
         // already bounded every attribute by the stream, which is bounded by maxExtractedSize (POI's limit is a
         // static of the JVM: only raised, so two expanders with different limits do not fight)
@@ -108,43 +93,6 @@ public class TnefExpander extends GenericMailet {
         if (TNEFAttribute.getMaxRecordLength() < poiLimit) {
             TNEFAttribute.setMaxRecordLength(poiLimit);
         }
-    }
-
-    private <E extends Enum<E>> E choice(String parameter, Class<E> type, E fallback) throws MessagingException {
-        String value = getInitParameter(parameter);
-        if (value == null) {
-            return fallback;
-        }
-        for (E constant : type.getEnumConstants()) {
-            if (constant.name().equalsIgnoreCase(value.trim())) {
-                return constant;
-            }
-        }
-        throw new MessagingException(getMailetName() + ": init parameter " + parameter + " is '" + value
-            + "'; expected one of " + Arrays.stream(type.getEnumConstants())
-            .map(c -> c.name().toLowerCase(Locale.ROOT)).collect(Collectors.joining(", "))
-            + " (default " + fallback.name().toLowerCase(Locale.ROOT) + ")");
-    }
-
-    private long size(String value) throws MessagingException {
-        Matcher matcher = SIZE.matcher(value == null ? "" : value.trim());
-        if (!matcher.matches()) {
-            throw new MessagingException(getMailetName() + ": init parameter " + MAX_EXTRACTED_SIZE_PARAMETER
-                + " is '" + value + "'; expected a size in bytes with an optional k, m or g suffix, e.g. "
-                + DEFAULT_MAX_EXTRACTED_SIZE);
-        }
-        long number = Long.parseLong(matcher.group(1));
-        int shift = switch (matcher.group(2).toLowerCase(Locale.ROOT)) {
-            case "k" -> 10;
-            case "m" -> 20;
-            case "g" -> 30;
-            default -> 0;
-        };
-        if (number == 0 || number > (Long.MAX_VALUE >> 31)) {
-            throw new MessagingException(getMailetName() + ": init parameter " + MAX_EXTRACTED_SIZE_PARAMETER
-                + " is '" + value + "'; it must be more than 0 and at most a few terabytes");
-        }
-        return number << shift;
     }
 
     @Override
@@ -269,7 +217,7 @@ public class TnefExpander extends GenericMailet {
             second.setMessage(attachments);
             second.setAttribute(new Attribute(EXPANDED, AttributeValue.of(true)));
             if (InputChannel.of(mail).isEmpty()) {
-                InputChannel.set(second, InputChannel.INTERNAL);
+                InputChannel.set(second, Channel.INTERNAL);
             }
             String state = processor.map(ProcessingState::getValue)
                 .orElseGet(() -> Optional.ofNullable(mail.getState()).orElse(Mail.DEFAULT));

@@ -11,12 +11,17 @@ import static org.switchboard.mailets.preprocessor.disclaimer.MimeFixtures.parse
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.apache.mailet.base.test.FakeMail;
+import org.apache.mailet.base.test.FakeMailetConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.switchboard.pipeline.ConfigFiles;
+import org.switchboard.pipeline.ReloadingFile;
 
 /** Every way to configure the mailet wrongly fails start-up with a message naming the mailet and the parameter. */
 class DisclaimerConfigurationTest {
@@ -32,7 +37,8 @@ class DisclaimerConfigurationTest {
 
     @Test
     void unknownParameter() {
-        assertRefused("unknown init parameter(s) [txt]", "txt", "hello");
+        assertRefused("Unexpected init parameters found: [txt]; the parameters are dkimSigned, html, htmlFile, "
+            + "maxTextSize, name, text, textFile", "txt", "hello");
     }
 
     @Test
@@ -56,28 +62,31 @@ class DisclaimerConfigurationTest {
 
     @Test
     void fileThatDoesNotExistOrIsNoFile() {
-        assertRefused("init parameter textFile: " + dir.resolve("missing.txt") + " does not exist",
-            "textFile", dir.resolve("missing.txt").toString());
-        assertRefused("init parameter htmlFile: " + dir + " is not a readable file", "htmlFile", dir.toString());
+        Path missing = dir.resolve("missing.txt");
+        assertRefused("init parameter textFile '" + missing + "': Disclaimer textFile " + missing
+            + " is not usable: NoSuchFileException", "textFile", missing.toString());
+        assertRefused("init parameter htmlFile '" + dir + "': Disclaimer htmlFile " + dir + " is not usable: ",
+            "htmlFile", dir.toString());
     }
 
     @Test
     void fileThatIsNotUtf8() throws Exception {
         Path latin1 = Files.write(dir.resolve("latin1.txt"), "F\u00fcr Sie".getBytes(StandardCharsets.ISO_8859_1));
-        assertRefused("init parameter textFile: " + latin1 + " is not UTF-8 text", "textFile", latin1.toString());
+        assertRefused("init parameter textFile '" + latin1 + "': Disclaimer textFile " + latin1
+            + " is not usable: it is not UTF-8 text", "textFile", latin1.toString());
     }
 
     @Test
     void fileTooBigForADisclaimer() throws Exception {
         Path big = Files.writeString(dir.resolve("big.txt"), "x".repeat(Disclaimer.MAX_DISCLAIMER_OCTETS + 1));
-        assertRefused("init parameter textFile: " + big + " has 65537 octets", "textFile", big.toString());
+        assertRefused("is not usable: it has 65537 octets, more than the 65536 a disclaimer may have", "textFile",
+            big.toString());
     }
 
     @Test
     void emptyFile() throws Exception {
         Path empty = Files.writeString(dir.resolve("empty.txt"), "\n\n");
-        assertRefused("the disclaimer of text/textFile is unusable: the plain-text disclaimer is empty",
-            "textFile", empty.toString());
+        assertRefused("is not usable: the plain-text disclaimer is empty", "textFile", empty.toString());
     }
 
     @Test
@@ -89,46 +98,30 @@ class DisclaimerConfigurationTest {
     @Test
     void htmlThatShowsNoText() {
         assertRefused("unusable: the HTML disclaimer has no text to show in plain-text parts", "html", "<img src=x>");
-        assertRefused("unusable: the HTML disclaimer shows no text", "text", "x", "html", "<p> </p>");
+        assertRefused("init parameter html '<p> </p>': unusable: the HTML disclaimer has no text to show in plain-text "
+            + "parts", "text", "x", "html", "<p> </p>");
     }
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
-        "a b|init parameter name 'a b' must be 1 to 64 letters",
+        "a b|init parameter name 'a b': must be 1 to 64 letters",
         "-lead|init parameter name '-lead'",
         "a:b|init parameter name 'a:b'"})
     void badName(String name, String message) {
         assertRefused(message, "name", name, "text", "x");
     }
 
-    @ParameterizedTest
-    @CsvSource(delimiter = '|', value = {
-        "SMTPD,FOO|init parameter inputChannels 'SMTPD,FOO': FOO is not an input channel; input channels are BSMTPIN, "
-            + "CCOUT, DL, INTERNAL, NOTESOUT, SMTPD, WEBMAIL",
-        "SMTPD,,DL|init parameter inputChannels 'SMTPD,,DL': '' is not a channel name",
-        "LOCAL|LOCAL is not an input channel",
-        "SMTP D|'SMTP D' is not a channel name"})
-    void badInputChannels(String channels, String message) {
-        assertRefused(message, "inputChannels", channels, "text", "x");
-    }
-
-    @Test
-    void emptyInputChannels() {
-        assertRefused("init parameter inputChannels is empty; leave it out for every channel", "inputChannels", " ",
-            "text", "x");
-    }
-
     @Test
     void badDkimPolicy() {
-        assertRefused("init parameter dkimSigned 'maybe' must be insert (the default) or skip", "dkimSigned", "maybe",
-            "text", "x");
+        assertRefused("init parameter dkimSigned 'maybe': expected one of insert, skip (default insert)", "dkimSigned",
+            "maybe", "text", "x");
     }
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
-        "ten|init parameter maxTextSize 'ten' must be a number of octets, optionally followed by k or m",
-        "10g|init parameter maxTextSize '10g'",
-        "0|init parameter maxTextSize must be more than 0"})
+        "ten|init parameter maxTextSize 'ten': not a size: a number of octets with an optional unit B, K, M or G",
+        "10 m|init parameter maxTextSize '10 m': not a size",
+        "0|init parameter maxTextSize '0': must be more than 0"})
     void badMaxTextSize(String size, String message) {
         assertRefused(message, "maxTextSize", size, "text", "x");
     }
@@ -149,22 +142,72 @@ class DisclaimerConfigurationTest {
     }
 
     @Test
-    void relativeFilesAreInTheServersFolder() {
-        Path home = Path.of(System.getProperty("working.directory", "."));
-        assertThat(Disclaimer.resolve("file://conf/disclaimer.txt")).isEqualTo(home.resolve("conf/disclaimer.txt").normalize());
-        assertThat(Disclaimer.resolve("conf/disclaimer.txt")).isEqualTo(home.resolve("conf/disclaimer.txt").normalize());
-        assertThat(Disclaimer.resolve("/etc/disclaimer.txt")).isEqualTo(Path.of("/etc/disclaimer.txt"));
-        assertThat(Disclaimer.resolve("file:///etc/disclaimer.txt")).isEqualTo(Path.of("/etc/disclaimer.txt"));
+    void relativeFilesAreInTheConfDirectory() throws Exception {
+        Files.writeString(dir.resolve("legal.txt"), "From the conf directory.");
+        Disclaimer disclaimer = new Disclaimer(new ConfigFiles(dir), System::nanoTime);
+        disclaimer.init(FakeMailetConfig.builder().mailetName("Disclaimer").setProperty("textFile", "legal.txt").build());
+
+        assertThat(bodyAfter(disclaimer)).isEqualTo("Hi\r\n\r\nFrom the conf directory.\r\n");
     }
 
     @Test
-    void guiceBuildsItTheWayJamesDoes() {
+    void anEditedFileIsUsedAfterTheCheckIntervalAndABrokenEditKeepsThePreviousText() throws Exception {
+        Path text = dir.resolve("legal.txt");
+        Files.writeString(text, "First text.");
+        AtomicLong clock = new AtomicLong();
+        Disclaimer disclaimer = new Disclaimer(new ConfigFiles(dir), clock::get);
+        disclaimer.init(FakeMailetConfig.builder().mailetName("Disclaimer").setProperty("textFile", "legal.txt").build());
+
+        rewrite(text, "Second text.");
+        assertThat(bodyAfter(disclaimer)).as("before the check interval").endsWith("First text.\r\n");
+        clock.addAndGet(ReloadingFile.CHECK_INTERVAL.toNanos());
+        assertThat(bodyAfter(disclaimer)).as("after it").endsWith("Second text.\r\n");
+
+        rewrite(text, "\n\n");
+        clock.addAndGet(ReloadingFile.CHECK_INTERVAL.toNanos());
+        assertThat(bodyAfter(disclaimer)).as("an empty text is unusable").endsWith("Second text.\r\n");
+    }
+
+    /** Writes the file with a modification time a second later, as an editor would. */
+    private static void rewrite(Path file, String content) throws Exception {
+        FileTime before = Files.getLastModifiedTime(file);
+        Files.writeString(file, content);
+        Files.setLastModifiedTime(file, FileTime.from(before.toInstant().plusSeconds(1)));
+    }
+
+    /** The text/plain body of a one-line message once the mailet has served it. */
+    private static String bodyAfter(Disclaimer disclaimer) throws Exception {
+        FakeMail mail = MimeFixtures.mail(crlf("From: a@example.com\nContent-Type: text/plain; charset=utf-8\n\nHi\n"));
+        disclaimer.service(mail);
+        return parse(octets(mail.getMessage())).getContent().toString();
+    }
+
+    @Test
+    void guiceBuildsItTheWayJamesDoes() throws Exception {
         // James' GuiceMailetLoader: injector.getInstance(class), then init
-        assertThat(com.google.inject.Guice.createInjector().getInstance(Disclaimer.class)).isNotNull();
+        Disclaimer disclaimer = com.google.inject.Guice.createInjector().getInstance(Disclaimer.class);
+        disclaimer.init(FakeMailetConfig.builder().mailetName("Disclaimer").setProperty("text", "Built by Guice.")
+            .build());
+
+        assertThat(bodyAfter(disclaimer)).isEqualTo("Hi\r\n\r\nBuilt by Guice.\r\n");
     }
 
     @Test
     void jamesParametersAreAccepted() throws Exception {
-        mailet("text", "x", "onMailetException", "ignore", "onMatchException", "noMatch");
+        Disclaimer disclaimer = mailet("text", "x", "onMailetException", "ignore", "onMatchException", "noMatch");
+
+        assertThat(bodyAfter(disclaimer)).isEqualTo("Hi\r\n\r\nx\r\n");
+    }
+
+    @ParameterizedTest
+    @CsvSource({"insert, true", "skip, false"})
+    void dkimSignedDecidesForSignedMessages(String policy, boolean inserted) throws Exception {
+        Disclaimer disclaimer = mailet("text", "Legal.", "dkimSigned", policy);
+        FakeMail mail = MimeFixtures.mail(crlf("From: a@example.com\nDKIM-Signature: v=1; a=rsa-sha256; d=example.com\n"
+            + "Content-Type: text/plain; charset=utf-8\n\nHi\n"));
+
+        disclaimer.service(mail);
+
+        assertThat(parse(octets(mail.getMessage())).getContent().toString().contains("Legal.")).isEqualTo(inserted);
     }
 }

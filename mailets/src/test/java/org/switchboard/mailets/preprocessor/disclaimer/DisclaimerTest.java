@@ -13,7 +13,6 @@ import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -26,7 +25,6 @@ import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.switchboard.directory.routing.InputChannel;
 import org.switchboard.mailets.preprocessor.disclaimer.MimeFixtures.Leaf;
 
 class DisclaimerTest {
@@ -660,54 +658,6 @@ class DisclaimerTest {
             // the octets were NUL already: no worse, the encoding stays; the text is UTF-8 now: re-encoded, valid
             assertThat(result.getEncoding()).isEqualTo("quoted-printable");
             assertThat(leaves(result).get("body").text()).isEqualTo("A\u0000B\r\n\r\n" + UML_TEXT_CRLF);
-        }
-    }
-
-    // ================================================================================================ channels
-
-    @Nested
-    class InputChannels {
-        Disclaimer webmailOnly() throws MessagingException {
-            return mailet("text", TEXT, "inputChannels", "webmail, DL");
-        }
-
-        FakeMail from(String channel) throws MessagingException {
-            FakeMail mail = mail(resource("tb-no-content-type.eml"));
-            if (channel != null) {
-                InputChannel.set(mail, channel);
-            }
-            return mail;
-        }
-
-        @Test
-        void aListedChannelGetsTheDisclaimer() throws Exception {
-            for (String channel : List.of("WEBMAIL", "DL")) {
-                FakeMail mail = from(channel);
-                webmailOnly().service(mail);
-                assertThat(latin1(output(mail))).as(channel).endsWith(TEXT_CRLF);
-            }
-        }
-
-        @Test
-        void anotherChannelOrNoChannelDoesNot() throws Exception {
-            for (String channel : new String[] {"SMTPD", null}) {
-                FakeMail mail = from(channel);
-                MimeMessage before = mail.getMessage();
-                webmailOnly().service(mail);
-                assertThat(mail.getMessage()).as(String.valueOf(channel)).isSameAs(before);
-            }
-        }
-
-        @Test
-        void withoutTheParameterEveryChannelDoes() throws Exception {
-            Map<String, Boolean> changed = new LinkedHashMap<>();
-            for (String channel : new String[] {"SMTPD", "INTERNAL", null}) {
-                FakeMail mail = from(channel);
-                MimeMessage before = mail.getMessage();
-                ascii().service(mail);
-                changed.put(String.valueOf(channel), mail.getMessage() != before);
-            }
-            assertThat(changed).containsOnly(Map.entry("SMTPD", true), Map.entry("INTERNAL", true), Map.entry("null", true));
         }
     }
 }

@@ -1,9 +1,10 @@
 package org.switchboard.matchers.preprocessor.antispam;
 
 import java.io.IOException;
-import java.nio.file.InvalidPathException;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -23,15 +24,17 @@ import org.apache.mailet.Mail;
 import org.apache.mailet.base.GenericMatcher;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.switchboard.pipeline.ConfigFiles;
+import org.switchboard.pipeline.ReloadingFile;
 
 /**
  * The anti-spam module's header check (spec, MTA Preprocessor Unit): matches (all recipients) a mail whose
  * {@code From:}, {@code Sender:}, {@code Reply-To:}, {@code Resent-From:} or {@code Return-Path:} names a blocked
  * address, domain or pattern. {@code Return-Path} stands for the envelope sender too (the header is only written at
- * delivery). The condition is a comma-separated list of block list files ({@code file://conf/antispam-blocklist.txt},
- * relative to the server's folder, or {@code file:///etc/...}) and inline entries ({@code *@spam.example}); the
- * entry syntax is {@link BlockList}'s. Files are re-read when they change (checked at most every
- * {@value #CHECK_INTERVAL_SECONDS} seconds).
+ * delivery). The condition is a comma-separated list of block list files ({@code file://conf/antispam-blocklist.txt}
+ * in the configuration directory, or {@code file:///etc/...}: {@link ConfigFiles}) and inline entries
+ * ({@code *@spam.example}); the entry syntax is {@link BlockList}'s. Files are UTF-8, re-read when they change
+ * ({@link ReloadingFile}: a broken edit keeps the previous list in force).
  *
  * <p>What happens to a matched mail is the guarded mailet's business (the spec's SpamArchive, SpamDelete,
  * SpamBounce: James' {@code ToRepository}, {@code Null}, {@code Bounce}). This matcher logs each blocked mail and
@@ -42,31 +45,24 @@ import org.slf4j.LoggerFactory;
 public class SenderBlocked extends GenericMatcher {
     public static final String ATTRIBUTE_NAME = "org.switchboard.antispam.blocked";
     public static final AttributeName ATTRIBUTE = AttributeName.of(ATTRIBUTE_NAME);
-    static final long CHECK_INTERVAL_SECONDS = 10;
     private static final String FILE_PREFIX = "file:";
     private static final String SYNTAX = "a comma-separated list of file://path block list files and inline entries "
         + "(address, domain, @domain, glob such as *@spam.example, /regular expression/, optionally 'Header: ' first)";
     private static final Logger LOGGER = LoggerFactory.getLogger(SenderBlocked.class);
 
-    private final Path baseDirectory;
+    private final ConfigFiles configFiles;
     private final LongSupplier nanoClock;
     private BlockList inline;
-    private List<BlockListFile> files;
+    private List<ReloadingFile<BlockList>> files;
 
     public SenderBlocked() {
-        this(defaultBaseDirectory(), System::nanoTime);
+        this(ConfigFiles.ofServer(), System::nanoTime);
     }
 
-    /** {@code baseDirectory}: what relative file paths are relative to; {@code nanoClock}: for the reload checks. */
-    SenderBlocked(Path baseDirectory, LongSupplier nanoClock) {
-        this.baseDirectory = baseDirectory;
+    /** {@code nanoClock}: for the reload checks. */
+    SenderBlocked(ConfigFiles configFiles, LongSupplier nanoClock) {
+        this.configFiles = configFiles;
         this.nanoClock = nanoClock;
-    }
-
-    /** The server's folder ({@code bin/switchboard} sets {@code working.directory}), else the current directory. */
-    private static Path defaultBaseDirectory() {
-        String working = System.getProperty("working.directory");
-        return working == null || working.isBlank() ? Path.of("").toAbsolutePath() : Path.of(working);
     }
 
     @Override
@@ -77,7 +73,7 @@ public class SenderBlocked extends GenericMatcher {
                 + ", e.g. SenderBlocked=file://conf/antispam-blocklist.txt");
         }
         List<BlockList.Entry> entries = new ArrayList<>();
-        List<BlockListFile> loaded = new ArrayList<>();
+        List<ReloadingFile<BlockList>> loaded = new ArrayList<>();
         for (String rawItem : condition.split(",", -1)) {
             String item = rawItem.strip();
             if (item.isEmpty()) {
@@ -95,30 +91,30 @@ public class SenderBlocked extends GenericMatcher {
         }
         inline = new BlockList(entries);
         files = List.copyOf(loaded);
-        LOGGER.info("{}: {} inline entries, files {}", getMatcherName(), inline.size(),
-            files.stream().map(file -> file.name() + " (" + file.current().size() + " entries)").toList());
+        LOGGER.info("{}: {} inline entries, {} file(s)", getMatcherName(), inline.size(), files.size());
     }
 
-    private BlockListFile loadFile(String condition, String item) throws MessagingException {
-        String location = item.substring(FILE_PREFIX.length());
-        if (location.startsWith("//")) {
-            location = location.substring(2);
-        }
-        if (location.isBlank()) {
-            throw error(condition, "'" + item + "' names no file");
-        }
-        Path path;
+    private ReloadingFile<BlockList> loadFile(String condition, String item) throws MessagingException {
         try {
-            path = baseDirectory.resolve(location);
-        } catch (InvalidPathException e) {
-            throw error(condition, "'" + item + "' is not a file path: " + e.getMessage());
-        }
-        try {
-            return BlockListFile.load(path, location, nanoClock, Duration.ofSeconds(CHECK_INTERVAL_SECONDS));
-        } catch (IOException e) {
-            throw error(condition, "block list file " + path + " cannot be read: " + e);
-        } catch (BlockList.SyntaxException e) {
+            return ReloadingFile.load("Block list", configFiles.resolve(item), file -> read(file, item),
+                list -> list.size() + " entries", nanoClock, ReloadingFile.CHECK_INTERVAL);
+        } catch (IllegalArgumentException e) {
             throw error(condition, e.getMessage());
+        }
+    }
+
+    /** {@code name}: how the entries say where they were written (the file as the condition names it). */
+    private static BlockList read(Path file, String name) throws IOException {
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        } catch (CharacterCodingException e) {
+            throw new IOException(name + " is not UTF-8 text", e);
+        }
+        try {
+            return BlockList.parseLines(lines, name);
+        } catch (BlockList.SyntaxException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
         }
     }
 
@@ -157,7 +153,7 @@ public class SenderBlocked extends GenericMatcher {
         if (inline.size() > 0) {
             lists.add(inline);
         }
-        for (BlockListFile file : files) {
+        for (ReloadingFile<BlockList> file : files) {
             BlockList list = file.current();
             if (list.size() > 0) {
                 lists.add(list);

@@ -28,6 +28,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.switchboard.pipeline.ConfigFiles;
+import org.switchboard.pipeline.ReloadingFile;
 
 class SenderBlockedTest {
     @TempDir
@@ -35,7 +37,7 @@ class SenderBlockedTest {
     private final AtomicLong clock = new AtomicLong(1_000_000_000L);
 
     private SenderBlocked senderBlocked(String condition) throws MessagingException {
-        SenderBlocked matcher = new SenderBlocked(base, clock::get);
+        SenderBlocked matcher = new SenderBlocked(new ConfigFiles(base.resolve("conf")), clock::get);
         matcher.init(FakeMatcherConfig.builder().matcherName("SenderBlocked").condition(condition).build());
         return matcher;
     }
@@ -139,8 +141,6 @@ class SenderBlockedTest {
 
             assertThat(senderBlocked("file://" + file.toAbsolutePath()).match(mail("a@spam.example", "From: a@b.example\r\n")))
                 .hasSize(2);
-            assertThat(senderBlocked("file:" + file.toAbsolutePath()).match(mail("a@spam.example", "From: a@b.example\r\n")))
-                .hasSize(2);
         }
 
         @Test
@@ -201,7 +201,7 @@ class SenderBlockedTest {
 
             rewriteList("first.example", "second.example");
             assertThat(matcher.match(second)).as("within the interval: not re-read yet").isEmpty();
-            advance(SenderBlocked.CHECK_INTERVAL_SECONDS);
+            advance(ReloadingFile.CHECK_SECONDS);
             assertThat(matcher.match(second)).as("after the interval").hasSize(2);
         }
 
@@ -224,11 +224,11 @@ class SenderBlockedTest {
             SenderBlocked matcher = senderBlocked("file://conf/antispam-blocklist.txt");
 
             rewriteList("first.example", "/[unclosed/");
-            advance(SenderBlocked.CHECK_INTERVAL_SECONDS);
+            advance(ReloadingFile.CHECK_SECONDS);
             assertThat(matcher.match(mail("a@first.example", "From: a@first.example\r\n"))).as("previous list").hasSize(2);
 
             rewriteList("second.example");
-            advance(SenderBlocked.CHECK_INTERVAL_SECONDS);
+            advance(ReloadingFile.CHECK_SECONDS);
             assertThat(matcher.match(mail("a@first.example", "From: a@first.example\r\n"))).as("fixed list").isEmpty();
             assertThat(matcher.match(mail("a@second.example", "From: a@second.example\r\n"))).hasSize(2);
         }
@@ -238,13 +238,13 @@ class SenderBlockedTest {
             writeList("first.example");
             SenderBlocked matcher = senderBlocked("file://conf/antispam-blocklist.txt");
             Files.delete(base.resolve("conf/antispam-blocklist.txt"));
-            advance(SenderBlocked.CHECK_INTERVAL_SECONDS);
+            advance(ReloadingFile.CHECK_SECONDS);
 
             assertThat(matcher.match(mail("a@first.example", "From: a@first.example\r\n"))).hasSize(2);
 
             writeList("second.example");
             Files.setLastModifiedTime(base.resolve("conf/antispam-blocklist.txt"), FileTime.from(Instant.now().plusSeconds(5)));
-            advance(SenderBlocked.CHECK_INTERVAL_SECONDS);
+            advance(ReloadingFile.CHECK_SECONDS);
             assertThat(matcher.match(mail("a@second.example", "From: a@second.example\r\n"))).as("back").hasSize(2);
         }
 
@@ -253,7 +253,7 @@ class SenderBlockedTest {
             writeList("first.example");
             SenderBlocked matcher = senderBlocked("file://conf/antispam-blocklist.txt");
             rewriteList("# nothing any more");
-            advance(SenderBlocked.CHECK_INTERVAL_SECONDS);
+            advance(ReloadingFile.CHECK_SECONDS);
 
             assertThat(matcher.match(mail("a@first.example", "From: a@first.example\r\n"))).isEmpty();
         }
@@ -285,15 +285,22 @@ class SenderBlockedTest {
         @Test
         void missingFile() {
             assertThatThrownBy(() -> senderBlocked("file://conf/missing.txt"))
-                .hasMessageStartingWith("SenderBlocked: invalid condition 'file://conf/missing.txt': block list file ")
-                .hasMessageContaining("missing.txt cannot be read")
-                .hasMessageContaining("NoSuchFileException");
+                .hasMessageStartingWith("SenderBlocked: invalid condition 'file://conf/missing.txt': Block list "
+                    + base.resolve("conf/missing.txt") + " is not usable: NoSuchFileException");
+        }
+
+        @ParameterizedTest
+        @ValueSource(strings = {"file://", "file://var/list.txt", "file:list.txt"})
+        void aFileOutsideTheRuleOfConfigFiles(String item) {
+            assertThatThrownBy(() -> senderBlocked(item))
+                .hasMessageStartingWith("SenderBlocked: invalid condition '" + item + "': '" + item
+                    + "' is not a file name");
         }
 
         @Test
         void aFileWithoutName() {
-            assertThatThrownBy(() -> senderBlocked("file://"))
-                .hasMessage("SenderBlocked: invalid condition 'file://': 'file://' names no file");
+            assertThatThrownBy(() -> senderBlocked("file://conf/"))
+                .hasMessage("SenderBlocked: invalid condition 'file://conf/': 'file://conf/' names no file");
         }
 
         @Test
@@ -302,15 +309,18 @@ class SenderBlockedTest {
 
             assertThatThrownBy(() -> senderBlocked("file://conf/antispam-blocklist.txt"))
                 .hasMessageStartingWith("SenderBlocked: invalid condition 'file://conf/antispam-blocklist.txt': "
-                    + "conf/antispam-blocklist.txt line 3: 'To: x@spam.example': 'To:' is not a checked header");
+                    + "Block list " + base.resolve("conf/antispam-blocklist.txt") + " is not usable: "
+                    + "file://conf/antispam-blocklist.txt line 3: 'To: x@spam.example': 'To:' is not a checked header");
         }
 
         @Test
         void aFileThatIsNotUtf8() throws Exception {
-            Path file = base.resolve("latin1.txt");
+            Path file = base.resolve("conf/latin1.txt");
+            Files.createDirectories(file.getParent());
             Files.write(file, "caf\u00e9.example\n".getBytes(StandardCharsets.ISO_8859_1));
 
-            assertThatThrownBy(() -> senderBlocked("file://latin1.txt")).hasMessageContaining("latin1.txt is not UTF-8 text");
+            assertThatThrownBy(() -> senderBlocked("file://conf/latin1.txt"))
+                .hasMessageContaining("file://conf/latin1.txt is not UTF-8 text");
         }
 
         @Test
@@ -328,8 +338,23 @@ class SenderBlockedTest {
     }
 
     @Test
-    void guiceCanBuildItWithoutArguments() throws Exception {
+    void withoutArgumentsFilesAreInTheServersConfDirectory() throws Exception {
         // James' GuiceMatcherLoader: injector.getInstance(class) needs a public no-argument (or @Inject) constructor
-        assertThat(SenderBlocked.class.getConstructor().newInstance()).isNotNull();
+        writeList("spam.example");
+        String previous = System.getProperty("working.directory");
+        System.setProperty("working.directory", base.toString());
+        try {
+            SenderBlocked matcher = SenderBlocked.class.getConstructor().newInstance();
+            matcher.init(FakeMatcherConfig.builder().matcherName("SenderBlocked")
+                .condition("file://conf/antispam-blocklist.txt").build());
+
+            assertThat(matcher.match(mail("a@spam.example", "From: a@spam.example\r\n"))).hasSize(2);
+        } finally {
+            if (previous == null) {
+                System.clearProperty("working.directory");
+            } else {
+                System.setProperty("working.directory", previous);
+            }
+        }
     }
 }

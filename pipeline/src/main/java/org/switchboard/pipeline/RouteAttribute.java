@@ -1,4 +1,4 @@
-package org.switchboard.directory.routing;
+package org.switchboard.pipeline;
 
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -73,14 +73,6 @@ public final class RouteAttribute {
         Map<String, AttributeValue<?>> encoded = new LinkedHashMap<>();
         routes.forEach((recipient, route) -> encoded.put(recipient.asString(), AttributeValue.of(route.toString())));
         mail.setAttribute(new Attribute(NAME, AttributeValue.of(encoded)));
-    }
-
-    /**
-     * A channel name as routes spell it (trimmed, upper-cased), by {@link Route}'s own rule (letters, digits,
-     * {@code _} and {@code -}); {@link IllegalArgumentException} naming the value when it is not one.
-     */
-    public static String channelName(String name) {
-        return Route.channelName(name == null ? "" : name);
     }
 
     private static Optional<Map.Entry<MailAddress, Route>> parseEntry(Mail mail, Object key, Object value) {

@@ -1,7 +1,6 @@
-package org.switchboard.directory.routing;
+package org.switchboard.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -20,7 +19,7 @@ class RouteAttributeTest {
         Map<MailAddress, Route> routes = new LinkedHashMap<>();
         routes.put(new MailAddress("peter@ima.net"), Route.parse("LOCAL$peter@ima.net"));
         routes.put(new MailAddress("peterchan@otherisp.net"), Route.parse("SMTPC$peterchan@otherisp.net"));
-        routes.put(new MailAddress("notes@example.com"), Route.parse("NOTES$Peter Chan/Sales/Acme"));
+        routes.put(new MailAddress("notes@example.com"), Route.parse("NOTESIN$Peter Chan/Sales/Acme"));
         return routes;
     }
 
@@ -32,7 +31,7 @@ class RouteAttributeTest {
 
         assertThat(RouteAttribute.read(mail)).containsExactlyEntriesOf(routes());
         assertThat(RouteAttribute.routeOf(mail, new MailAddress("peterchan@otherisp.net")))
-            .contains(new Route("SMTPC", "peterchan@otherisp.net"));
+            .contains(Route.of("SMTPC", "peterchan@otherisp.net"));
         assertThat(RouteAttribute.routeOf(mail, new MailAddress("nobody@example.com"))).isEmpty();
     }
 
@@ -85,11 +84,16 @@ class RouteAttributeTest {
     }
 
     @Test
-    void channelNamesFollowRouteRules() {
-        assertThat(RouteAttribute.channelName(" smtpc ")).isEqualTo("SMTPC");
-        assertThat(RouteAttribute.channelName("BSMTP_OUT-2")).isEqualTo("BSMTP_OUT-2");
-        assertThatThrownBy(() -> RouteAttribute.channelName("SMTP C")).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> RouteAttribute.channelName("")).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> RouteAttribute.channelName(null)).isInstanceOf(IllegalArgumentException.class);
+    void entriesThatAreNotRoutesAreSkipped() throws MessagingException {
+        Map<String, AttributeValue<?>> encoded = new LinkedHashMap<>();
+        encoded.put("peter@ima.net", AttributeValue.of("LOCAL$peter@ima.net"));
+        encoded.put("x@ima.net", AttributeValue.of("FAX$0123"));
+        encoded.put("not an address", AttributeValue.of("SMTPC$x@ima.net"));
+        FakeMail mail = FakeMail.builder().name("m")
+            .attribute(new Attribute(RouteAttribute.NAME, AttributeValue.of(encoded)))
+            .build();
+
+        assertThat(RouteAttribute.read(mail))
+            .containsExactly(Map.entry(new MailAddress("peter@ima.net"), Route.of("LOCAL", "peter@ima.net")));
     }
 }
