@@ -30,10 +30,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntFunction;
 
-import org.apache.directory.api.ldap.model.name.Dn;
-import org.apache.directory.server.core.partition.impl.btree.AbstractBTreePartition;
 import javax.mail.internet.AddressException;
 
+import org.apache.directory.api.ldap.model.name.Dn;
+import org.apache.directory.server.core.partition.impl.btree.AbstractBTreePartition;
 import org.apache.james.core.MailAddress;
 import org.switchboard.directory.routing.DirectoryEntry;
 import org.switchboard.directory.routing.LdapDirectoryRouting;
