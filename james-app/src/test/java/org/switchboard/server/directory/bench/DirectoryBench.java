@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -27,6 +28,9 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.IntFunction;
+
+import javax.mail.internet.AddressException;
 
 import org.apache.directory.api.ldap.model.name.Dn;
 import org.apache.directory.server.core.partition.impl.btree.AbstractBTreePartition;
@@ -385,25 +389,14 @@ public final class DirectoryBench {
         log("%s: adding entries %d to %d", server.name, from, to - 1);
         AtomicInteger next = new AtomicInteger(from);
         long begin = System.nanoTime();
-        ExecutorService executor = Executors.newFixedThreadPool(loaders);
-        try {
-            List<Future<Void>> done = new ArrayList<>();
-            for (int t = 0; t < loaders; t++) {
-                done.add(executor.submit(() -> {
-                    try (LDAPConnection connection = server.connect()) {
-                        for (int i = next.getAndIncrement(); i < to; i = next.getAndIncrement()) {
-                            connection.add(entry(i));
-                        }
-                    }
-                    return null;
-                }));
+        inParallel(loaders, thread -> () -> {
+            try (LDAPConnection connection = server.connect()) {
+                for (int i = next.getAndIncrement(); i < to; i = next.getAndIncrement()) {
+                    connection.add(entry(i));
+                }
             }
-            for (Future<Void> future : done) {
-                future.get();
-            }
-        } finally {
-            executor.shutdownNow();
-        }
+            return null;
+        });
         double seconds = (System.nanoTime() - begin) / 1e9;
         double rate = round((to - from) / seconds, 1);
         log("%s: added in %.1f s (%.0f entries/s)", server.name, seconds, rate);
@@ -458,41 +451,33 @@ public final class DirectoryBench {
     private double timedSearches(List<LDAPConnection> connections, Duration duration, Recorder recorder)
         throws Exception {
         long deadline = System.nanoTime() + duration.toNanos();
-        ExecutorService executor = Executors.newFixedThreadPool(connections.size());
         long begin = System.nanoTime();
-        try {
-            List<Future<Void>> done = new ArrayList<>();
-            for (LDAPConnection connection : connections) {
-                done.add(executor.submit(() -> {
-                    LongList latencies = new LongList();
-                    long errors = 0;
-                    ThreadLocalRandom random = ThreadLocalRandom.current();
-                    while (System.nanoTime() < deadline) {
-                        SearchRequest request = new SearchRequest(SUFFIX, SearchScope.SUB,
-                            Filter.createEqualityFilter("mail", mail(random.nextInt(entries))), ROUTING_ATTRIBUTES);
-                        long start = System.nanoTime();
-                        try {
-                            SearchResult result = connection.search(request);
-                            latencies.add(System.nanoTime() - start);
-                            if (result.getEntryCount() != 1) {
-                                errors++;
-                            }
-                        } catch (LDAPException e) {
+        inParallel(connections.size(), thread -> {
+            LDAPConnection connection = connections.get(thread);
+            return () -> {
+                LongList latencies = new LongList();
+                long errors = 0;
+                ThreadLocalRandom random = ThreadLocalRandom.current();
+                while (System.nanoTime() < deadline) {
+                    SearchRequest request = new SearchRequest(SUFFIX, SearchScope.SUB,
+                        Filter.createEqualityFilter("mail", mail(random.nextInt(entries))), ROUTING_ATTRIBUTES);
+                    long start = System.nanoTime();
+                    try {
+                        SearchResult result = connection.search(request);
+                        latencies.add(System.nanoTime() - start);
+                        if (result.getEntryCount() != 1) {
                             errors++;
                         }
+                    } catch (LDAPException e) {
+                        errors++;
                     }
-                    if (recorder != null) {
-                        recorder.add(latencies, errors);
-                    }
-                    return null;
-                }));
-            }
-            for (Future<Void> future : done) {
-                future.get();
-            }
-        } finally {
-            executor.shutdownNow();
-        }
+                }
+                if (recorder != null) {
+                    recorder.add(latencies, errors);
+                }
+                return null;
+            };
+        });
         return (System.nanoTime() - begin) / 1e9;
     }
 
@@ -588,42 +573,28 @@ public final class DirectoryBench {
 
     /** Each address once, spread over the threads: every lookup is a directory read. */
     private Map<String, Object> coldPass(LdapDirectoryRouting routing, List<String> addresses) throws Exception {
-        List<MailAddress> parsed = new ArrayList<>(addresses.size());
-        for (String address : addresses) {
-            parsed.add(new MailAddress(address));
-        }
+        List<MailAddress> parsed = parse(addresses);
         AtomicInteger next = new AtomicInteger();
         AtomicLong missing = new AtomicLong();
         Recorder recorder = new Recorder();
-        ExecutorService executor = Executors.newFixedThreadPool(threads);
         long begin = System.nanoTime();
-        try {
-            List<Future<Void>> done = new ArrayList<>();
-            for (int t = 0; t < threads; t++) {
-                done.add(executor.submit(() -> {
-                    LongList latencies = new LongList();
-                    long errors = 0;
-                    for (int i = next.getAndIncrement(); i < parsed.size(); i = next.getAndIncrement()) {
-                        long start = System.nanoTime();
-                        try {
-                            if (routing.lookup(parsed.get(i)).isEmpty()) {
-                                missing.incrementAndGet();
-                            }
-                            latencies.add(System.nanoTime() - start);
-                        } catch (Exception e) {
-                            errors++;
-                        }
+        inParallel(threads, thread -> () -> {
+            LongList latencies = new LongList();
+            long errors = 0;
+            for (int i = next.getAndIncrement(); i < parsed.size(); i = next.getAndIncrement()) {
+                long start = System.nanoTime();
+                try {
+                    if (routing.lookup(parsed.get(i)).isEmpty()) {
+                        missing.incrementAndGet();
                     }
-                    recorder.add(latencies, errors);
-                    return null;
-                }));
+                    latencies.add(System.nanoTime() - start);
+                } catch (Exception e) {
+                    errors++;
+                }
             }
-            for (Future<Void> future : done) {
-                future.get();
-            }
-        } finally {
-            executor.shutdownNow();
-        }
+            recorder.add(latencies, errors);
+            return null;
+        });
         double seconds = (System.nanoTime() - begin) / 1e9;
         Map<String, Object> result = recorder.summary(seconds, "lookups");
         result.put("not_found", missing.get());
@@ -632,46 +603,32 @@ public final class DirectoryBench {
 
     /** Random addresses among those already looked up, for {@code measure} seconds after one second. */
     private Map<String, Object> warmPass(LdapDirectoryRouting routing, List<String> addresses) throws Exception {
-        List<MailAddress> parsed = new ArrayList<>(addresses.size());
-        for (String address : addresses) {
-            parsed.add(new MailAddress(address));
-        }
+        List<MailAddress> parsed = parse(addresses);
         Recorder recorder = new Recorder();
-        ExecutorService executor = Executors.newFixedThreadPool(threads);
         long warmEnd = System.nanoTime() + 1_000_000_000L;
         long deadline = warmEnd + measure.toNanos();
         AtomicLong measuredStart = new AtomicLong();
-        try {
-            List<Future<Void>> done = new ArrayList<>();
-            for (int t = 0; t < threads; t++) {
-                done.add(executor.submit(() -> {
-                    ThreadLocalRandom random = ThreadLocalRandom.current();
-                    long count = 0;
-                    long errors = 0;
-                    long blackhole = 0;
-                    while (System.nanoTime() < warmEnd) {
-                        blackhole += routing.lookup(parsed.get(random.nextInt(parsed.size()))).map(e -> 1).orElse(0);
-                    }
-                    measuredStart.compareAndSet(0, System.nanoTime());
-                    while (System.nanoTime() < deadline) {
-                        try {
-                            blackhole += routing.lookup(parsed.get(random.nextInt(parsed.size()))).map(e -> 1)
-                                .orElse(0);
-                            count++;
-                        } catch (Exception e) {
-                            errors++;
-                        }
-                    }
-                    recorder.addCount(count, errors, blackhole);
-                    return null;
-                }));
+        inParallel(threads, thread -> () -> {
+            ThreadLocalRandom random = ThreadLocalRandom.current();
+            long count = 0;
+            long errors = 0;
+            long blackhole = 0;
+            while (System.nanoTime() < warmEnd) {
+                blackhole += routing.lookup(parsed.get(random.nextInt(parsed.size()))).map(e -> 1).orElse(0);
             }
-            for (Future<Void> future : done) {
-                future.get();
+            measuredStart.compareAndSet(0, System.nanoTime());
+            while (System.nanoTime() < deadline) {
+                try {
+                    blackhole += routing.lookup(parsed.get(random.nextInt(parsed.size()))).map(e -> 1)
+                        .orElse(0);
+                    count++;
+                } catch (Exception e) {
+                    errors++;
+                }
             }
-        } finally {
-            executor.shutdownNow();
-        }
+            recorder.addCount(count, errors, blackhole);
+            return null;
+        });
         double seconds = (System.nanoTime() - measuredStart.get()) / 1e9;
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("lookups_per_s", round(recorder.count / seconds, 0));
@@ -724,6 +681,30 @@ public final class DirectoryBench {
     }
 
     // -------------------------------------------------------------------------------------------------- helpers
+
+    private static List<MailAddress> parse(List<String> addresses) throws AddressException {
+        List<MailAddress> parsed = new ArrayList<>(addresses.size());
+        for (String address : addresses) {
+            parsed.add(new MailAddress(address));
+        }
+        return parsed;
+    }
+
+    /** Runs one task per thread, all at once, and waits for them all; the first failure is thrown. */
+    private static void inParallel(int threads, IntFunction<Callable<Void>> taskOfThread) throws Exception {
+        ExecutorService executor = Executors.newFixedThreadPool(threads);
+        try {
+            List<Future<Void>> done = new ArrayList<>();
+            for (int thread = 0; thread < threads; thread++) {
+                done.add(executor.submit(taskOfThread.apply(thread)));
+            }
+            for (Future<Void> future : done) {
+                future.get();
+            }
+        } finally {
+            executor.shutdownNow();
+        }
+    }
 
     static double round(double value, int decimals) {
         double scale = Math.pow(10, decimals);
