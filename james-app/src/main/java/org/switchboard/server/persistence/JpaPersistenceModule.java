@@ -136,8 +136,9 @@ public class JpaPersistenceModule extends AbstractModule {
     }
 
     @ProvidesIntoSet
-    InitializationOperation configureRecipientRewriteTable(ConfigurationProvider configurationProvider, JPARecipientRewriteTable table) {
-        return InitilizationOperationBuilder.forClass(JPARecipientRewriteTable.class)
+    InitializationOperation configureRecipientRewriteTable(ConfigurationProvider configurationProvider, CachedRecipientRewriteTable table) {
+        // named by the bound class: James orders start-up by it, so the spool never sees an unconfigured table
+        return InitilizationOperationBuilder.forClass(CachedRecipientRewriteTable.class)
             .init(() -> table.configure(configurationProvider.getConfiguration("recipientrewritetable")));
     }
 }
