@@ -84,6 +84,7 @@ class CrashDurabilityIT {
             TRIALS, sent, acknowledged.size(), acknowledgedLost, duplicates, subjects.size(),
             copies.keySet().stream().filter(subject -> !acknowledged.contains(subject)).count());
         assertThat(acknowledgedLost).isZero();
+        assertThat(duplicates).as("stored twice (the store's delivery keys make delivery exactly once)").isZero();
     }
 
     /** Streams messages over several sessions, kills the server once enough are acknowledged; returns how many were attempted. */
