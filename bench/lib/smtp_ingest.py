@@ -845,6 +845,27 @@ def run_postfix(args, smtp, workdir):
         save_logs([os.path.join(pf.base, "postfix.log")])
 
 
+def fsync_rate(directory, seconds=2.0, size=4096):
+    """Create+write+fsync of SIZE-byte files per second, single-threaded: the disk figure both peers depend on
+    (Postfix is fsync-bound; ratios move with it)."""
+    probe = os.path.join(directory, "fsync-probe")
+    os.makedirs(probe, exist_ok=True)
+    payload = b"x" * size
+    count, t0 = 0, time.monotonic()
+    while time.monotonic() - t0 < seconds:
+        path = os.path.join(probe, "f%d" % count)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        try:
+            os.write(fd, payload)
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        count += 1
+    rate = round(count / (time.monotonic() - t0))
+    shutil.rmtree(probe, ignore_errors=True)
+    return rate
+
+
 def main():
     args = parse_args()
     workdir = os.environ.get("BENCH_WORKDIR") or __import__("tempfile").mkdtemp(prefix="smtp-ingest.")
@@ -856,7 +877,7 @@ def main():
         "smtp_connection": "new connection per message" if args.reconnect else "persistent (smtp-source -d)",
         "java_opts": args.java_opts, "dist": args.dist, "quick": args.quick,
         "antivirus": ("clamd at " + args.antivirus) if args.antivirus else "off",
-        "machine": {"cpus": os.cpu_count(),
+        "machine": {"cpus": os.cpu_count(), "disk_fsync_per_s": fsync_rate(workdir),
                     "mem_gb": round(os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE") / 2 ** 30, 1)},
     }
     ok = True
