@@ -77,18 +77,18 @@ class DisclaimerIT {
         shippedPipeline = Files.readString(conf.resolve("mailetcontainer.xml"));
         shippedActiveDisclaimers = activeMailets(conf.resolve("mailetcontainer.xml"), CLASS);
 
-        // the shipped example, out of its comment (it loads the shipped files; it is for WEBMAIL mail only)
-        server.rewrite("mailetcontainer.xml", "Reference: docs/reference.md, Disclaimer.\n            <mailet",
-            "Reference: docs/reference.md, Disclaimer. -->\n            <mailet");
-        // and this test's own, for all mail
         Files.writeString(conf.resolve("disclaimer-it.txt"), TEXT, StandardCharsets.UTF_8);
         Files.writeString(conf.resolve("disclaimer-it.html"), HTML, StandardCharsets.UTF_8);
-        server.rewrite("mailetcontainer.xml", "            </mailet>\n            -->\n", "            </mailet>\n"
-            + "            <mailet match=\"All\" class=\"" + CLASS + "\">\n"
-            + "                <name>it</name>\n"
-            + "                <textFile>file://conf/disclaimer-it.txt</textFile>\n"
-            + "                <htmlFile>file://conf/disclaimer-it.html</htmlFile>\n"
-            + "            </mailet>\n");
+        PipelineEditor pipeline = PipelineEditor.of(server);
+        // the shipped example, out of its comment (it loads the shipped files; it is for WEBMAIL mail only), then
+        // this test's own, for all mail
+        pipeline.processor("preprocess").uncomment(CLASS).insertAfter("""
+            <mailet match="All" class="%s">
+                <name>it</name>
+                <textFile>file://conf/disclaimer-it.txt</textFile>
+                <htmlFile>file://conf/disclaimer-it.html</htmlFile>
+            </mailet>""".formatted(CLASS));
+        pipeline.save();
         server.start();
         server.cli("AddDomain", DOMAIN);
         server.cli("AddUser", BOB, PASSWORD);

@@ -74,9 +74,10 @@ class PreprocessorIT {
     }
 
     private static void configureForTheTest() throws Exception {
-        server.rewrite("mailetcontainer.xml", "<postmaster>postmaster</postmaster>", "<postmaster>" + POSTMASTER + "</postmaster>");
+        PipelineEditor pipeline = PipelineEditor.of(server).postmaster(POSTMASTER);
+        PipelineEditor.Processor preprocess = pipeline.processor("preprocess");
         // the postmaster variant of loop detection, for LOOPY only, before the shipped one
-        server.rewrite("mailetcontainer.xml", "<!-- [slot: loop detection] -->", """
+        preprocess.mailetMatching(LOOP + "=10").insertBefore("""
             <matcher name="test-loop-postmaster" match="%s">
                 <matcher match="RecipientIs=%s"/>
                 <matcher match="%s=10"/>
@@ -84,11 +85,9 @@ class PreprocessorIT {
             <mailet match="test-loop-postmaster" class="ToProcessor">
                 <processor>test-loop-postmaster</processor>
                 <notice>Mail loop (postmaster variant)</notice>
-            </mailet>
-            <!-- [slot: loop detection] -->""".formatted(AND, LOOPY, LOOP));
+            </mailet>""".formatted(AND, LOOPY, LOOP));
         // SpamDelete and SpamBounce, for mail from the MX port, next to the shipped SpamArchive
-        server.rewrite("mailetcontainer.xml", "<!-- [slot: anti-spam] -->", """
-            <!-- [slot: anti-spam] -->
+        preprocess.mailetMatching("spam-blocked").insertAfter("""
             <matcher name="test-spam-delete" match="%1$s">
                 <matcher match="%2$s=in:SMTPD"/>
                 <matcher match="%3$s=Reply-To: *@delete.spam.example"/>
@@ -104,7 +103,7 @@ class PreprocessorIT {
                 <passThrough>false</passThrough>
             </mailet>""".formatted(AND, MATRIX, BLOCKED));
         // what the mail looked like at the end of preprocess: its input channel, and which guarded modules ran
-        server.rewrite("mailetcontainer.xml", "<!-- [slot: end] -->", """
+        preprocess.mailetHandingTo("transport").insertBefore("""
             <mailet match="All" class="MailAttributesToMimeHeaders">
                 <simplemapping>org.switchboard.input-channel;X-Test-Input-Channel</simplemapping>
             </mailet>
@@ -115,20 +114,19 @@ class PreprocessorIT {
             <mailet match="%1$s=in:!SMTPD;out:LOCAL" class="SetMimeHeader">
                 <name>X-Test-Module-Not-Smtpd</name>
                 <value>ran</value>
-            </mailet>
-            <!-- [slot: end] -->""".formatted(MATRIX));
-        server.rewrite("mailetcontainer.xml", "    </processors>", """
-                <processor state="test-loop-postmaster" enableJmx="false">
-                    <mailet match="All" class="NotifyPostmaster">
-                        <attachment>heads</attachment>
-                        <fakeDomainCheck>false</fakeDomainCheck>
-                        <onMailetException>ignore</onMailetException>
-                    </mailet>
-                    <mailet match="All" class="ToRepository">
-                        <repositoryPath>jpa://var/mail/loop/</repositoryPath>
-                    </mailet>
-                </processor>
-            </processors>""");
+            </mailet>""".formatted(MATRIX));
+        pipeline.addProcessor("""
+            <processor state="test-loop-postmaster" enableJmx="false">
+                <mailet match="All" class="NotifyPostmaster">
+                    <attachment>heads</attachment>
+                    <fakeDomainCheck>false</fakeDomainCheck>
+                    <onMailetException>ignore</onMailetException>
+                </mailet>
+                <mailet match="All" class="ToRepository">
+                    <repositoryPath>jpa://var/mail/loop/</repositoryPath>
+                </mailet>
+            </processor>""");
+        pipeline.save();
         // LMTP through the pipeline (shipped: straight into the mailboxes), to see its input channel
         server.rewrite("lmtpserver.xml", "<handlerchain>",
             "<handlerchain coreHandlersPackage=\"org.apache.james.lmtpserver.MailetContainerCmdHandlerLoader\">");

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.switchboard.it.MailAccess;
 import org.switchboard.it.MailAccess.ImapMessage;
 import org.switchboard.it.PackagedServer;
+import org.switchboard.it.PipelineEditor;
 import org.switchboard.it.SmtpClient;
 import org.switchboard.it.SmtpClient.Reply;
 import org.switchboard.it.interop.DebianPrograms.Outcome;
@@ -51,11 +52,13 @@ class DisclaimerInteropIT {
         DebianPrograms.requireAll(PROGRAMS, Map.of());
         work = Files.createDirectories(temp.resolve("work"));
         server = PackagedServer.unpack(Files.createDirectories(temp.resolve("server")));
-        server.rewrite("mailetcontainer.xml", "<!-- [slot: disclaimers] -->\n", "<!-- [slot: disclaimers] -->\n"
-            + "            <mailet match=\"All\" class=\"org.switchboard.mailets.preprocessor.disclaimer.Disclaimer\">\n"
-            + "                <textFile>file://conf/disclaimer.txt</textFile>\n"
-            + "                <htmlFile>file://conf/disclaimer.html</htmlFile>\n"
-            + "            </mailet>\n");
+        PipelineEditor pipeline = PipelineEditor.of(server);
+        pipeline.processor("preprocess").mailetHandingTo("transport").insertBefore("""
+            <mailet match="All" class="org.switchboard.mailets.preprocessor.disclaimer.Disclaimer">
+                <textFile>file://conf/disclaimer.txt</textFile>
+                <htmlFile>file://conf/disclaimer.html</htmlFile>
+            </mailet>""");
+        pipeline.save();
         server.start();
         server.cli("AddDomain", DOMAIN);
         server.cli("AddUser", BOB, PASSWORD);
