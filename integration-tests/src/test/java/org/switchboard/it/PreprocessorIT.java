@@ -65,11 +65,7 @@ class PreprocessorIT {
         long start = System.nanoTime();
         server = PackagedServer.unpack(tempDir);
         configureForTheTest();
-        server.start();
-        server.cli("AddDomain", DOMAIN);
-        for (String user : List.of(ALICE, BOB, POSTMASTER, LOOPY)) {
-            server.cli("AddUser", user, PASSWORD);
-        }
+        server.startWith(DOMAIN, PASSWORD, ALICE, BOB, POSTMASTER, LOOPY);
         System.out.printf("PreprocessorIT: server up and provisioned in %d s%n", (System.nanoTime() - start) / 1_000_000_000);
     }
 

@@ -73,15 +73,7 @@ class AntiVirusInteropIT {
         // a held mail is tried again after 2 seconds instead of a minute
         pipeline.processor("antivirus-unavailable").mailetOfClass("Requeue").parameter("delay", "2s");
         pipeline.save();
-        server.start();
-        server.cli("AddDomain", DOMAIN);
-        // James looked the postmaster's domain up at start: the domain list's cache (conf/domainlist.xml, 10 s)
-        // may still say "not local" for a few seconds
-        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofSeconds(1)).ignoreExceptions()
-            .until(() -> server.cli("AddUser", POSTMASTER, PASSWORD) != null);
-        for (String user : List.of(SENDER, DELETE, BOUNCE, ARCHIVE, CAROL)) {
-            server.cli("AddUser", user, PASSWORD);
-        }
+        server.startWith(DOMAIN, PASSWORD, POSTMASTER, SENDER, DELETE, BOUNCE, ARCHIVE, CAROL);
     }
 
     private static String guarded(String recipient, String action) {

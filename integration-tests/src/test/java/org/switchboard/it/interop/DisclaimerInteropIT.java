@@ -25,6 +25,7 @@ import org.switchboard.it.SmtpClient;
 import org.switchboard.it.SmtpClient.Reply;
 import org.switchboard.it.interop.DebianPrograms.Outcome;
 import org.switchboard.it.interop.DebianPrograms.Program;
+import org.switchboard.mailets.preprocessor.disclaimer.MimeFixtures;
 
 /**
  * Signed mail through a server whose pipeline adds a disclaimer to all mail: OpenSSL still verifies the S/MIME
@@ -59,9 +60,7 @@ class DisclaimerInteropIT {
                 <htmlFile>file://conf/disclaimer.html</htmlFile>
             </mailet>""");
         pipeline.save();
-        server.start();
-        server.cli("AddDomain", DOMAIN);
-        server.cli("AddUser", BOB, PASSWORD);
+        server.startWith(DOMAIN, PASSWORD, BOB);
     }
 
     @AfterAll
@@ -133,11 +132,8 @@ class DisclaimerInteropIT {
 
     /** Sends the test message to bob over SMTP; returns it as IMAP gives it back, trace fields of delivery removed. */
     private static byte[] deliver(String name) throws Exception {
-        byte[] message;
-        try (InputStream in = DisclaimerInteropIT.class.getResourceAsStream("/mime/" + name)) {
-            message = MailAccess.toCrlf(("X-Test-Id: " + name + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
-            message = MailAccess.toCrlf(concat(message, in.readAllBytes()));
-        }
+        byte[] message = MailAccess.toCrlf(concat(("X-Test-Id: " + name + "\r\n").getBytes(StandardCharsets.ISO_8859_1),
+            MimeFixtures.resource(name)));
         try (SmtpClient smtp = SmtpClient.connectFrom("127.0.0.2", server.smtpPort)) {
             smtp.ehlo("client.example");
             Reply done = smtp.send(SENDER, BOB, message);
