@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Predicate;
+import java.util.stream.Stream;
 
 import javax.xml.parsers.DocumentBuilder;
 import javax.xml.parsers.DocumentBuilderFactory;
@@ -112,13 +113,14 @@ public final class PipelineEditor {
         /** The only {@code ToProcessor} mailet that hands mail to the processor of this state. */
         public Mailet mailetHandingTo(String state) {
             return only("ToProcessor to \"" + state + "\"", mailet -> mailet.getAttribute("class").equals("ToProcessor")
-                && children(mailet, "processor").stream().anyMatch(target -> target.getTextContent().trim().equals(state)));
+                && children(mailet, "processor").stream().anyMatch(to -> to.getTextContent().trim().equals(state)));
         }
 
         /**
          * Moves the commented-out example of the mailet of this class out of its comment, as the shipped comment tells
          * an administrator to: the elements of the only comment of this processor that holds {@code class="NAME"}
-         * (from its first {@code <} to its last {@code >}) take the comment's place. Returns that mailet.
+         * (from its first {@code <mailet} or {@code <matcher} to its last {@code >}) take the comment's place. Returns
+         * that mailet.
          */
         public Mailet uncomment(String className) {
             String marker = "class=\"" + className + "\"";
@@ -134,7 +136,11 @@ public final class PipelineEditor {
             }
             Comment comment = comments.get(0);
             String text = comment.getData();
-            for (Node node : parse(text.substring(text.indexOf('<'), text.lastIndexOf('>') + 1))) {
+            // the example starts at its first <mailet or <matcher: the prose before it may hold a "<" (</body>)
+            int start = Stream.of(text.indexOf("<mailet"), text.indexOf("<matcher")).filter(at -> at >= 0)
+                .min(Integer::compare)
+                .orElseThrow(() -> new IllegalStateException("the comment holding " + marker + " has no <mailet>"));
+            for (Node node : parse(text.substring(start, text.lastIndexOf('>') + 1))) {
                 element.insertBefore(node, comment);
             }
             element.removeChild(comment);
