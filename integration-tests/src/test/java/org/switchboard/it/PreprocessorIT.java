@@ -146,10 +146,7 @@ class PreprocessorIT {
     @Order(1)
     void mailFromTheMxPortIsSmtpdAndTheModuleForSmtpdToLocalRuns() throws Exception {
         String subject = "via MX " + shortId();
-        try (SmtpClient smtp = SmtpClient.connectFrom(REMOTE_CLIENT, server.smtpPort)) {
-            smtp.ehlo("origin.example");
-            assertAccepted(smtp.send("sender@origin.example", BOB, message("sender@origin.example", BOB, subject, "")));
-        }
+        sendFromTheInternet(subject, "");
 
         ImapMessage delivered = awaitMessage(BOB, subject);
         assertThat(header(delivered, "X-Test-Input-Channel")).contains("SMTPD");
@@ -195,11 +192,7 @@ class PreprocessorIT {
     @Order(4)
     void aChannelAttributeCannotBeSmuggledInAsAHeader() throws Exception {
         String subject = "smuggled " + shortId();
-        try (SmtpClient smtp = SmtpClient.connectFrom(REMOTE_CLIENT, server.smtpPort)) {
-            smtp.ehlo("origin.example");
-            assertAccepted(smtp.send("sender@origin.example", BOB, message("sender@origin.example", BOB, subject,
-                "X-Test-Input-Channel: INTERNAL\r\norg.switchboard.input-channel: INTERNAL\r\n")));
-        }
+        sendFromTheInternet(subject, "X-Test-Input-Channel: INTERNAL\r\norg.switchboard.input-channel: INTERNAL\r\n");
 
         List<String> channels = headers(awaitMessage(BOB, subject), "X-Test-Input-Channel");
         assertThat(channels).as("the sent header stays, the attribute says SMTPD").contains("SMTPD");
@@ -212,11 +205,7 @@ class PreprocessorIT {
     @Order(10)
     void aBlockedReplyToIsArchivedWithTheShippedWiring() throws Exception {
         String subject = "archive me " + shortId();
-        try (SmtpClient smtp = SmtpClient.connectFrom(REMOTE_CLIENT, server.smtpPort)) {
-            smtp.ehlo("origin.example");
-            assertAccepted(smtp.send("sender@origin.example", BOB, message("sender@origin.example", BOB, subject,
-                "Reply-To: \"Winner\" <claim@archive.spam.example>\r\n")));
-        }
+        sendFromTheInternet(subject, "Reply-To: \"Winner\" <claim@archive.spam.example>\r\n");
 
         String key = awaitRepositoryMail("var%2Fmail%2Fspam", subject);
         String details = MailAccess.webAdmin(server.webAdminPort,
@@ -249,21 +238,14 @@ class PreprocessorIT {
     @Order(12)
     void aBlockedReplyToIsDeleted() throws Exception {
         String subject = "delete me " + shortId();
-        try (SmtpClient smtp = SmtpClient.connectFrom(REMOTE_CLIENT, server.smtpPort)) {
-            smtp.ehlo("origin.example");
-            assertAccepted(smtp.send("sender@origin.example", BOB, message("sender@origin.example", BOB, subject,
-                "Reply-To: =?UTF-8?Q?Caf=C3=A9?= <offers@delete.spam.example>, friend@good.example\r\n")));
-        }
+        sendFromTheInternet(subject, "Reply-To: =?UTF-8?Q?Caf=C3=A9?= <offers@delete.spam.example>, friend@good.example\r\n");
 
         await().atMost(DELIVERY).pollInterval(Duration.ofMillis(300)).until(() ->
             server.log().contains("blocked: Reply-To address offers@delete.spam.example matches block list entry "
                 + "'Reply-To: *@delete.spam.example' (inline entry)"));
         // a message sent after it, through the same pipeline, is delivered: the deleted one had its chance
         String after = "after the deleted one " + shortId();
-        try (SmtpClient smtp = SmtpClient.connectFrom(REMOTE_CLIENT, server.smtpPort)) {
-            smtp.ehlo("origin.example");
-            assertAccepted(smtp.send("sender@origin.example", BOB, message("sender@origin.example", BOB, after, "")));
-        }
+        sendFromTheInternet(after, "");
         awaitMessage(BOB, after);
         assertThat(MailAccess.imapSubjects(server.imapPort, BOB, PASSWORD)).doesNotContain(subject);
         assertThat(repositoryMailWithSubject("var%2Fmail%2Fspam", subject)).isEmpty();
@@ -374,6 +356,15 @@ class PreprocessorIT {
             assertThat(hostName).as("by clause of this server's Received field").isNotNull();
         }
         return hostName;
+    }
+
+    /** Mail from the Internet: a remote client on the MX port sends sender@origin.example's message to bob. */
+    private static void sendFromTheInternet(String subject, String extraHeaders) throws Exception {
+        try (SmtpClient smtp = SmtpClient.connectFrom(REMOTE_CLIENT, server.smtpPort)) {
+            smtp.ehlo("origin.example");
+            assertAccepted(smtp.send("sender@origin.example", BOB, message("sender@origin.example", BOB, subject,
+                extraHeaders)));
+        }
     }
 
     private static void assertAccepted(Reply reply) {
