@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -30,6 +29,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.switchboard.it.MailAccess.ImapMessage;
 import org.switchboard.it.SmtpClient.Reply;
+import org.switchboard.mailets.preprocessor.disclaimer.MimeFixtures;
 
 /**
  * Bad SMTP input against the packaged server: garbage commands, oversize mail, long lines, NUL bytes, raw 8-bit
@@ -80,10 +80,7 @@ class BadInputIT {
         long start = System.nanoTime();
         server = PackagedServer.unpack(tempDir);
         server.rewrite("smtpserver.xml", "<maxmessagesize>51200</maxmessagesize>", "<maxmessagesize>" + MAX_KIB + "</maxmessagesize>");
-        server.start();
-        server.cli("AddDomain", DOMAIN);
-        server.cli("AddUser", BOB, PASSWORD);
-        server.cli("AddUser", CORPUS, PASSWORD);
+        server.startWith(DOMAIN, PASSWORD, BOB, CORPUS);
         System.out.printf("BadInputIT: server up and provisioned in %d s%n", (System.nanoTime() - start) / 1_000_000_000);
     }
 
@@ -396,12 +393,7 @@ class BadInputIT {
     @MethodSource("corpus")
     @Order(30)
     void corpusMessageComesBackOverImapUnchanged(String file) throws Exception {
-        byte[] original;
-        try (InputStream in = BadInputIT.class.getResourceAsStream("/mime/" + file)) {
-            assertThat(in).as("test resource /mime/%s", file).isNotNull();
-            original = in.readAllBytes();
-        }
-        byte[] sent = MailAccess.toCrlf(original);
+        byte[] sent = MailAccess.toCrlf(MimeFixtures.resource(file));
         int before = MailAccess.imapCount(server.imapPort, CORPUS, PASSWORD);
         try (SmtpClient smtp = SmtpClient.connectFrom(REMOTE_CLIENT, server.smtpPort)) {
             smtp.ehlo("client.example");

@@ -10,7 +10,6 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -48,9 +47,7 @@ class CrashDurabilityIT {
     @BeforeAll
     void startServer() throws Exception {
         server = PackagedServer.unpack(temp);
-        server.start();
-        server.cli("AddDomain", "example.com");
-        server.cli("AddUser", USER, PASSWORD);
+        server.startWith("example.com", PASSWORD, USER);
     }
 
     @AfterAll

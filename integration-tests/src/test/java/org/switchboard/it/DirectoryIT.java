@@ -1,7 +1,6 @@
 package org.switchboard.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -78,11 +77,15 @@ class DirectoryIT {
     void setPasswordAndRemoveUserActOnTheDirectory() throws Exception {
         String changed = "Grace-new-5678";
         server.cli("SetPassword", GRACE, changed);
-        assertThat(MailAccess.imapCount(server.imapPort, GRACE, changed)).isZero();
-        assertThatThrownBy(() -> MailAccess.imapCount(server.imapPort, GRACE, PASSWORD)).isInstanceOf(Exception.class);
+        assertThat(MailAccess.imapLoginAnswer(server.imapPort, GRACE, changed)).startsWith("a2 OK");
+        assertThat(MailAccess.imapLoginAnswer(server.imapPort, GRACE, PASSWORD)).as("IMAP, old password").startsWith("a2 NO");
+        assertThat(MailAccess.pop3LoginAnswer(server.pop3Port, GRACE, PASSWORD)).as("POP3, old password").startsWith("-ERR");
+        assertThat(smtpAuth(GRACE, PASSWORD).code()).as("SMTP AUTH, old password").isEqualTo(535);
+        assertThat(smtpAuth(GRACE, changed).code()).as("SMTP AUTH, new password").isEqualTo(235);
 
         server.cli("RemoveUser", GRACE);
-        assertThatThrownBy(() -> MailAccess.imapCount(server.imapPort, GRACE, changed)).isInstanceOf(Exception.class);
+        assertThat(MailAccess.imapLoginAnswer(server.imapPort, GRACE, changed)).as("IMAP, removed user").startsWith("a2 NO");
+        assertThat(smtpAuth(GRACE, changed).code()).as("SMTP AUTH, removed user").isEqualTo(535);
         try (LDAPConnection ldap = admin()) {
             assertThat(ldap.getEntry("mail=" + GRACE + ",dc=branch,dc=test," + SUFFIX)).isNull();
         }
@@ -121,6 +124,16 @@ class DirectoryIT {
         assertThat(everyEntry()).containsExactlyInAnyOrderElementsOf(withHenry);
         assertThat(MailAccess.imapCount(server.imapPort, "henry@example.com", PASSWORD)).isZero();
         assertThat(MailAccess.imapCount(server.imapPort, FRANK, PASSWORD)).isZero();
+    }
+
+    /** AUTH PLAIN on the submission port, inside STARTTLS: the server's reply (235 accepted, 535 refused). */
+    private static SmtpClient.Reply smtpAuth(String user, String password) throws Exception {
+        try (SmtpClient smtp = SmtpClient.connect(server.submissionPort)) {
+            smtp.ehlo("client.example");
+            smtp.startTls();
+            smtp.ehlo("client.example");
+            return smtp.authPlain(user, password);
+        }
     }
 
     private static List<String> everyEntry() throws Exception {

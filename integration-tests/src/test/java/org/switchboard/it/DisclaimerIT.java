@@ -2,29 +2,20 @@ package org.switchboard.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.switchboard.mailets.preprocessor.disclaimer.MimeFixtures.count;
+import static org.switchboard.mailets.preprocessor.disclaimer.MimeFixtures.leaves;
+import static org.switchboard.mailets.preprocessor.disclaimer.MimeFixtures.parse;
+import static org.switchboard.mailets.preprocessor.disclaimer.MimeFixtures.resource;
 
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 
-import javax.mail.MessagingException;
-import javax.mail.Session;
 import javax.mail.internet.ContentType;
-import javax.mail.internet.MimeBodyPart;
 import javax.mail.internet.MimeMessage;
-import javax.mail.internet.MimeMultipart;
-import javax.mail.internet.MimePart;
-import javax.mail.internet.MimePartDataSource;
-import javax.mail.internet.MimeUtility;
 import javax.xml.parsers.DocumentBuilderFactory;
 
 import org.junit.jupiter.api.AfterAll;
@@ -33,6 +24,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.switchboard.it.MailAccess.ImapMessage;
 import org.switchboard.it.SmtpClient.Reply;
+import org.switchboard.mailets.preprocessor.disclaimer.MimeFixtures.Leaf;
 import org.w3c.dom.Element;
 import org.w3c.dom.NodeList;
 
@@ -77,21 +69,19 @@ class DisclaimerIT {
         shippedPipeline = Files.readString(conf.resolve("mailetcontainer.xml"));
         shippedActiveDisclaimers = activeMailets(conf.resolve("mailetcontainer.xml"), CLASS);
 
-        // the shipped example, out of its comment (it loads the shipped files; it is for WEBMAIL mail only)
-        server.rewrite("mailetcontainer.xml", "Reference: docs/reference.md, Disclaimer.\n            <mailet",
-            "Reference: docs/reference.md, Disclaimer. -->\n            <mailet");
-        // and this test's own, for all mail
         Files.writeString(conf.resolve("disclaimer-it.txt"), TEXT, StandardCharsets.UTF_8);
         Files.writeString(conf.resolve("disclaimer-it.html"), HTML, StandardCharsets.UTF_8);
-        server.rewrite("mailetcontainer.xml", "            </mailet>\n            -->\n", "            </mailet>\n"
-            + "            <mailet match=\"All\" class=\"" + CLASS + "\">\n"
-            + "                <name>it</name>\n"
-            + "                <textFile>file://conf/disclaimer-it.txt</textFile>\n"
-            + "                <htmlFile>file://conf/disclaimer-it.html</htmlFile>\n"
-            + "            </mailet>\n");
-        server.start();
-        server.cli("AddDomain", DOMAIN);
-        server.cli("AddUser", BOB, PASSWORD);
+        PipelineEditor pipeline = PipelineEditor.of(server);
+        // the shipped example, out of its comment (it loads the shipped files; it is for WEBMAIL mail only), then
+        // this test's own, for all mail
+        pipeline.processor("preprocess").uncomment(CLASS).insertAfter("""
+            <mailet match="All" class="%s">
+                <name>it</name>
+                <textFile>file://conf/disclaimer-it.txt</textFile>
+                <htmlFile>file://conf/disclaimer-it.html</htmlFile>
+            </mailet>""".formatted(CLASS));
+        pipeline.save();
+        server.startWith(DOMAIN, PASSWORD, BOB);
     }
 
     @AfterAll
@@ -289,13 +279,6 @@ class DisclaimerIT {
 
     // ------------------------------------------------------------------------------------------------ help
 
-    private static byte[] resource(String name) throws IOException {
-        try (InputStream in = DisclaimerIT.class.getResourceAsStream("/mime/" + name)) {
-            assertThat(in).as("test resource /mime/%s", name).isNotNull();
-            return MailAccess.toCrlf(in.readAllBytes());
-        }
-    }
-
     private static byte[] withTestId(String id, byte[] message) {
         return MailAccess.toCrlf(("X-Test-Id: " + id + "\r\n" + latin1(message)).getBytes(StandardCharsets.ISO_8859_1));
     }
@@ -340,53 +323,12 @@ class DisclaimerIT {
         return found;
     }
 
-    private static MimeMessage parse(byte[] octets) throws MessagingException {
-        return new MimeMessage(Session.getInstance(new Properties()), new ByteArrayInputStream(octets));
-    }
-
     private static String latin1(byte[] octets) {
         return new String(octets, StandardCharsets.ISO_8859_1);
     }
 
     private static byte[] latin1(String text) {
         return text.getBytes(StandardCharsets.ISO_8859_1);
-    }
-
-    private static int count(String text, String needle) {
-        int count = 0;
-        for (int at = text.indexOf(needle); at >= 0; at = text.indexOf(needle, at + 1)) {
-            count++;
-        }
-        return count;
-    }
-
-    /** A leaf of the MIME tree: its Content-Type and its transfer-decoded content. */
-    private record Leaf(String contentType, byte[] content) {
-        String text() throws Exception {
-            String charset = new ContentType(contentType).getParameter("charset");
-            return new String(content, Charset.forName(charset == null ? "us-ascii" : MimeUtility.javaCharset(charset)));
-        }
-    }
-
-    /** Every leaf (attached messages not entered), by IMAP part number ("body" for a single-part message). */
-    private static Map<String, Leaf> leaves(MimeMessage message) throws Exception {
-        Map<String, Leaf> leaves = new LinkedHashMap<>();
-        collect(message, "", leaves);
-        return leaves;
-    }
-
-    private static void collect(MimePart part, String number, Map<String, Leaf> leaves) throws Exception {
-        String type = part.getContentType() == null ? "text/plain" : part.getContentType();
-        if (new ContentType(type).match("multipart/*")) {
-            MimeMultipart multipart = new MimeMultipart(new MimePartDataSource(part));
-            for (int i = 0; i < multipart.getCount(); i++) {
-                collect((MimeBodyPart) multipart.getBodyPart(i), (number.isEmpty() ? "" : number + ".") + (i + 1), leaves);
-            }
-            return;
-        }
-        try (InputStream in = part.getInputStream()) {
-            leaves.put(number.isEmpty() ? "body" : number, new Leaf(type, in.readAllBytes()));
-        }
     }
 
     private static void assertSameLeaves(Map<String, Leaf> before, Map<String, Leaf> after, String... changed) {

@@ -153,14 +153,7 @@ public final class MailAccess {
      */
     public static List<PopMessage> pop3(int port, String user, String password) throws IOException {
         try (Socket plain = new Socket("127.0.0.1", port)) {
-            plain.setSoTimeout(30_000);
-            Pop3 pop = new Pop3(plain);
-            pop.ok(pop.line(), "greeting");
-            pop.ok(pop.call("STLS"), "STLS");
-            SSLSocket tls = (SSLSocket) trustAllContext().getSocketFactory().createSocket(plain, "localhost", port, true);
-            tls.setUseClientMode(true);
-            tls.startHandshake();
-            pop = new Pop3(tls);
+            LineProtocol pop = pop3AfterStls(plain, port);
             pop.ok(pop.call("USER " + user), "USER");
             pop.ok(pop.call("PASS " + password), "PASS");
             pop.ok(pop.call("UIDL"), "UIDL");
@@ -184,14 +177,79 @@ public final class MailAccess {
         }
     }
 
-    /** Just enough POP3: status lines and dot-terminated, dot-unstuffed multi-line answers, as bytes. */
-    private static final class Pop3 {
+    /**
+     * The server's answer to a POP3 login after STLS: the answer to {@code USER} if it is not {@code +OK}, else the
+     * answer to {@code PASS}. A refused login answers {@code -ERR ...}; a server that is down fails to connect.
+     */
+    public static String pop3LoginAnswer(int port, String user, String password) throws IOException {
+        try (Socket plain = new Socket("127.0.0.1", port)) {
+            LineProtocol pop = pop3AfterStls(plain, port);
+            String answer = pop.call("USER " + user);
+            return answer.startsWith("+OK") ? pop.call("PASS " + password) : answer;
+        }
+    }
+
+    private static LineProtocol pop3AfterStls(Socket plain, int port) throws IOException {
+        plain.setSoTimeout(30_000);
+        LineProtocol pop = new LineProtocol(plain);
+        pop.ok(pop.line(), "greeting");
+        pop.ok(pop.call("STLS"), "STLS");
+        return new LineProtocol(startTls(plain, port));
+    }
+
+    /**
+     * The server's tagged answer to IMAP {@code LOGIN} after STARTTLS, e.g. {@code a2 OK ...} or, for a refused login,
+     * {@code a2 NO ...}; a server that is down fails to connect.
+     */
+    public static String imapLoginAnswer(int port, String user, String password) throws IOException {
+        try (Socket plain = new Socket("127.0.0.1", port)) {
+            plain.setSoTimeout(30_000);
+            LineProtocol imap = new LineProtocol(plain);
+            String greeting = imap.line();
+            if (!greeting.startsWith("* OK")) {
+                throw new IllegalStateException("IMAP greeting: " + greeting);
+            }
+            String starttls = imap.tagged("a1", "STARTTLS");
+            if (!starttls.startsWith("a1 OK")) {
+                throw new IllegalStateException("IMAP STARTTLS answered " + starttls);
+            }
+            imap = new LineProtocol(startTls(plain, port));
+            return imap.tagged("a2", "LOGIN " + imapQuoted(user) + " " + imapQuoted(password));
+        }
+    }
+
+    private static String imapQuoted(String text) {
+        return '"' + text.replace("\\", "\\\\").replace("\"", "\\\"") + '"';
+    }
+
+    /** Upgrades a connection whose STARTTLS (or STLS) the server accepted; trusts the server's certificate. */
+    static SSLSocket startTls(Socket plain, int port) throws IOException {
+        SSLSocket tls = (SSLSocket) trustAllContext().getSocketFactory().createSocket(plain, "localhost", port, true);
+        tls.setUseClientMode(true);
+        tls.startHandshake();
+        return tls;
+    }
+
+    /**
+     * Just enough of a line-based protocol (POP3, IMAP): status lines, tagged IMAP answers, and dot-terminated,
+     * dot-unstuffed multi-line answers, as bytes.
+     */
+    private static final class LineProtocol {
         private final InputStream in;
         private final OutputStream out;
 
-        Pop3(Socket socket) throws IOException {
+        LineProtocol(Socket socket) throws IOException {
             this.in = socket.getInputStream();
             this.out = socket.getOutputStream();
+        }
+
+        /** Sends {@code TAG COMMAND}; returns the answer line that starts with the tag (untagged lines skipped). */
+        String tagged(String tag, String command) throws IOException {
+            String line = call(tag + " " + command);
+            while (!line.startsWith(tag + " ")) {
+                line = line();
+            }
+            return line;
         }
 
         String call(String command) throws IOException {
@@ -230,7 +288,7 @@ public final class MailAccess {
             while (true) {
                 int b = in.read();
                 if (b < 0) {
-                    throw new EOFException("POP3 server closed the connection after: " + line.toString(StandardCharsets.ISO_8859_1));
+                    throw new EOFException("the server closed the connection after: " + line.toString(StandardCharsets.ISO_8859_1));
                 }
                 if (b == '\n') {
                     byte[] bytes = line.toByteArray();

@@ -39,11 +39,8 @@ class MessageSwitchIT {
     @BeforeAll
     void boot() throws Exception {
         server = PackagedServer.unpack(temp);
-        server.start();
-        server.cli("AddDomain", "example.com");
-        for (String user : List.of("alice", "bob", "carol", "dave")) {
-            server.cli("AddUser", user + "@example.com", PASSWORD);
-        }
+        server.startWith("example.com", PASSWORD, "alice@example.com", "bob@example.com", "carol@example.com",
+            "dave@example.com");
         try (LDAPConnection ldap = admin()) {
             ldap.modify("mail=carol@example.com," + SUFFIX,
                 new Modification(ModificationType.ADD, "otherMailbox", "LOCAL$bob@example.com", "SMTPC$carol@far.invalid"));

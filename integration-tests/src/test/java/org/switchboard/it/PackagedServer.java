@@ -82,7 +82,10 @@ public final class PackagedServer implements AutoCloseable {
         rewrite("directory.xml", "<ldapsPort>10636</ldapsPort>", "<ldapsPort>" + ldapsPort + "</ldapsPort>");
     }
 
-    /** Replaces text in a file of {@code conf/}; fails if the text is not there (the defaults changed). */
+    /**
+     * Replaces a value in a file of {@code conf/}; fails if the text is not there (the defaults changed). The pipeline,
+     * {@code mailetcontainer.xml}, is edited by element instead: {@link PipelineEditor}.
+     */
     public void rewrite(String confFile, String from, String to) throws IOException {
         Path file = home.resolve("conf").resolve(confFile);
         String content = Files.readString(file, StandardCharsets.UTF_8);
@@ -98,6 +101,18 @@ public final class PackagedServer implements AutoCloseable {
             List.of("bin/switchboard", "start"));
         if (result.exitCode != 0) {
             throw new IllegalStateException("bin/switchboard start failed:\n" + result.output + "\n" + logTail());
+        }
+    }
+
+    /**
+     * Starts the server and provisions it as an administrator does after a start, with {@code bin/james-cli}: the
+     * domain, then each user (full address) with this password.
+     */
+    public void startWith(String domain, String password, String... users) throws IOException, InterruptedException {
+        start();
+        cli("AddDomain", domain);
+        for (String user : users) {
+            cli("AddUser", user, password);
         }
     }
 

@@ -65,18 +65,15 @@ class PreprocessorIT {
         long start = System.nanoTime();
         server = PackagedServer.unpack(tempDir);
         configureForTheTest();
-        server.start();
-        server.cli("AddDomain", DOMAIN);
-        for (String user : List.of(ALICE, BOB, POSTMASTER, LOOPY)) {
-            server.cli("AddUser", user, PASSWORD);
-        }
+        server.startWith(DOMAIN, PASSWORD, ALICE, BOB, POSTMASTER, LOOPY);
         System.out.printf("PreprocessorIT: server up and provisioned in %d s%n", (System.nanoTime() - start) / 1_000_000_000);
     }
 
     private static void configureForTheTest() throws Exception {
-        server.rewrite("mailetcontainer.xml", "<postmaster>postmaster</postmaster>", "<postmaster>" + POSTMASTER + "</postmaster>");
+        PipelineEditor pipeline = PipelineEditor.of(server).postmaster(POSTMASTER);
+        PipelineEditor.Processor preprocess = pipeline.processor("preprocess");
         // the postmaster variant of loop detection, for LOOPY only, before the shipped one
-        server.rewrite("mailetcontainer.xml", "<!-- [slot: loop detection] -->", """
+        preprocess.mailetMatching(LOOP + "=10").insertBefore("""
             <matcher name="test-loop-postmaster" match="%s">
                 <matcher match="RecipientIs=%s"/>
                 <matcher match="%s=10"/>
@@ -84,11 +81,9 @@ class PreprocessorIT {
             <mailet match="test-loop-postmaster" class="ToProcessor">
                 <processor>test-loop-postmaster</processor>
                 <notice>Mail loop (postmaster variant)</notice>
-            </mailet>
-            <!-- [slot: loop detection] -->""".formatted(AND, LOOPY, LOOP));
+            </mailet>""".formatted(AND, LOOPY, LOOP));
         // SpamDelete and SpamBounce, for mail from the MX port, next to the shipped SpamArchive
-        server.rewrite("mailetcontainer.xml", "<!-- [slot: anti-spam] -->", """
-            <!-- [slot: anti-spam] -->
+        preprocess.mailetMatching("spam-blocked").insertAfter("""
             <matcher name="test-spam-delete" match="%1$s">
                 <matcher match="%2$s=in:SMTPD"/>
                 <matcher match="%3$s=Reply-To: *@delete.spam.example"/>
@@ -104,7 +99,7 @@ class PreprocessorIT {
                 <passThrough>false</passThrough>
             </mailet>""".formatted(AND, MATRIX, BLOCKED));
         // what the mail looked like at the end of preprocess: its input channel, and which guarded modules ran
-        server.rewrite("mailetcontainer.xml", "<!-- [slot: end] -->", """
+        preprocess.mailetHandingTo("transport").insertBefore("""
             <mailet match="All" class="MailAttributesToMimeHeaders">
                 <simplemapping>org.switchboard.input-channel;X-Test-Input-Channel</simplemapping>
             </mailet>
@@ -115,20 +110,19 @@ class PreprocessorIT {
             <mailet match="%1$s=in:!SMTPD;out:LOCAL" class="SetMimeHeader">
                 <name>X-Test-Module-Not-Smtpd</name>
                 <value>ran</value>
-            </mailet>
-            <!-- [slot: end] -->""".formatted(MATRIX));
-        server.rewrite("mailetcontainer.xml", "    </processors>", """
-                <processor state="test-loop-postmaster" enableJmx="false">
-                    <mailet match="All" class="NotifyPostmaster">
-                        <attachment>heads</attachment>
-                        <fakeDomainCheck>false</fakeDomainCheck>
-                        <onMailetException>ignore</onMailetException>
-                    </mailet>
-                    <mailet match="All" class="ToRepository">
-                        <repositoryPath>jpa://var/mail/loop/</repositoryPath>
-                    </mailet>
-                </processor>
-            </processors>""");
+            </mailet>""".formatted(MATRIX));
+        pipeline.addProcessor("""
+            <processor state="test-loop-postmaster" enableJmx="false">
+                <mailet match="All" class="NotifyPostmaster">
+                    <attachment>heads</attachment>
+                    <fakeDomainCheck>false</fakeDomainCheck>
+                    <onMailetException>ignore</onMailetException>
+                </mailet>
+                <mailet match="All" class="ToRepository">
+                    <repositoryPath>jpa://var/mail/loop/</repositoryPath>
+                </mailet>
+            </processor>""");
+        pipeline.save();
         // LMTP through the pipeline (shipped: straight into the mailboxes), to see its input channel
         server.rewrite("lmtpserver.xml", "<handlerchain>",
             "<handlerchain coreHandlersPackage=\"org.apache.james.lmtpserver.MailetContainerCmdHandlerLoader\">");
@@ -152,10 +146,7 @@ class PreprocessorIT {
     @Order(1)
     void mailFromTheMxPortIsSmtpdAndTheModuleForSmtpdToLocalRuns() throws Exception {
         String subject = "via MX " + shortId();
-        try (SmtpClient smtp = SmtpClient.connectFrom(REMOTE_CLIENT, server.smtpPort)) {
-            smtp.ehlo("origin.example");
-            assertAccepted(smtp.send("sender@origin.example", BOB, message("sender@origin.example", BOB, subject, "")));
-        }
+        sendFromTheInternet(subject, "");
 
         ImapMessage delivered = awaitMessage(BOB, subject);
         assertThat(header(delivered, "X-Test-Input-Channel")).contains("SMTPD");
@@ -201,11 +192,7 @@ class PreprocessorIT {
     @Order(4)
     void aChannelAttributeCannotBeSmuggledInAsAHeader() throws Exception {
         String subject = "smuggled " + shortId();
-        try (SmtpClient smtp = SmtpClient.connectFrom(REMOTE_CLIENT, server.smtpPort)) {
-            smtp.ehlo("origin.example");
-            assertAccepted(smtp.send("sender@origin.example", BOB, message("sender@origin.example", BOB, subject,
-                "X-Test-Input-Channel: INTERNAL\r\norg.switchboard.input-channel: INTERNAL\r\n")));
-        }
+        sendFromTheInternet(subject, "X-Test-Input-Channel: INTERNAL\r\norg.switchboard.input-channel: INTERNAL\r\n");
 
         List<String> channels = headers(awaitMessage(BOB, subject), "X-Test-Input-Channel");
         assertThat(channels).as("the sent header stays, the attribute says SMTPD").contains("SMTPD");
@@ -218,11 +205,7 @@ class PreprocessorIT {
     @Order(10)
     void aBlockedReplyToIsArchivedWithTheShippedWiring() throws Exception {
         String subject = "archive me " + shortId();
-        try (SmtpClient smtp = SmtpClient.connectFrom(REMOTE_CLIENT, server.smtpPort)) {
-            smtp.ehlo("origin.example");
-            assertAccepted(smtp.send("sender@origin.example", BOB, message("sender@origin.example", BOB, subject,
-                "Reply-To: \"Winner\" <claim@archive.spam.example>\r\n")));
-        }
+        sendFromTheInternet(subject, "Reply-To: \"Winner\" <claim@archive.spam.example>\r\n");
 
         String key = awaitRepositoryMail("var%2Fmail%2Fspam", subject);
         String details = MailAccess.webAdmin(server.webAdminPort,
@@ -255,21 +238,14 @@ class PreprocessorIT {
     @Order(12)
     void aBlockedReplyToIsDeleted() throws Exception {
         String subject = "delete me " + shortId();
-        try (SmtpClient smtp = SmtpClient.connectFrom(REMOTE_CLIENT, server.smtpPort)) {
-            smtp.ehlo("origin.example");
-            assertAccepted(smtp.send("sender@origin.example", BOB, message("sender@origin.example", BOB, subject,
-                "Reply-To: =?UTF-8?Q?Caf=C3=A9?= <offers@delete.spam.example>, friend@good.example\r\n")));
-        }
+        sendFromTheInternet(subject, "Reply-To: =?UTF-8?Q?Caf=C3=A9?= <offers@delete.spam.example>, friend@good.example\r\n");
 
         await().atMost(DELIVERY).pollInterval(Duration.ofMillis(300)).until(() ->
             server.log().contains("blocked: Reply-To address offers@delete.spam.example matches block list entry "
                 + "'Reply-To: *@delete.spam.example' (inline entry)"));
         // a message sent after it, through the same pipeline, is delivered: the deleted one had its chance
         String after = "after the deleted one " + shortId();
-        try (SmtpClient smtp = SmtpClient.connectFrom(REMOTE_CLIENT, server.smtpPort)) {
-            smtp.ehlo("origin.example");
-            assertAccepted(smtp.send("sender@origin.example", BOB, message("sender@origin.example", BOB, after, "")));
-        }
+        sendFromTheInternet(after, "");
         awaitMessage(BOB, after);
         assertThat(MailAccess.imapSubjects(server.imapPort, BOB, PASSWORD)).doesNotContain(subject);
         assertThat(repositoryMailWithSubject("var%2Fmail%2Fspam", subject)).isEmpty();
@@ -380,6 +356,15 @@ class PreprocessorIT {
             assertThat(hostName).as("by clause of this server's Received field").isNotNull();
         }
         return hostName;
+    }
+
+    /** Mail from the Internet: a remote client on the MX port sends sender@origin.example's message to bob. */
+    private static void sendFromTheInternet(String subject, String extraHeaders) throws Exception {
+        try (SmtpClient smtp = SmtpClient.connectFrom(REMOTE_CLIENT, server.smtpPort)) {
+            smtp.ehlo("origin.example");
+            assertAccepted(smtp.send("sender@origin.example", BOB, message("sender@origin.example", BOB, subject,
+                extraHeaders)));
+        }
     }
 
     private static void assertAccepted(Reply reply) {

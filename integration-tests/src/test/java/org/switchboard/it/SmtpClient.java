@@ -82,10 +82,7 @@ public final class SmtpClient implements Closeable {
         if (reply.code() != 220) {
             throw new IllegalStateException("STARTTLS refused: " + reply);
         }
-        SSLSocket tls = (SSLSocket) MailAccess.trustAllContext().getSocketFactory()
-            .createSocket(socket, "localhost", port, true);
-        tls.setUseClientMode(true);
-        tls.startHandshake();
+        SSLSocket tls = MailAccess.startTls(socket, port);
         socket = tls;
         socket.setSoTimeout(TIMEOUT_MILLIS);
         in = tls.getInputStream();

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.switchboard.it.MailAccess.ImapMessage;
 import org.switchboard.it.SmtpClient.Reply;
+import org.switchboard.mailets.preprocessor.tnef.TnefMessages;
 
 /**
  * The TNEF expander of the shipped pipeline, on the packaged server: a message with a real winmail.dat sent over
@@ -37,11 +38,7 @@ class TnefIT {
     @BeforeAll
     static void boot() throws Exception {
         server = PackagedServer.unpack(tempDir);
-        server.start();
-        server.cli("AddDomain", DOMAIN);
-        for (String user : List.of("quick", "umlaut", "invalid")) {
-            server.cli("AddUser", user + "@" + DOMAIN, PASSWORD);
-        }
+        server.startWith(DOMAIN, PASSWORD, "quick@" + DOMAIN, "umlaut@" + DOMAIN, "invalid@" + DOMAIN);
     }
 
     @AfterAll
@@ -72,7 +69,7 @@ class TnefIT {
 
     private static ImapMessage withSubject(List<ImapMessage> inbox, String subject) throws Exception {
         for (ImapMessage message : inbox) {
-            if (subject.equals(TnefMail.parse(message.raw()).getSubject())) {
+            if (subject.equals(TnefMessages.parse(message.raw()).getSubject())) {
                 return message;
             }
         }
@@ -83,7 +80,7 @@ class TnefIT {
     void aRealWinmailDatGivesTheOriginalAndAMessageWithItsFiles() throws Exception {
         String user = "quick@" + DOMAIN;
         byte[] sent = send(user, "Quick test documents", "<quick.1@origin.example>",
-            TnefMail.resource("poi-quick-winmail.dat"));
+            TnefMessages.resource("poi-quick-winmail.dat"));
 
         List<ImapMessage> inbox = awaitMessages(user, 2);
 
@@ -91,27 +88,28 @@ class TnefIT {
         ImapMessage original = withSubject(inbox, "Quick test documents");
         MailAccess.assertSameBytes(MailAccess.toCrlf(sent),
             MailAccess.withoutPrependedTrace(original.raw(), SENDER, user), "the original message");
-        MimeMessage attachments = TnefMail.parse(withSubject(inbox, "Attachments of: Quick test documents").raw());
+        MimeMessage attachments = TnefMessages.parse(withSubject(inbox, "Attachments of: Quick test documents").raw());
         assertThat(attachments.getHeader("In-Reply-To", null)).isEqualTo("<quick.1@origin.example>");
         assertThat(attachments.getHeader("From", null)).isEqualTo("Outlook User <" + SENDER + ">");
         assertThat(attachments.getHeader("To", null)).isEqualTo(user);
-        assertThat(TnefMail.files(attachments)).containsExactlyEntriesOf(TnefMail.expected().get("poi-quick-winmail.dat"));
-        assertThat(TnefMail.attachments(attachments)).extracting(part -> part.getContentType().split(";")[0])
+        assertThat(TnefMessages.files(attachments))
+            .containsExactlyEntriesOf(TnefMessages.expectedFiles("poi-quick-winmail.dat"));
+        assertThat(TnefMessages.attachments(attachments)).extracting(part -> part.getContentType().split(";")[0])
             .containsExactly("application/msword", "text/html", "application/pdf", "text/plain", "text/xml");
     }
 
     @Test
     void aLatin1FileNameArrivesDecoded() throws Exception {
         String user = "umlaut@" + DOMAIN;
-        send(user, "Umlaut", "<umlaut.1@origin.example>", TnefMail.resource("ktnef-umlaut-filename.tnef"));
+        send(user, "Umlaut", "<umlaut.1@origin.example>", TnefMessages.resource("ktnef-umlaut-filename.tnef"));
 
         List<ImapMessage> inbox = awaitMessages(user, 2);
 
-        MimeMessage attachments = TnefMail.parse(withSubject(inbox, "Attachments of: Umlaut").raw());
-        Map<String, String> files = TnefMail.files(attachments);
-        assertThat(files).containsExactlyEntriesOf(TnefMail.expected().get("ktnef-umlaut-filename.tnef"));
+        MimeMessage attachments = TnefMessages.parse(withSubject(inbox, "Attachments of: Umlaut").raw());
+        Map<String, String> files = TnefMessages.files(attachments);
+        assertThat(files).containsExactlyEntriesOf(TnefMessages.expectedFiles("ktnef-umlaut-filename.tnef"));
         assertThat(files).containsOnlyKeys("d\u00f6cument.pdf");
-        BodyPart pdf = TnefMail.attachments(attachments).get(0);
+        BodyPart pdf = TnefMessages.attachments(attachments).get(0);
         assertThat(pdf.getHeader("Content-Disposition")[0]).contains("filename*=utf-8''d%C3%B6cument.pdf");
     }
 
@@ -119,7 +117,7 @@ class TnefIT {
     void anInvalidTnefStreamArrivesUntouchedAndAlone() throws Exception {
         String user = "invalid@" + DOMAIN;
         byte[] sent = send(user, "Broken winmail", "<invalid.1@origin.example>",
-            TnefMail.resource("teamwork-badchecksum.tnef"));
+            TnefMessages.resource("teamwork-badchecksum.tnef"));
 
         List<ImapMessage> inbox = awaitMessages(user, 1);
 

@@ -11,11 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import java.util.Properties;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 
@@ -26,11 +22,7 @@ import javax.mail.internet.MimeUtility;
 
 import org.apache.james.core.MailAddress;
 import org.apache.james.mailrepository.api.MailRepository;
-import org.apache.james.mailrepository.api.MailRepositoryPath;
-import org.apache.james.mailrepository.api.MailRepositoryStore;
 import org.apache.james.mailrepository.api.MailRepositoryUrl;
-import org.apache.james.mailrepository.api.Protocol;
-import org.apache.james.mailrepository.memory.MemoryMailRepository;
 import org.apache.mailet.Mail;
 import org.apache.mailet.base.test.FakeMail;
 import org.apache.mailet.base.test.FakeMailContext;
@@ -42,6 +34,8 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.switchboard.mailets.preprocessor.antivirus.AntiVirus;
+import org.switchboard.mailets.preprocessor.antivirus.FakeMailRepositoryStore;
+import org.switchboard.mailets.preprocessor.antivirus.TestMessages;
 
 /**
  * The {@code AntiVirus} mailet against a real clamd (Debian's {@code clamav-daemon}) with a generated signature
@@ -58,7 +52,7 @@ class AntiVirusClamdIT {
     static Path temp;
     private static Clamd clamd;
 
-    private MemoryStore repositories;
+    private FakeMailRepositoryStore repositories;
     private FakeMailContext context;
 
     @BeforeAll
@@ -75,7 +69,7 @@ class AntiVirusClamdIT {
 
     @BeforeEach
     void setUp() throws Exception {
-        repositories = new MemoryStore();
+        repositories = new FakeMailRepositoryStore();
         context = FakeMailContext.builder().postmaster(new MailAddress("postmaster@example.com")).build();
         clamd.start();
     }
@@ -110,7 +104,7 @@ class AntiVirusClamdIT {
     }
 
     /** The one mail of the quarantine (failing when there is none or more). */
-    private Mail quarantined() throws MessagingException {
+    private Mail quarantined() throws Exception {
         MailRepository repository = repositories.select(MailRepositoryUrl.from(QUARANTINE));
         List<Mail> mails = new ArrayList<>();
         for (var keys = repository.list(); keys.hasNext(); ) {
@@ -226,10 +220,7 @@ class AntiVirusClamdIT {
 
             Here it is:
 
-            begin 644 eicar.com
-            %s`
-            end
-            """.formatted(uuencodeLines(Clamd.EICAR.getBytes(StandardCharsets.US_ASCII))));
+            %s""".formatted(TestMessages.uuencode("eicar.com", Clamd.EICAR.getBytes(StandardCharsets.US_ASCII))));
 
         mailet().service(mail);
 
@@ -313,58 +304,5 @@ class AntiVirusClamdIT {
         mailet.service(mail);
 
         assertThat(mail.getState()).isEqualTo(Mail.GHOST);
-    }
-
-    /** POSIX uuencode body lines (without begin/end), each ending with a newline. */
-    private static String uuencodeLines(byte[] data) {
-        StringBuilder out = new StringBuilder();
-        for (int offset = 0; offset < data.length; offset += 45) {
-            int length = Math.min(45, data.length - offset);
-            out.append(uu(length));
-            for (int i = 0; i < length; i += 3) {
-                int b0 = data[offset + i] & 0xff;
-                int b1 = i + 1 < length ? data[offset + i + 1] & 0xff : 0;
-                int b2 = i + 2 < length ? data[offset + i + 2] & 0xff : 0;
-                out.append(uu(b0 >> 2)).append(uu(((b0 << 4) | (b1 >> 4)) & 0x3f))
-                    .append(uu(((b1 << 2) | (b2 >> 6)) & 0x3f)).append(uu(b2 & 0x3f));
-            }
-            out.append('\n');
-        }
-        return out.toString();
-    }
-
-    private static char uu(int value) {
-        return value == 0 ? '`' : (char) (value + 32);
-    }
-
-    /** James' in-memory mail repositories, one per URL. */
-    private static final class MemoryStore implements MailRepositoryStore {
-        private final Map<MailRepositoryUrl, MailRepository> repositories = new ConcurrentHashMap<>();
-
-        @Override
-        public MailRepository select(MailRepositoryUrl url) {
-            return repositories.computeIfAbsent(url, any -> new MemoryMailRepository());
-        }
-
-        @Override
-        public Optional<Protocol> defaultProtocol() {
-            return Optional.of(new Protocol("memory"));
-        }
-
-        @Override
-        public Optional<MailRepository> get(MailRepositoryUrl url) {
-            return Optional.ofNullable(repositories.get(url));
-        }
-
-        @Override
-        public Stream<MailRepository> getByPath(MailRepositoryPath path) {
-            return repositories.entrySet().stream().filter(entry -> entry.getKey().getPath().equals(path))
-                .map(Map.Entry::getValue);
-        }
-
-        @Override
-        public Stream<MailRepositoryUrl> getUrls() {
-            return repositories.keySet().stream();
-        }
     }
 }

@@ -23,6 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.switchboard.it.MailAccess;
 import org.switchboard.it.MailAccess.ImapMessage;
 import org.switchboard.it.PackagedServer;
+import org.switchboard.it.PipelineEditor;
 import org.switchboard.it.SmtpClient;
 import org.switchboard.it.SmtpClient.Reply;
 
@@ -62,26 +63,17 @@ class AntiVirusInteropIT {
     static void boot() throws Exception {
         clamd = Clamd.start(temp.resolve("clamd"));
         server = PackagedServer.unpack(temp);
-        String conf = "mailetcontainer.xml";
-        // turn the shipped anti-virus on, as its comment tells the administrator
-        server.rewrite(conf, "<!-- ANTIVIRUS-OFF (delete this line to turn anti-virus on)", "");
-        server.rewrite(conf, "ANTIVIRUS-OFF (delete this line too) -->", "");
-        server.rewrite(conf, "<port>3310</port>", "<port>" + clamd.port() + "</port>");
-        server.rewrite(conf, "<action>delete</action>", "<action>archive</action>");
-        server.rewrite(conf, "<mailet match=\"All\" class=\"" + AV_CLASS + "\">",
-            guarded(DELETE, "delete") + guarded(BOUNCE, "bounce") + "<mailet match=\"All\" class=\"" + AV_CLASS + "\">");
-        server.rewrite(conf, "<postmaster>postmaster</postmaster>", "<postmaster>" + POSTMASTER + "</postmaster>");
+        PipelineEditor pipeline = PipelineEditor.of(server).postmaster(POSTMASTER);
+        // turn the shipped anti-virus on, as its comment tells the administrator, archiving what it finds; two more
+        // before it, for one recipient each, delete and bounce
+        pipeline.processor("preprocess").uncomment(AV_CLASS)
+            .parameter("port", Integer.toString(clamd.port()))
+            .parameter("action", "archive")
+            .insertBefore(guarded(DELETE, "delete") + guarded(BOUNCE, "bounce"));
         // a held mail is tried again after 2 seconds instead of a minute
-        server.rewrite(conf, "<delay>1m</delay>", "<delay>2s</delay>");
-        server.start();
-        server.cli("AddDomain", DOMAIN);
-        // James looked the postmaster's domain up at start: the domain list's cache (conf/domainlist.xml, 10 s)
-        // may still say "not local" for a few seconds
-        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofSeconds(1)).ignoreExceptions()
-            .until(() -> server.cli("AddUser", POSTMASTER, PASSWORD) != null);
-        for (String user : List.of(SENDER, DELETE, BOUNCE, ARCHIVE, CAROL)) {
-            server.cli("AddUser", user, PASSWORD);
-        }
+        pipeline.processor("antivirus-unavailable").mailetOfClass("Requeue").parameter("delay", "2s");
+        pipeline.save();
+        server.startWith(DOMAIN, PASSWORD, POSTMASTER, SENDER, DELETE, BOUNCE, ARCHIVE, CAROL);
     }
 
     private static String guarded(String recipient, String action) {

@@ -34,9 +34,7 @@ class CleartextCredentialsIT {
     static void startServer() throws Exception {
         DebianPrograms.requireAll(List.of(new Program("python3", "python3")), Map.of());
         server = PackagedServer.unpack(Files.createDirectories(temp.resolve("server")));
-        server.start();
-        server.cli("AddDomain", "example.test");
-        server.cli("AddUser", USER, PASSWORD);
+        server.startWith("example.test", PASSWORD, USER);
     }
 
     @AfterAll

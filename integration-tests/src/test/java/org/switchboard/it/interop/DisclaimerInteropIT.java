@@ -20,10 +20,12 @@ import org.junit.jupiter.api.io.TempDir;
 import org.switchboard.it.MailAccess;
 import org.switchboard.it.MailAccess.ImapMessage;
 import org.switchboard.it.PackagedServer;
+import org.switchboard.it.PipelineEditor;
 import org.switchboard.it.SmtpClient;
 import org.switchboard.it.SmtpClient.Reply;
 import org.switchboard.it.interop.DebianPrograms.Outcome;
 import org.switchboard.it.interop.DebianPrograms.Program;
+import org.switchboard.mailets.preprocessor.disclaimer.MimeFixtures;
 
 /**
  * Signed mail through a server whose pipeline adds a disclaimer to all mail: OpenSSL still verifies the S/MIME
@@ -51,14 +53,14 @@ class DisclaimerInteropIT {
         DebianPrograms.requireAll(PROGRAMS, Map.of());
         work = Files.createDirectories(temp.resolve("work"));
         server = PackagedServer.unpack(Files.createDirectories(temp.resolve("server")));
-        server.rewrite("mailetcontainer.xml", "<!-- [slot: disclaimers] -->\n", "<!-- [slot: disclaimers] -->\n"
-            + "            <mailet match=\"All\" class=\"org.switchboard.mailets.preprocessor.disclaimer.Disclaimer\">\n"
-            + "                <textFile>file://conf/disclaimer.txt</textFile>\n"
-            + "                <htmlFile>file://conf/disclaimer.html</htmlFile>\n"
-            + "            </mailet>\n");
-        server.start();
-        server.cli("AddDomain", DOMAIN);
-        server.cli("AddUser", BOB, PASSWORD);
+        PipelineEditor pipeline = PipelineEditor.of(server);
+        pipeline.processor("preprocess").mailetHandingTo("transport").insertBefore("""
+            <mailet match="All" class="org.switchboard.mailets.preprocessor.disclaimer.Disclaimer">
+                <textFile>file://conf/disclaimer.txt</textFile>
+                <htmlFile>file://conf/disclaimer.html</htmlFile>
+            </mailet>""");
+        pipeline.save();
+        server.startWith(DOMAIN, PASSWORD, BOB);
     }
 
     @AfterAll
@@ -130,11 +132,8 @@ class DisclaimerInteropIT {
 
     /** Sends the test message to bob over SMTP; returns it as IMAP gives it back, trace fields of delivery removed. */
     private static byte[] deliver(String name) throws Exception {
-        byte[] message;
-        try (InputStream in = DisclaimerInteropIT.class.getResourceAsStream("/mime/" + name)) {
-            message = MailAccess.toCrlf(("X-Test-Id: " + name + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
-            message = MailAccess.toCrlf(concat(message, in.readAllBytes()));
-        }
+        byte[] message = MailAccess.toCrlf(concat(("X-Test-Id: " + name + "\r\n").getBytes(StandardCharsets.ISO_8859_1),
+            MimeFixtures.resource(name)));
         try (SmtpClient smtp = SmtpClient.connectFrom("127.0.0.2", server.smtpPort)) {
             smtp.ehlo("client.example");
             Reply done = smtp.send(SENDER, BOB, message);

@@ -93,9 +93,7 @@ class InteropIT {
                 new Program("fetchmail", "fetchmail"),
                 new Program("python3", "python3")), missingFeatures());
         server = PackagedServer.unpack(Files.createDirectories(temp.resolve("server")));
-        server.start();
-        server.cli("AddDomain", DOMAIN);
-        server.cli("AddUser", ALICE, ALICE_PASSWORD);
+        server.startWith(DOMAIN, ALICE_PASSWORD, ALICE);
         server.cli("AddUser", BOB, BOB_PASSWORD);
     }
 

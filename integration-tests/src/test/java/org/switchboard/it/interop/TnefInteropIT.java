@@ -28,6 +28,7 @@ import org.switchboard.it.SmtpClient;
 import org.switchboard.it.TnefMail;
 import org.switchboard.it.interop.DebianPrograms.Outcome;
 import org.switchboard.it.interop.DebianPrograms.Program;
+import org.switchboard.mailets.preprocessor.tnef.TnefMessages;
 
 /**
  * The TNEF expander against Debian's {@code tnef} (package {@code tnef}): for every test stream that carries files,
@@ -54,8 +55,7 @@ class TnefInteropIT {
         DebianPrograms.requireAll(PROGRAMS, Map.of());
         Files.createDirectories(temp.resolve("server"));
         server = PackagedServer.unpack(temp.resolve("server"));
-        server.start();
-        server.cli("AddDomain", DOMAIN);
+        server.startWith(DOMAIN, PASSWORD);
     }
 
     @AfterAll
@@ -67,7 +67,7 @@ class TnefInteropIT {
     }
 
     static List<String> streamsWithFiles() {
-        return List.copyOf(TnefMail.expected().keySet());
+        return TnefMessages.streamsWithFiles();
     }
 
     @ParameterizedTest
@@ -76,7 +76,7 @@ class TnefInteropIT {
         String user = stream.replaceAll("[^a-z0-9]", "-") + "@" + DOMAIN;
         server.cli("AddUser", user, PASSWORD);
         byte[] message = TnefMail.messageWithWinmailDat(SENDER, user, "Stream " + stream,
-            "<" + stream + "@origin.example>", TnefMail.resource(stream));
+            "<" + stream + "@origin.example>", TnefMessages.resource(stream));
         try (SmtpClient smtp = SmtpClient.connectFrom("127.0.0.2", server.smtpPort)) {
             smtp.ehlo("outlook.origin.example");
             assertThat(smtp.send(SENDER, user, message).code()).isEqualTo(250);
@@ -89,7 +89,7 @@ class TnefInteropIT {
         MimeMessage original = null;
         MimeMessage attachments = null;
         for (ImapMessage delivered : inbox) {
-            MimeMessage parsed = TnefMail.parse(delivered.raw());
+            MimeMessage parsed = TnefMessages.parse(delivered.raw());
             if (parsed.getSubject().startsWith("Attachments of: ")) {
                 attachments = parsed;
             } else {
@@ -100,11 +100,11 @@ class TnefInteropIT {
         assertThat(attachments).as("the message with the files").isNotNull();
 
         // tnef -K on the winmail.dat the server delivered
-        BodyPart winmail = TnefMail.attachments(original).get(0);
+        BodyPart winmail = TnefMessages.attachments(original).get(0);
         assertThat(winmail.getFileName()).isEqualTo("winmail.dat");
         Path work = Files.createDirectories(temp.resolve(stream));
         Path dat = work.resolve("winmail.dat");
-        Files.write(dat, TnefMail.content(winmail));
+        Files.write(dat, TnefMessages.content(winmail));
         Path out = Files.createDirectories(work.resolve("out"));
         Outcome tnef = DebianPrograms.run(work, Map.of(), PROGRAM_TIMEOUT,
             List.of("tnef", "-K", "-C", out.toString(), dat.toString()));
@@ -122,9 +122,9 @@ class TnefInteropIT {
             }
             byte[] rawName = HexFormat.of().parseHex(hex.strip());
             byte[] data = readRaw(out, rawName);
-            byTnef.put(new String(rawName, Charset.forName("windows-1252")), data.length + " " + TnefMail.sha256(data));
+            byTnef.put(new String(rawName, Charset.forName("windows-1252")), data.length + " " + TnefMessages.sha256(data));
         }
-        Map<String, String> bySwitchboard = TnefMail.files(attachments);
+        Map<String, String> bySwitchboard = TnefMessages.files(attachments);
         System.out.println("OBSERVED " + stream + ": tnef " + byTnef.keySet() + ", Switchboard " + bySwitchboard.keySet());
         assertThat(bySwitchboard).containsExactlyInAnyOrderEntriesOf(byTnef);
     }

@@ -12,8 +12,11 @@ import org.apache.james.mailrepository.api.MailRepositoryUrl;
 import org.apache.james.mailrepository.api.Protocol;
 import org.apache.james.mailrepository.memory.MemoryMailRepository;
 
-/** James' in-memory mail repositories, one per URL, as the server's store hands them out. */
-final class FakeMailRepositoryStore implements MailRepositoryStore {
+/**
+ * James' in-memory mail repositories, one per URL, as the server's store hands them out. Public: the integration tests
+ * use it through this module's test-jar.
+ */
+public final class FakeMailRepositoryStore implements MailRepositoryStore {
     final Map<MailRepositoryUrl, MailRepository> repositories = new ConcurrentHashMap<>();
     volatile boolean broken;
 

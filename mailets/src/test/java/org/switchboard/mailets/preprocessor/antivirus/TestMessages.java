@@ -10,7 +10,7 @@ import javax.mail.Session;
 import javax.mail.internet.MimeMessage;
 
 /** Raw messages for the anti-virus tests, written as a mail client or a virus would send them. */
-final class TestMessages {
+public final class TestMessages {
     static final String EICAR_BASE64 = Base64.getMimeEncoder(76, "\r\n".getBytes(StandardCharsets.US_ASCII))
         .encodeToString(FakeScanner.EICAR.getBytes(StandardCharsets.US_ASCII));
 
@@ -159,7 +159,7 @@ final class TestMessages {
         return plain(body.toString());
     }
 
-    static String uuencode(String name, byte[] data) {
+    public static String uuencode(String name, byte[] data) {
         StringBuilder out = new StringBuilder("begin 644 ").append(name).append('\n');
         for (int offset = 0; offset < data.length; offset += 45) {
             int length = Math.min(45, data.length - offset);

@@ -26,13 +26,16 @@ import org.apache.james.server.core.MimeMessageInputStreamSource;
 import org.apache.james.server.core.MimeMessageWrapper;
 import org.apache.mailet.base.test.FakeMail;
 
-/** Test messages: the real ones of the test data (as SMTP delivers them, CRLF), and what a reader sees of them. */
-final class MimeFixtures {
+/**
+ * Test messages: the real ones of the test data (as SMTP delivers them, CRLF), and what a reader sees of them. Public
+ * where the integration tests use it through this module's test-jar.
+ */
+public final class MimeFixtures {
     private MimeFixtures() {
     }
 
     /** A message of src/test/resources/mime with CRLF line ends (SMTP's). */
-    static byte[] resource(String name) {
+    public static byte[] resource(String name) {
         try (InputStream in = MimeFixtures.class.getResourceAsStream("/mime/" + name)) {
             if (in == null) {
                 throw new IllegalArgumentException("no test message " + name);
@@ -81,13 +84,13 @@ final class MimeFixtures {
     }
 
     /** A fresh parse, as a reader's mail client does. */
-    static MimeMessage parse(byte[] octets) throws MessagingException {
+    public static MimeMessage parse(byte[] octets) throws MessagingException {
         return new MimeMessage(Session.getInstance(new Properties()), new ByteArrayInputStream(octets));
     }
 
     /** A leaf part: its type and its content, transfer-decoded. */
-    record Leaf(String contentType, byte[] content) {
-        String text() {
+    public record Leaf(String contentType, byte[] content) {
+        public String text() {
             try {
                 ContentType type = new ContentType(contentType);
                 String charset = type.getParameter("charset");
@@ -99,7 +102,7 @@ final class MimeFixtures {
     }
 
     /** Every leaf of the MIME tree (attached messages not entered), by IMAP part number ("body" for the message). */
-    static Map<String, Leaf> leaves(MimeMessage message) throws MessagingException, IOException {
+    public static Map<String, Leaf> leaves(MimeMessage message) throws MessagingException, IOException {
         Map<String, Leaf> leaves = new LinkedHashMap<>();
         collect(message, "", leaves);
         return leaves;
@@ -119,7 +122,7 @@ final class MimeFixtures {
         }
     }
 
-    static int count(String text, String needle) {
+    public static int count(String text, String needle) {
         int count = 0;
         for (int at = text.indexOf(needle); at >= 0; at = text.indexOf(needle, at + 1)) {
             count++;

@@ -2,14 +2,11 @@ package org.switchboard.mailets.preprocessor.tnef;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.switchboard.mailets.preprocessor.tnef.TnefMessages.expected;
+import static org.switchboard.mailets.preprocessor.tnef.TnefMessages.resource;
+import static org.switchboard.mailets.preprocessor.tnef.TnefMessages.sha256;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -24,6 +21,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.switchboard.mailets.preprocessor.tnef.TnefDecoder.Contents;
 import org.switchboard.mailets.preprocessor.tnef.TnefDecoder.OverLimitException;
 import org.switchboard.mailets.preprocessor.tnef.TnefFraming.InvalidTnefException;
+import org.switchboard.mailets.preprocessor.tnef.TnefMessages.Expected;
 
 /**
  * Every stream of the shared TNEF test data (copied to src/test/resources/tnef, provenance in its README), decoded
@@ -32,46 +30,10 @@ import org.switchboard.mailets.preprocessor.tnef.TnefFraming.InvalidTnefExceptio
 class TnefDecoderTest {
     private static final long NO_LIMIT = Long.MAX_VALUE;
 
-    /** One line of expected-attachments.tsv. */
-    record Expected(String file, String name, String nameHex, long size, String sha256) {
-    }
-
-    static byte[] resource(String name) {
-        try (InputStream in = TnefDecoderTest.class.getResourceAsStream("/tnef/" + name)) {
-            if (in == null) {
-                throw new IllegalStateException("no test resource tnef/" + name);
-            }
-            return in.readAllBytes();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    static List<Expected> expected() {
-        List<Expected> rows = new ArrayList<>();
-        String[] lines = new String(resource("expected-attachments.tsv"), StandardCharsets.UTF_8).split("\n");
-        for (String line : Arrays.asList(lines).subList(1, lines.length)) {
-            if (line.isBlank()) {
-                continue;
-            }
-            String[] cells = line.split("\t", -1);
-            rows.add(new Expected(cells[0], cells[1], cells[2], Long.parseLong(cells[3]), cells[4]));
-        }
-        return rows;
-    }
-
     /** The streams Debian's tnef reads, each with the attachments it extracts (possibly none). */
     static Stream<String> readableStreams() {
         return Stream.of("body.tnef", "data-before-name.tnef", "garbage-at-end.tnef", "ktnef-umlaut-filename.tnef",
             "long-filename.tnef", "one-file.tnef", "poi-quick-winmail.dat", "two-files.tnef");
-    }
-
-    static String sha256(byte[] data) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     @ParameterizedTest

@@ -2,15 +2,15 @@ package org.switchboard.mailets.preprocessor.tnef;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.switchboard.mailets.preprocessor.tnef.TnefDecoderTest.resource;
-import static org.switchboard.mailets.preprocessor.tnef.TnefDecoderTest.sha256;
 import static org.switchboard.mailets.preprocessor.tnef.TnefMessages.attachments;
 import static org.switchboard.mailets.preprocessor.tnef.TnefMessages.bytes;
 import static org.switchboard.mailets.preprocessor.tnef.TnefMessages.content;
+import static org.switchboard.mailets.preprocessor.tnef.TnefMessages.expectedFiles;
+import static org.switchboard.mailets.preprocessor.tnef.TnefMessages.files;
+import static org.switchboard.mailets.preprocessor.tnef.TnefMessages.resource;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -39,7 +39,6 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.switchboard.pipeline.Channel;
 import org.switchboard.pipeline.InputChannel;
-import org.switchboard.mailets.preprocessor.tnef.TnefDecoderTest.Expected;
 
 class TnefExpanderTest {
     private static final AttributeName ROUTE = AttributeName.of("org.switchboard.route");
@@ -75,24 +74,8 @@ class TnefExpanderTest {
             .build();
     }
 
-    private static Map<String, String> files(MimeMessage message) throws Exception {
-        Map<String, String> files = new LinkedHashMap<>();
-        for (BodyPart part : attachments(message)) {
-            byte[] data = content(part);
-            files.put(part.getFileName(), data.length + " " + sha256(data));
-        }
-        return files;
-    }
-
-    private static Map<String, String> expectedFiles(String tnefFile) {
-        Map<String, String> files = new LinkedHashMap<>();
-        TnefDecoderTest.expected().stream().filter(row -> row.file().equals(tnefFile))
-            .forEach(row -> files.put(row.name(), row.size() + " " + row.sha256()));
-        return files;
-    }
-
     static List<String> streamsWithFiles() {
-        return TnefDecoderTest.expected().stream().map(Expected::file).distinct().toList();
+        return TnefMessages.streamsWithFiles();
     }
 
     @Nested

@@ -3,10 +3,16 @@ package org.switchboard.mailets.preprocessor.tnef;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 
 import javax.activation.DataHandler;
@@ -20,11 +26,75 @@ import javax.mail.internet.MimeMessage;
 import javax.mail.internet.MimeMultipart;
 import javax.mail.util.ByteArrayDataSource;
 
-/** Test messages carrying TNEF streams, built with JavaMail and parsed back from their bytes as a server sees them. */
-final class TnefMessages {
+/**
+ * The TNEF test streams of src/test/resources/tnef with what Debian's {@code tnef -K} extracts from them, and test
+ * messages carrying them, built with JavaMail and parsed back from their bytes as a server sees them. Public: the
+ * integration tests use them through this module's test-jar.
+ */
+public final class TnefMessages {
     static final Session SESSION = Session.getInstance(new Properties());
 
     private TnefMessages() {
+    }
+
+    /** One line of expected-attachments.tsv: a file {@code tnef -K} extracts from a stream. */
+    public record Expected(String file, String name, String nameHex, long size, String sha256) {
+    }
+
+    /** A test stream (or expected-attachments.tsv) of src/test/resources/tnef. */
+    public static byte[] resource(String name) {
+        try (InputStream in = TnefMessages.class.getResourceAsStream("/tnef/" + name)) {
+            if (in == null) {
+                throw new IllegalStateException("no test resource tnef/" + name);
+            }
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static List<Expected> expected() {
+        List<Expected> rows = new ArrayList<>();
+        String[] lines = new String(resource("expected-attachments.tsv"), StandardCharsets.UTF_8).split("\n");
+        for (String line : List.of(lines).subList(1, lines.length)) {
+            if (line.isBlank()) {
+                continue;
+            }
+            String[] cells = line.split("\t", -1);
+            rows.add(new Expected(cells[0], cells[1], cells[2], Long.parseLong(cells[3]), cells[4]));
+        }
+        return rows;
+    }
+
+    /** The streams {@code tnef -K} extracts at least one file from. */
+    public static List<String> streamsWithFiles() {
+        return expected().stream().map(Expected::file).distinct().toList();
+    }
+
+    /** What {@code tnef -K} extracts from this stream: file name to "size sha256", in its order. */
+    public static Map<String, String> expectedFiles(String stream) {
+        Map<String, String> files = new LinkedHashMap<>();
+        expected().stream().filter(row -> row.file().equals(stream))
+            .forEach(row -> files.put(row.name(), row.size() + " " + row.sha256()));
+        return files;
+    }
+
+    /** The attachments of a message or part: file name to "size sha256" of the decoded content, depth first. */
+    public static Map<String, String> files(Part part) throws MessagingException, IOException {
+        Map<String, String> files = new LinkedHashMap<>();
+        for (BodyPart attachment : attachments(part)) {
+            byte[] data = content(attachment);
+            files.put(attachment.getFileName(), data.length + " " + sha256(data));
+        }
+        return files;
+    }
+
+    public static String sha256(byte[] data) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     static MimeBodyPart text(String text) throws MessagingException {
@@ -88,7 +158,7 @@ final class TnefMessages {
         return parse(bytes(message));
     }
 
-    static MimeMessage parse(byte[] raw) throws MessagingException {
+    public static MimeMessage parse(byte[] raw) throws MessagingException {
         return new MimeMessage(SESSION, new ByteArrayInputStream(raw));
     }
 
@@ -109,7 +179,7 @@ final class TnefMessages {
     }
 
     /** The attachment parts of a message, depth first. */
-    static List<BodyPart> attachments(Part part) throws MessagingException, IOException {
+    public static List<BodyPart> attachments(Part part) throws MessagingException, IOException {
         List<BodyPart> found = new ArrayList<>();
         if (part.isMimeType("multipart/*")) {
             Multipart multipart = (Multipart) part.getContent();
@@ -126,7 +196,7 @@ final class TnefMessages {
     }
 
     /** A part's decoded content (not readAllBytes: JavaMail's BASE64DecoderStream stops it at 8192 bytes). */
-    static byte[] content(Part part) throws MessagingException, IOException {
+    public static byte[] content(Part part) throws MessagingException, IOException {
         return TnefParts.content(part, Long.MAX_VALUE).orElseThrow();
     }
 }
