@@ -48,9 +48,7 @@ class ImapViewConsistencyIT {
     @BeforeAll
     void boot() throws Exception {
         server = PackagedServer.unpack(temp);
-        server.start();
-        server.cli("AddDomain", "example.com");
-        server.cli("AddUser", USER, PASSWORD);
+        server.startWith("example.com", PASSWORD, USER);
     }
 
     @AfterAll

@@ -35,9 +35,7 @@ class MessageStoreIT {
     void boot(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
         temp = dir;
         server = PackagedServer.unpack(temp);
-        server.start();
-        server.cli("AddDomain", "example.com");
-        server.cli("AddUser", CAROL, PASSWORD);
+        server.startWith("example.com", PASSWORD, CAROL);
     }
 
     @AfterAll
