@@ -38,6 +38,7 @@ import org.switchboard.server.directory.DirectoryConnection;
 import org.switchboard.server.directory.DirectoryModule;
 import org.switchboard.server.jmx.LoopbackRmiSockets;
 import org.switchboard.server.mailbox.JpaMailboxStoreModule;
+import org.switchboard.server.mailetcontainer.PostmasterModule;
 import org.switchboard.server.persistence.JpaPersistenceModule;
 import org.switchboard.server.spool.ActiveMqSpoolModule;
 import org.switchboard.server.tls.SelfSignedCertificateBootstrap;
@@ -130,10 +131,14 @@ public final class SwitchboardServerMain {
         }
     }
 
-    /** James over Switchboard's storage, with users, domains' branches and routing data from the directory. */
+    /**
+     * James over Switchboard's storage, with users, domains' branches and routing data from the directory; the
+     * postmaster at the directory's domain.
+     */
     public static GuiceJamesServer createServer(Configuration configuration, DirectoryConnection directory) {
         return GuiceJamesServer.forConfiguration(configuration)
             .combineWith(CORE, PROTOCOLS, WEBADMIN, new JMXServerModule())
-            .combineWith(Modules.override(STORAGE).with(new DirectoryModule(directory)));
+            .combineWith(Modules.override(STORAGE).with(new DirectoryModule(directory)))
+            .overrideWith(new PostmasterModule());
     }
 }
