@@ -1,21 +1,14 @@
 package org.switchboard.it.interop;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Base64;
-import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import java.util.Properties;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 
@@ -24,13 +17,7 @@ import javax.mail.Session;
 import javax.mail.internet.MimeMessage;
 import javax.mail.internet.MimeUtility;
 
-import org.apache.james.core.MailAddress;
-import org.apache.james.mailrepository.api.MailRepository;
-import org.apache.james.mailrepository.api.MailRepositoryPath;
-import org.apache.james.mailrepository.api.MailRepositoryStore;
-import org.apache.james.mailrepository.api.MailRepositoryUrl;
-import org.apache.james.mailrepository.api.Protocol;
-import org.apache.james.mailrepository.memory.MemoryMailRepository;
+import org.apache.mailet.AttributeName;
 import org.apache.mailet.Mail;
 import org.apache.mailet.base.test.FakeMail;
 import org.apache.mailet.base.test.FakeMailContext;
@@ -52,13 +39,11 @@ import org.switchboard.mailets.preprocessor.antivirus.AntiVirus;
 @Tag("interop")
 class AntiVirusClamdIT {
     private static final String SENDER = "sender@outside.example.net";
-    private static final String QUARANTINE = "memory://var/mail/quarantine/";
 
     @TempDir
     static Path temp;
     private static Clamd clamd;
 
-    private MemoryStore repositories;
     private FakeMailContext context;
 
     @BeforeAll
@@ -75,8 +60,7 @@ class AntiVirusClamdIT {
 
     @BeforeEach
     void setUp() throws Exception {
-        repositories = new MemoryStore();
-        context = FakeMailContext.builder().postmaster(new MailAddress("postmaster@example.com")).build();
+        context = FakeMailContext.defaultContext();
         clamd.start();
     }
 
@@ -85,14 +69,11 @@ class AntiVirusClamdIT {
             .mailetName("AntiVirus")
             .mailetContext(context)
             .setProperty("host", "127.0.0.1")
-            .setProperty("port", Integer.toString(clamd.port()))
-            .setProperty("action", "archive")
-            .setProperty("quarantineRepository", QUARANTINE)
-            .setProperty("onMailetException", "antivirus-unavailable");
+            .setProperty("port", Integer.toString(clamd.port()));
         for (int i = 0; i < parameters.length; i += 2) {
             config.setProperty(parameters[i], parameters[i + 1]);
         }
-        AntiVirus mailet = new AntiVirus(repositories);
+        AntiVirus mailet = new AntiVirus();
         mailet.init(config.build());
         return mailet;
     }
@@ -109,15 +90,10 @@ class AntiVirusClamdIT {
         return value == null ? null : MimeUtility.unfold(value);
     }
 
-    /** The one mail of the quarantine (failing when there is none or more). */
-    private Mail quarantined() throws MessagingException {
-        MailRepository repository = repositories.select(MailRepositoryUrl.from(QUARANTINE));
-        List<Mail> mails = new ArrayList<>();
-        for (var keys = repository.list(); keys.hasNext(); ) {
-            mails.add(repository.retrieve(keys.next()));
-        }
-        assertThat(mails).hasSize(1);
-        return mails.get(0);
+    /** The anti-virus mark that the pipeline acts on. */
+    private static String status(Mail mail) {
+        return mail.getAttribute(AttributeName.of(AntiVirus.STATUS)).map(attribute -> attribute.getValue().getValue())
+            .map(Object::toString).orElse(null);
     }
 
     private static String base64(byte[] data) {
@@ -168,8 +144,9 @@ class AntiVirusClamdIT {
 
         mailet().service(mail);
 
-        assertThat(mail.getState()).isEqualTo(Mail.GHOST);
-        Mail stored = quarantined();
+        assertThat(status(mail)).isEqualTo("infected");
+        assertThat(mail.getState()).as("the pipeline acts, not the mailet").isEqualTo("preprocess");
+        Mail stored = mail;
         assertThat(stored.getErrorMessage()).startsWith("AntiVirus: virus " + Clamd.EICAR_SIGNATURE)
             .contains("part 2 \"eicar.com\" (application/octet-stream)");
         assertThat(header(stored)).startsWith("infected: " + Clamd.EICAR_SIGNATURE).contains("(ClamAV ");
@@ -198,7 +175,7 @@ class AntiVirusClamdIT {
 
         mailet().service(mail);
 
-        assertThat(quarantined().getErrorMessage()).contains(Clamd.EICAR_SIGNATURE).contains("part 2.2 \"eicar.com\"");
+        assertThat(mail.getErrorMessage()).contains(Clamd.EICAR_SIGNATURE).contains("part 2.2 \"eicar.com\"");
     }
 
     @Test
@@ -214,7 +191,7 @@ class AntiVirusClamdIT {
 
         mailet().service(mail);
 
-        assertThat(quarantined().getErrorMessage()).contains(Clamd.EICAR_SIGNATURE).contains("\"docs.zip\"");
+        assertThat(mail.getErrorMessage()).contains(Clamd.EICAR_SIGNATURE).contains("\"docs.zip\"");
     }
 
     @Test
@@ -233,7 +210,7 @@ class AntiVirusClamdIT {
 
         mailet().service(mail);
 
-        assertThat(quarantined().getErrorMessage()).contains(Clamd.EICAR_SIGNATURE).contains("uuencoded file 1");
+        assertThat(mail.getErrorMessage()).contains(Clamd.EICAR_SIGNATURE).contains("uuencoded file 1");
     }
 
     @Test
@@ -241,11 +218,11 @@ class AntiVirusClamdIT {
         FakeMail mail = mail(withAttachment("text/plain", "note.txt", "quoted-printable",
             "soft=\nbreak: " + Clamd.PATTERN.substring(0, 10) + "=\n" + Clamd.PATTERN.substring(10)));
 
-        mailet("action", "delete").service(mail);
+        mailet().service(mail);
 
-        assertThat(mail.getState()).isEqualTo(Mail.GHOST);
-        assertThat(context.getSentMails()).singleElement().satisfies(notice ->
-            assertThat(notice.getMsg().getSubject()).startsWith("Virus found, mail deleted: " + Clamd.PATTERN_SIGNATURE));
+        assertThat(status(mail)).isEqualTo("infected");
+        assertThat(mail.getErrorMessage()).contains(Clamd.PATTERN_SIGNATURE);
+        assertThat(context.getSentMails()).as("no notice from the mailet: the pipeline sends it").isEmpty();
     }
 
     @Test
@@ -255,64 +232,59 @@ class AntiVirusClamdIT {
         FakeMail mail = mail(withAttachment("application/octet-stream", "big.bin", "base64", base64(big)));
 
         // maxScanSize above clamd's StreamMaxLength (a misconfiguration): clamd refuses, the mail is not held forever
-        mailet("maxScanSize", "4M", "unscannable", "deliver").service(mail);
+        mailet("maxScanSize", "4M").service(mail);
 
-        assertThat(mail.getState()).isEqualTo("preprocess");
+        assertThat(status(mail)).isEqualTo("unscannable");
         assertThat(header(mail)).startsWith("unscanned: ").contains("StreamMaxLength");
     }
 
     @Test
-    void aPartOverMaxScanSizeIsArchived() throws Exception {
+    void aPartOverMaxScanSizeIsUnscannable() throws Exception {
         byte[] big = new byte[700 * 1024];
         java.util.Arrays.fill(big, (byte) 'x');
         FakeMail mail = mail(withAttachment("application/octet-stream", "big.bin", "base64", base64(big)));
 
         mailet("maxScanSize", "512K").service(mail);
 
-        assertThat(mail.getState()).isEqualTo(Mail.GHOST);
-        assertThat(quarantined().getErrorMessage()).contains("larger than maxScanSize (524288 bytes)");
+        assertThat(status(mail)).isEqualTo("unscannable");
+        assertThat(mail.getErrorMessage()).contains("larger than maxScanSize (524288 bytes)");
     }
 
     @Test
-    void stoppedClamdHoldsTheMailUntilItIsBack() throws Exception {
+    void stoppedClamdMarksTheMailUnavailableUntilItIsBack() throws Exception {
         AntiVirus mailet = mailet();
         FakeMail mail = mail(eicarAttachment());
         clamd.stop();
 
-        assertThatThrownBy(() -> mailet.service(mail))
-            .isInstanceOf(MessagingException.class)
-            .hasMessageContaining("held for a later attempt")
-            .hasMessageContaining("127.0.0.1:" + clamd.port());
-        assertThat(mail.getState()).isEqualTo("preprocess");
-        assertThat(header(mail)).isNull();
+        mailet.service(mail);
+
+        assertThat(status(mail)).isEqualTo("unavailable");
+        assertThat(header(mail)).isEqualTo("unscanned: scanner unavailable");
 
         clamd.start();
         mailet.service(mail);
 
-        assertThat(mail.getState()).isEqualTo(Mail.GHOST);
-        assertThat(quarantined().getErrorMessage()).contains(Clamd.EICAR_SIGNATURE);
+        assertThat(status(mail)).isEqualTo("infected");
+        assertThat(mail.getErrorMessage()).contains(Clamd.EICAR_SIGNATURE);
     }
 
     @Test
-    void frozenClamdTimesOutAndHoldsTheMail() throws Exception {
+    void frozenClamdTimesOutAndMarksTheMailUnavailable() throws Exception {
         AntiVirus mailet = mailet("timeout", "2s");
         FakeMail mail = mail(eicarAttachment());
         clamd.freeze();
         try {
             long start = System.nanoTime();
-            assertThatThrownBy(() -> mailet.service(mail))
-                .isInstanceOf(MessagingException.class)
-                .hasMessageContaining("did not answer")
-                .hasMessageContaining("held for a later attempt");
+            mailet.service(mail);
             assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
         } finally {
             clamd.thaw();
         }
-        assertThat(mail.getState()).isEqualTo("preprocess");
+        assertThat(status(mail)).isEqualTo("unavailable");
 
         mailet.service(mail);
 
-        assertThat(mail.getState()).isEqualTo(Mail.GHOST);
+        assertThat(status(mail)).isEqualTo("infected");
     }
 
     /** POSIX uuencode body lines (without begin/end), each ending with a newline. */
@@ -335,36 +307,5 @@ class AntiVirusClamdIT {
 
     private static char uu(int value) {
         return value == 0 ? '`' : (char) (value + 32);
-    }
-
-    /** James' in-memory mail repositories, one per URL. */
-    private static final class MemoryStore implements MailRepositoryStore {
-        private final Map<MailRepositoryUrl, MailRepository> repositories = new ConcurrentHashMap<>();
-
-        @Override
-        public MailRepository select(MailRepositoryUrl url) {
-            return repositories.computeIfAbsent(url, any -> new MemoryMailRepository());
-        }
-
-        @Override
-        public Optional<Protocol> defaultProtocol() {
-            return Optional.of(new Protocol("memory"));
-        }
-
-        @Override
-        public Optional<MailRepository> get(MailRepositoryUrl url) {
-            return Optional.ofNullable(repositories.get(url));
-        }
-
-        @Override
-        public Stream<MailRepository> getByPath(MailRepositoryPath path) {
-            return repositories.entrySet().stream().filter(entry -> entry.getKey().getPath().equals(path))
-                .map(Map.Entry::getValue);
-        }
-
-        @Override
-        public Stream<MailRepositoryUrl> getUrls() {
-            return repositories.keySet().stream();
-        }
     }
 }
