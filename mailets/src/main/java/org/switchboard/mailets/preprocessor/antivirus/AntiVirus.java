@@ -50,7 +50,7 @@ public class AntiVirus extends GenericMailet {
     private static final Duration MAX_TIMEOUT = Duration.ofHours(1);
     private static final long MAX_MAX_SCAN_SIZE = 4L * 1024 * 1024 * 1024 - 1;
     /** James' JPA mail repository keeps an error message in 200 characters. */
-    static final int MAX_ERROR_MESSAGE_LENGTH = 200;
+    private static final int MAX_ERROR_MESSAGE_LENGTH = 200;
     private static final int MAX_HEADER_REASON_LENGTH = 200;
 
     private static final Logger LOGGER = LoggerFactory.getLogger(AntiVirus.class);
