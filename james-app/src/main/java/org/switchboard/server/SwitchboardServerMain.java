@@ -39,6 +39,7 @@ import org.switchboard.server.directory.DirectoryConnection;
 import org.switchboard.server.directory.DirectoryModule;
 import org.switchboard.server.jmx.LoopbackRmiSockets;
 import org.switchboard.server.mailbox.MailboxStoreKind;
+import org.switchboard.server.mailetcontainer.PostmasterModule;
 import org.switchboard.server.persistence.JpaPersistenceModule;
 import org.switchboard.server.spool.ActiveMqSpoolModule;
 import org.switchboard.server.tls.SelfSignedCertificateBootstrap;
@@ -131,11 +132,15 @@ public final class SwitchboardServerMain {
         }
     }
 
-    /** James over Switchboard's storage, with users, domains' branches and routing data from the directory. */
+    /**
+     * James over Switchboard's storage (the message store of {@code conf/mailbox.properties}), with users, domains'
+     * branches and routing data from the directory; the postmaster at the directory's domain.
+     */
     public static GuiceJamesServer createServer(Configuration configuration, DirectoryConnection directory) throws IOException {
         Module messageStore = MailboxStoreKind.configuredIn(Path.of(configuration.directories().getConfDirectory())).module();
         return GuiceJamesServer.forConfiguration(configuration)
             .combineWith(CORE, PROTOCOLS, WEBADMIN, new JMXServerModule())
-            .combineWith(Modules.override(STORAGE, messageStore).with(new DirectoryModule(directory)));
+            .combineWith(Modules.override(STORAGE, messageStore).with(new DirectoryModule(directory)))
+            .overrideWith(new PostmasterModule());
     }
 }

@@ -1,16 +1,13 @@
 package org.switchboard.it.interop;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Base64;
-import java.util.List;
 import java.util.Properties;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
@@ -20,9 +17,7 @@ import javax.mail.Session;
 import javax.mail.internet.MimeMessage;
 import javax.mail.internet.MimeUtility;
 
-import org.apache.james.core.MailAddress;
-import org.apache.james.mailrepository.api.MailRepository;
-import org.apache.james.mailrepository.api.MailRepositoryUrl;
+import org.apache.mailet.AttributeName;
 import org.apache.mailet.Mail;
 import org.apache.mailet.base.test.FakeMail;
 import org.apache.mailet.base.test.FakeMailContext;
@@ -34,7 +29,6 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.switchboard.mailets.preprocessor.antivirus.AntiVirus;
-import org.switchboard.mailets.preprocessor.antivirus.FakeMailRepositoryStore;
 import org.switchboard.mailets.preprocessor.antivirus.TestMessages;
 
 /**
@@ -46,13 +40,11 @@ import org.switchboard.mailets.preprocessor.antivirus.TestMessages;
 @Tag("interop")
 class AntiVirusClamdIT {
     private static final String SENDER = "sender@outside.example.net";
-    private static final String QUARANTINE = "memory://var/mail/quarantine/";
 
     @TempDir
     static Path temp;
     private static Clamd clamd;
 
-    private FakeMailRepositoryStore repositories;
     private FakeMailContext context;
 
     @BeforeAll
@@ -69,8 +61,7 @@ class AntiVirusClamdIT {
 
     @BeforeEach
     void setUp() throws Exception {
-        repositories = new FakeMailRepositoryStore();
-        context = FakeMailContext.builder().postmaster(new MailAddress("postmaster@example.com")).build();
+        context = FakeMailContext.defaultContext();
         clamd.start();
     }
 
@@ -79,14 +70,11 @@ class AntiVirusClamdIT {
             .mailetName("AntiVirus")
             .mailetContext(context)
             .setProperty("host", "127.0.0.1")
-            .setProperty("port", Integer.toString(clamd.port()))
-            .setProperty("action", "archive")
-            .setProperty("quarantineRepository", QUARANTINE)
-            .setProperty("onMailetException", "antivirus-unavailable");
+            .setProperty("port", Integer.toString(clamd.port()));
         for (int i = 0; i < parameters.length; i += 2) {
             config.setProperty(parameters[i], parameters[i + 1]);
         }
-        AntiVirus mailet = new AntiVirus(repositories);
+        AntiVirus mailet = new AntiVirus();
         mailet.init(config.build());
         return mailet;
     }
@@ -103,15 +91,10 @@ class AntiVirusClamdIT {
         return value == null ? null : MimeUtility.unfold(value);
     }
 
-    /** The one mail of the quarantine (failing when there is none or more). */
-    private Mail quarantined() throws Exception {
-        MailRepository repository = repositories.select(MailRepositoryUrl.from(QUARANTINE));
-        List<Mail> mails = new ArrayList<>();
-        for (var keys = repository.list(); keys.hasNext(); ) {
-            mails.add(repository.retrieve(keys.next()));
-        }
-        assertThat(mails).hasSize(1);
-        return mails.get(0);
+    /** The anti-virus mark that the pipeline acts on. */
+    private static String status(Mail mail) {
+        return mail.getAttribute(AttributeName.of(AntiVirus.STATUS)).map(attribute -> attribute.getValue().getValue())
+            .map(Object::toString).orElse(null);
     }
 
     private static String base64(byte[] data) {
@@ -162,8 +145,9 @@ class AntiVirusClamdIT {
 
         mailet().service(mail);
 
-        assertThat(mail.getState()).isEqualTo(Mail.GHOST);
-        Mail stored = quarantined();
+        assertThat(status(mail)).isEqualTo("infected");
+        assertThat(mail.getState()).as("the pipeline acts, not the mailet").isEqualTo("preprocess");
+        Mail stored = mail;
         assertThat(stored.getErrorMessage()).startsWith("AntiVirus: virus " + Clamd.EICAR_SIGNATURE)
             .contains("part 2 \"eicar.com\" (application/octet-stream)");
         assertThat(header(stored)).startsWith("infected: " + Clamd.EICAR_SIGNATURE).contains("(ClamAV ");
@@ -192,7 +176,7 @@ class AntiVirusClamdIT {
 
         mailet().service(mail);
 
-        assertThat(quarantined().getErrorMessage()).contains(Clamd.EICAR_SIGNATURE).contains("part 2.2 \"eicar.com\"");
+        assertThat(mail.getErrorMessage()).contains(Clamd.EICAR_SIGNATURE).contains("part 2.2 \"eicar.com\"");
     }
 
     @Test
@@ -208,7 +192,7 @@ class AntiVirusClamdIT {
 
         mailet().service(mail);
 
-        assertThat(quarantined().getErrorMessage()).contains(Clamd.EICAR_SIGNATURE).contains("\"docs.zip\"");
+        assertThat(mail.getErrorMessage()).contains(Clamd.EICAR_SIGNATURE).contains("\"docs.zip\"");
     }
 
     @Test
@@ -224,7 +208,7 @@ class AntiVirusClamdIT {
 
         mailet().service(mail);
 
-        assertThat(quarantined().getErrorMessage()).contains(Clamd.EICAR_SIGNATURE).contains("uuencoded file 1");
+        assertThat(mail.getErrorMessage()).contains(Clamd.EICAR_SIGNATURE).contains("uuencoded file 1");
     }
 
     @Test
@@ -232,11 +216,11 @@ class AntiVirusClamdIT {
         FakeMail mail = mail(withAttachment("text/plain", "note.txt", "quoted-printable",
             "soft=\nbreak: " + Clamd.PATTERN.substring(0, 10) + "=\n" + Clamd.PATTERN.substring(10)));
 
-        mailet("action", "delete").service(mail);
+        mailet().service(mail);
 
-        assertThat(mail.getState()).isEqualTo(Mail.GHOST);
-        assertThat(context.getSentMails()).singleElement().satisfies(notice ->
-            assertThat(notice.getMsg().getSubject()).startsWith("Virus found, mail deleted: " + Clamd.PATTERN_SIGNATURE));
+        assertThat(status(mail)).isEqualTo("infected");
+        assertThat(mail.getErrorMessage()).contains(Clamd.PATTERN_SIGNATURE);
+        assertThat(context.getSentMails()).as("no notice from the mailet: the pipeline sends it").isEmpty();
     }
 
     @Test
@@ -246,63 +230,58 @@ class AntiVirusClamdIT {
         FakeMail mail = mail(withAttachment("application/octet-stream", "big.bin", "base64", base64(big)));
 
         // maxScanSize above clamd's StreamMaxLength (a misconfiguration): clamd refuses, the mail is not held forever
-        mailet("maxScanSize", "4M", "unscannable", "deliver").service(mail);
+        mailet("maxScanSize", "4M").service(mail);
 
-        assertThat(mail.getState()).isEqualTo("preprocess");
+        assertThat(status(mail)).isEqualTo("unscannable");
         assertThat(header(mail)).startsWith("unscanned: ").contains("StreamMaxLength");
     }
 
     @Test
-    void aPartOverMaxScanSizeIsArchived() throws Exception {
+    void aPartOverMaxScanSizeIsUnscannable() throws Exception {
         byte[] big = new byte[700 * 1024];
         java.util.Arrays.fill(big, (byte) 'x');
         FakeMail mail = mail(withAttachment("application/octet-stream", "big.bin", "base64", base64(big)));
 
         mailet("maxScanSize", "512K").service(mail);
 
-        assertThat(mail.getState()).isEqualTo(Mail.GHOST);
-        assertThat(quarantined().getErrorMessage()).contains("larger than maxScanSize (524288 bytes)");
+        assertThat(status(mail)).isEqualTo("unscannable");
+        assertThat(mail.getErrorMessage()).contains("larger than maxScanSize (524288 bytes)");
     }
 
     @Test
-    void stoppedClamdHoldsTheMailUntilItIsBack() throws Exception {
+    void stoppedClamdMarksTheMailUnavailableUntilItIsBack() throws Exception {
         AntiVirus mailet = mailet();
         FakeMail mail = mail(eicarAttachment());
         clamd.stop();
 
-        assertThatThrownBy(() -> mailet.service(mail))
-            .isInstanceOf(MessagingException.class)
-            .hasMessageContaining("held for a later attempt")
-            .hasMessageContaining("127.0.0.1:" + clamd.port());
-        assertThat(mail.getState()).isEqualTo("preprocess");
-        assertThat(header(mail)).isNull();
+        mailet.service(mail);
+
+        assertThat(status(mail)).isEqualTo("unavailable");
+        assertThat(header(mail)).isEqualTo("unscanned: scanner unavailable");
 
         clamd.start();
         mailet.service(mail);
 
-        assertThat(mail.getState()).isEqualTo(Mail.GHOST);
-        assertThat(quarantined().getErrorMessage()).contains(Clamd.EICAR_SIGNATURE);
+        assertThat(status(mail)).isEqualTo("infected");
+        assertThat(mail.getErrorMessage()).contains(Clamd.EICAR_SIGNATURE);
     }
 
     @Test
-    void frozenClamdTimesOutAndHoldsTheMail() throws Exception {
+    void frozenClamdTimesOutAndMarksTheMailUnavailable() throws Exception {
         AntiVirus mailet = mailet("timeout", "2s");
         FakeMail mail = mail(eicarAttachment());
         clamd.freeze();
         try {
             long start = System.nanoTime();
-            assertThatThrownBy(() -> mailet.service(mail))
-                .isInstanceOf(MessagingException.class)
-                .hasMessageContaining("did not answer")
-                .hasMessageContaining("held for a later attempt");
+            mailet.service(mail);
             assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
         } finally {
             clamd.thaw();
         }
-        assertThat(mail.getState()).isEqualTo("preprocess");
+        assertThat(status(mail)).isEqualTo("unavailable");
 
         mailet.service(mail);
 
-        assertThat(mail.getState()).isEqualTo(Mail.GHOST);
+        assertThat(status(mail)).isEqualTo("infected");
     }
 }

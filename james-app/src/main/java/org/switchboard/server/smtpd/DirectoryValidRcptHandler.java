@@ -15,10 +15,14 @@ import org.switchboard.directory.routing.DirectoryUnavailableException;
 
 /**
  * James' recipient check (users, recipient rewrite table) that also accepts every address the directory routes:
- * entries of any kind (people, lists, shared stores) and their aliases. Unknown recipients of local domains get
- * 550; a directory that cannot answer gives 451 (James' deny-soft), so the sender retries.
+ * entries of any kind (people, lists, shared stores) and their aliases, and {@code postmaster} at every local domain
+ * (RFC 5321, 4.5.1; {@code PostmasterAlias} in the pipeline delivers it to the server's postmaster). Unknown
+ * recipients of local domains get 550; a directory that cannot answer gives 451 (James' deny-soft), so the sender
+ * retries.
  */
 public class DirectoryValidRcptHandler extends ValidRcptHandler {
+    private static final String POSTMASTER = "postmaster";
+
     private final DirectoryRouting directory;
 
     @Inject
@@ -31,6 +35,9 @@ public class DirectoryValidRcptHandler extends ValidRcptHandler {
     @Override
     protected boolean isValidRecipient(SMTPSession session, MailAddress recipient)
         throws UsersRepositoryException, RecipientRewriteTableException {
+        if (recipient.getLocalPart().equalsIgnoreCase(POSTMASTER)) {
+            return true;
+        }
         try {
             return directory.lookup(recipient).isPresent() || super.isValidRecipient(session, recipient);
         } catch (DirectoryUnavailableException e) {

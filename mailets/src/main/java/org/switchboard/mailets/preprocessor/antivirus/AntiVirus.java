@@ -2,25 +2,19 @@ package org.switchboard.mailets.preprocessor.antivirus;
 
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
-import javax.inject.Inject;
 import javax.mail.MessagingException;
-import javax.mail.internet.AddressException;
 import javax.mail.internet.MimeMessage;
 import javax.mail.internet.MimeUtility;
 
-import org.apache.james.core.MailAddress;
-import org.apache.james.mailrepository.api.MailRepository;
-import org.apache.james.mailrepository.api.MailRepositoryStore;
-import org.apache.james.mailrepository.api.MailRepositoryUrl;
 import org.apache.james.util.DurationParser;
+import org.apache.james.util.Size;
+import org.apache.mailet.Attribute;
+import org.apache.mailet.AttributeName;
+import org.apache.mailet.AttributeValue;
 import org.apache.mailet.Mail;
 import org.apache.mailet.base.GenericMailet;
 import org.slf4j.Logger;
@@ -28,116 +22,89 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The anti-virus module of the preprocessor (spec, MTA Preprocessor Unit): every mail goes through ClamAV's
- * {@code clamd} over TCP, the whole message and each decoded part (see {@link MessageScanner}).
+ * {@code clamd} over TCP, the whole message and each decoded part (see {@link MessageScanner}). Like James'
+ * {@code ClamAVScan}, it only marks the mail; the pipeline acts on the mark with James' own mailets.
  *
- * <ul>
- * <li>Clean: the mail goes on with the header {@value #HEADER}{@code : clean (ClamAV 1.4.6/...)}. The header is
- * always written by this mailet; one that came with the mail is removed first, so a sender cannot forge it.</li>
- * <li>Infected: {@code action} says what happens: {@code delete} (dropped, notice to the administrator),
- * {@code bounce} (dropped, delivery status notification to the sender without the virus; never to a null sender:
- * then a notice), {@code archive} (stored in {@code quarantineRepository} with the reason as its error message,
- * dropped, notice). The mail is dropped only for the recipients the matcher gave this mailet.</li>
- * <li>Not completely scannable (a part larger than {@code maxScanSize}, over 500 parts, nesting over 30 levels,
- * unreadable, clamd refusing the stream): {@code unscannable} says what happens: {@code archive} (default, as an
- * infected mail), {@code deliver} (with {@value #HEADER}{@code : unscanned: reason}), or {@code hold} (as if clamd
- * were unavailable).</li>
- * <li>clamd unreachable, not answering within {@code timeout}, or answering nonsense: {@link #service} throws, the
- * mail unchanged goes to the mailet's {@code onMailetException} processor, which the shipped pipeline names: it
- * re-queues the mail for a later attempt. The mail is never delivered unscanned; {@code onMailetException=ignore}
- * (which would deliver it) is refused.</li>
- * </ul>
- *
- * <p>James builds this mailet through Guice, which injects the server's mail repository store (the quarantine).
+ * <p>The mark is the attribute {@value #STATUS} ({@link Status}: {@code clean}, {@code infected}, {@code unscannable},
+ * {@code unavailable}) and the header {@value #HEADER} ({@code clean (ClamAV 1.4.6/...)}, {@code infected: <names>
+ * (...)}, {@code unscanned: <reason> (...)}). A header that came with the mail is removed first, so a sender cannot
+ * forge {@code clean}. For infected and unscannable mail, the reason (which virus in which part, or what could not be
+ * scanned) is also the mail's error message, which {@code ToRepository}, {@code NotifyPostmaster} and {@code Bounce}
+ * show.
  */
 public class AntiVirus extends GenericMailet {
     public static final String HEADER = "X-Switchboard-Virus-Scan";
+    public static final String STATUS = "org.switchboard.antivirus.status";
+    private static final AttributeName STATUS_NAME = AttributeName.of(STATUS);
 
     static final String HOST = "host";
     static final String PORT = "port";
     static final String TIMEOUT = "timeout";
-    static final String ACTION = "action";
-    static final String QUARANTINE = "quarantineRepository";
     static final String MAX_SCAN_SIZE = "maxScanSize";
-    static final String UNSCANNABLE = "unscannable";
-    static final String NOTICE = "notice";
-    static final String ON_MAILET_EXCEPTION = "onMailetException";
-    private static final Set<String> PARAMETERS = Set.of(HOST, PORT, TIMEOUT, ACTION, QUARANTINE, MAX_SCAN_SIZE,
-        UNSCANNABLE, NOTICE, ON_MAILET_EXCEPTION, "onMatchException");
 
     static final String DEFAULT_HOST = "127.0.0.1";
     static final int DEFAULT_PORT = 3310;
     static final String DEFAULT_TIMEOUT = "60s";
-    static final String DEFAULT_QUARANTINE = "jpa://var/mail/quarantine/";
     /** Debian's clamd.conf sets StreamMaxLength 25M (clamd's own default is 100M): safe with both. */
     static final String DEFAULT_MAX_SCAN_SIZE = "25M";
     private static final Duration MAX_TIMEOUT = Duration.ofHours(1);
     private static final long MAX_MAX_SCAN_SIZE = 4L * 1024 * 1024 * 1024 - 1;
-    private static final Pattern SIZE = Pattern.compile("(\\d{1,13})([kKmMgG]?)");
     /** James' JPA mail repository keeps an error message in 200 characters. */
-    static final int MAX_ERROR_MESSAGE_LENGTH = 200;
+    private static final int MAX_ERROR_MESSAGE_LENGTH = 200;
     private static final int MAX_HEADER_REASON_LENGTH = 200;
 
     private static final Logger LOGGER = LoggerFactory.getLogger(AntiVirus.class);
 
-    enum Action { DELETE, BOUNCE, ARCHIVE }
+    /** The mark, as the pipeline's {@code HasMailAttributeWithValue} matchers read it. */
+    public enum Status {
+        CLEAN, INFECTED, UNSCANNABLE, UNAVAILABLE;
 
-    enum Unscannable { ARCHIVE, DELIVER, HOLD }
+        public String value() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
 
     /** Makes the scanner from the configuration: clamd for real, a fake in tests. */
     interface ScannerFactory {
         VirusScanner create(String host, int port, Duration timeout);
     }
 
-    private final MailRepositoryStore repositories;
+    /** The init parameters, read in one place. */
+    record Settings(String host, int port, Duration timeout, long maxScanSize) {
+    }
+
     private final ScannerFactory scannerFactory;
-    private String host;
-    private int port;
-    private Action action;
-    private Unscannable unscannable;
-    private Optional<MailAddress> noticeRecipient;
-    private boolean noticeToPostmaster;
-    private long maxScanSize;
-    private MailRepositoryUrl quarantineUrl;
-    private MailRepository quarantine;
+    private Settings settings;
     private VirusScanner scanner;
     private MessageScanner messageScanner;
 
-    @Inject
-    public AntiVirus(MailRepositoryStore repositories) {
-        this(repositories, ClamdScanner::new);
+    public AntiVirus() {
+        this(ClamdScanner::new);
     }
 
-    AntiVirus(MailRepositoryStore repositories, ScannerFactory scannerFactory) {
-        this.repositories = repositories;
+    AntiVirus(ScannerFactory scannerFactory) {
         this.scannerFactory = scannerFactory;
     }
 
     @Override
     public void init() throws MessagingException {
-        Set<String> unknown = new LinkedHashSet<>();
-        getInitParameterNames().forEachRemaining(unknown::add);
-        unknown.removeAll(PARAMETERS);
-        if (!unknown.isEmpty()) {
-            throw bad("unknown init parameter(s) " + unknown + "; the parameters are " + HOST + ", " + PORT + ", "
-                + TIMEOUT + ", " + ACTION + ", " + QUARANTINE + ", " + MAX_SCAN_SIZE + ", " + UNSCANNABLE + ", "
-                + NOTICE);
+        settings = settings();
+        scanner = scannerFactory.create(settings.host(), settings.port(), settings.timeout());
+        messageScanner = new MessageScanner(scanner, settings.maxScanSize());
+    }
+
+    private Settings settings() throws MessagingException {
+        try {
+            checkInitParameters(Set.of(HOST, PORT, TIMEOUT, MAX_SCAN_SIZE));
+        } catch (MessagingException e) {
+            throw bad(e.getMessage() + "; the parameters are " + HOST + ", " + PORT + ", " + TIMEOUT + ", "
+                + MAX_SCAN_SIZE + " (infected mail is handled by the pipeline: docs/reference.md, AntiVirus)");
         }
-        host = text(HOST, DEFAULT_HOST);
+        String host = text(HOST, DEFAULT_HOST);
         if (host.chars().anyMatch(Character::isWhitespace)) {
             throw bad("init parameter " + HOST + " '" + host + "' is not a host name or address");
         }
-        port = port();
-        Duration timeout = timeout();
-        action = choice(ACTION, Action.class, Action.DELETE);
-        unscannable = choice(UNSCANNABLE, Unscannable.class, Unscannable.ARCHIVE);
-        maxScanSize = maxScanSize();
-        notice();
-        checkOnMailetException();
-        if (action == Action.ARCHIVE || unscannable == Unscannable.ARCHIVE) {
-            quarantine = quarantine();
-        }
-        scanner = scannerFactory.create(host, port, timeout);
-        messageScanner = new MessageScanner(scanner, maxScanSize);
+        return new Settings(host, port(), timeout(), maxScanSize());
     }
 
     private MessagingException bad(String problem) {
@@ -176,89 +143,30 @@ public class AntiVirus extends GenericMailet {
         } catch (RuntimeException e) {
             throw bad("init parameter " + TIMEOUT + " '" + value + "' is not a duration (e.g. 500ms, 30s, 2m)");
         }
-        if (parsed.isZero() || parsed.compareTo(MAX_TIMEOUT) > 0) {
+        if (parsed.isZero() || parsed.isNegative() || parsed.compareTo(MAX_TIMEOUT) > 0) {
             throw bad("init parameter " + TIMEOUT + " '" + value + "' must be above 0 and at most 1h");
         }
         return parsed;
     }
 
-    private <E extends Enum<E>> E choice(String name, Class<E> type, E defaultValue) throws MessagingException {
-        String value = text(name, defaultValue.name().toLowerCase(Locale.ROOT));
-        for (E candidate : type.getEnumConstants()) {
-            if (candidate.name().equalsIgnoreCase(value)) {
-                return candidate;
-            }
-        }
-        List<String> allowed = java.util.Arrays.stream(type.getEnumConstants())
-            .map(candidate -> candidate.name().toLowerCase(Locale.ROOT)).toList();
-        throw bad("init parameter " + name + " '" + value + "' is not one of " + allowed);
-    }
-
+    /** James' {@code Size}: bytes, or K, M, G as in clamd.conf. */
     private long maxScanSize() throws MessagingException {
         String value = text(MAX_SCAN_SIZE, DEFAULT_MAX_SCAN_SIZE);
-        Matcher matcher = SIZE.matcher(value);
-        if (matcher.matches()) {
-            long number = Long.parseLong(matcher.group(1));
-            long unit = switch (matcher.group(2).toUpperCase(Locale.ROOT)) {
-                case "K" -> 1024L;
-                case "M" -> 1024L * 1024;
-                case "G" -> 1024L * 1024 * 1024;
-                default -> 1L;
-            };
-            if (number > 0 && number <= MAX_MAX_SCAN_SIZE / unit && number * unit <= MAX_MAX_SCAN_SIZE) {
-                return number * unit;
+        try {
+            long bytes = Size.parse(value).asBytes();
+            if (bytes > 0 && bytes <= MAX_MAX_SCAN_SIZE) {
+                return bytes;
             }
+        } catch (RuntimeException e) {
+            // reported below
         }
         throw bad("init parameter " + MAX_SCAN_SIZE + " '" + value + "' is not a size between 1 byte and 4G"
             + " (bytes, or with K, M or G as in clamd.conf, e.g. 25M); it must not exceed clamd's StreamMaxLength");
     }
 
-    private void notice() throws MessagingException {
-        String value = text(NOTICE, "postmaster");
-        noticeToPostmaster = value.equalsIgnoreCase("postmaster");
-        if (noticeToPostmaster || value.equalsIgnoreCase("none")) {
-            noticeRecipient = Optional.empty();
-            return;
-        }
-        try {
-            noticeRecipient = Optional.of(new MailAddress(value));
-        } catch (AddressException e) {
-            throw bad("init parameter " + NOTICE + " '" + value + "' is not postmaster, none or a mail address");
-        }
-    }
-
-    /** "ignore" would let James deliver the mail unscanned when clamd is down. */
-    private void checkOnMailetException() throws MessagingException {
-        String value = getInitParameter(ON_MAILET_EXCEPTION);
-        if (value == null) {
-            LOGGER.warn("{}: no {} processor: when clamd is unavailable, mail goes to the error processor instead of"
-                + " waiting for clamd (name a processor that re-queues it, such as antivirus-unavailable)",
-                getMailetName(), ON_MAILET_EXCEPTION);
-        } else if (value.trim().equalsIgnoreCase("ignore")) {
-            throw bad(ON_MAILET_EXCEPTION + "=ignore would deliver mail unscanned when clamd is unavailable; name a"
-                + " processor that re-queues it (antivirus-unavailable)");
-        }
-    }
-
-    private MailRepository quarantine() throws MessagingException {
-        String value = text(QUARANTINE, DEFAULT_QUARANTINE);
-        try {
-            quarantineUrl = MailRepositoryUrl.from(value);
-        } catch (RuntimeException e) {
-            throw bad("init parameter " + QUARANTINE + " '" + value + "' is not a mail repository URL such as "
-                + DEFAULT_QUARANTINE);
-        }
-        try {
-            return repositories.select(quarantineUrl);
-        } catch (Exception e) {
-            throw new MessagingException(getMailetName() + ": init parameter " + QUARANTINE + " '" + value
-                + "': no such mail repository (" + e.getMessage() + ")", e);
-        }
-    }
-
     @Override
     public String getMailetInfo() {
-        return "Anti-virus: scans mail with ClamAV's clamd; deletes, bounces or archives infected mail";
+        return "Anti-virus: scans mail with ClamAV's clamd and marks it clean, infected, unscannable or unavailable";
     }
 
     @Override
@@ -269,16 +177,14 @@ public class AntiVirus extends GenericMailet {
     }
 
     @Override
-    public void service(Mail mail) throws MessagingException {
+    public void service(Mail mail) {
         MimeMessage message;
         try {
             message = mail.getMessage();
         } catch (MessagingException | RuntimeException e) {
-            // nothing can deliver a mail without a message: the error processor keeps it, a retry would loop
-            LOGGER.error("Anti-virus, mail {}: the message cannot be read, sent to the error processor", mail.getName(),
-                e);
-            mail.setErrorMessage(cut(getMailetName() + ": the message cannot be read: " + e.getMessage()));
-            mail.setState(Mail.ERROR);
+            mark(mail, Status.UNSCANNABLE, null, "the message cannot be read: " + e.getMessage());
+            LOGGER.warn("Anti-virus, mail {}: the message cannot be read ({}); marked unscannable", mail.getName(),
+                e.toString());
             return;
         }
         String engine;
@@ -287,149 +193,66 @@ public class AntiVirus extends GenericMailet {
             engine = scanner.engine();
             report = messageScanner.scan(message, mail.getName());
         } catch (ScannerUnavailableException e) {
-            throw new MessagingException(getMailetName() + ": mail " + mail.getName() + " not scanned, held for a"
-                + " later attempt: " + e.getMessage(), e);
+            unavailable(mail, e);
+            return;
         }
         if (report.infection().isPresent()) {
             infected(mail, report.infection().get(), engine);
         } else if (!report.complete()) {
             unscannable(mail, report, engine);
         } else {
-            recordResult(mail, "clean (" + engine + ")");
+            mark(mail, Status.CLEAN, "clean (" + engine + ")", null);
             LOGGER.debug("Anti-virus, mail {}: clean ({} streams scanned by {})", mail.getName(), report.scans(),
                 engine);
         }
     }
 
-    private void infected(Mail mail, ScanReport.Finding finding, String engine) throws MessagingException {
+    /** An expected condition (clamd restarting, down): one line, the pipeline holds the mail. */
+    private void unavailable(Mail mail, ScannerUnavailableException e) {
+        mark(mail, Status.UNAVAILABLE, "unscanned: scanner unavailable", null);
+        LOGGER.warn("Anti-virus, mail {}: not scanned, clamd at {}:{} unavailable ({}); marked {}: the pipeline"
+            + " holds it for a later attempt", mail.getName(), settings.host(), settings.port(), e.getMessage(),
+            Status.UNAVAILABLE.value());
+    }
+
+    private void infected(Mail mail, ScanReport.Finding finding, String engine) {
         List<String> signatures = finding.signatures();
         String names = String.join(", ", signatures.subList(0, Math.min(3, signatures.size())));
-        recordResult(mail, "infected: " + names + " (" + engine + ")");
-        String reason = "virus " + names + " found in " + finding.where();
-        LOGGER.info("Anti-virus, mail {} from {} to {}: {} by {}; action {}", mail.getName(),
-            mail.getMaybeSender().asPrettyString(), mail.getRecipients(), reason, engine,
-            action.name().toLowerCase(Locale.ROOT));
-        if (isOurNotice(mail)) {
-            // a notice or bounce of ours quoting a virus name would be detected again: no notice about a notice
-            LOGGER.info("Anti-virus, mail {}: an anti-virus notice detected as infected is dropped without a new"
-                + " notice", mail.getName());
-            mail.setState(Mail.GHOST);
-            return;
-        }
-        String subjectTail = ": " + finding.signature();
-        switch (action) {
-            case DELETE -> {
-                notifyAdministrator(mail, new VirusNotices.Event("Virus found, mail deleted" + subjectTail,
-                    "deleted a mail instead of delivering it", reason, engine));
-                mail.setState(Mail.GHOST);
-            }
-            case BOUNCE -> bounce(mail, reason, engine, subjectTail);
-            case ARCHIVE -> {
-                archive(mail, "virus " + names + " in " + finding.where() + " (" + engine + ")");
-                notifyAdministrator(mail, new VirusNotices.Event("Virus found, mail archived" + subjectTail,
-                    "archived a mail in " + quarantineUrl.asString() + " instead of delivering it" + webAdminHint(),
-                    reason, engine));
-            }
-            default -> throw new IllegalStateException("action " + action);
-        }
+        mark(mail, Status.INFECTED, "infected: " + names + " (" + engine + ")",
+            "virus " + names + " in " + finding.where() + " (" + engine + ")");
+        LOGGER.info("Anti-virus, mail {} from {} to {}: virus {} found in {} by {}; marked {}", mail.getName(),
+            mail.getMaybeSender().asPrettyString(), mail.getRecipients(), names, finding.where(), engine,
+            Status.INFECTED.value());
     }
 
-    private void bounce(Mail mail, String reason, String engine, String subjectTail) throws MessagingException {
-        if (mail.getMaybeSender().isNullSender()) {
-            LOGGER.info("Anti-virus, mail {}: null sender, no bounce; the mail is deleted", mail.getName());
-            notifyAdministrator(mail, new VirusNotices.Event("Virus found, mail deleted" + subjectTail,
-                "deleted a mail instead of delivering it (action bounce, but the mail has a null sender)", reason,
-                engine));
-        } else {
-            MailAddress postmaster = getMailetContext().getPostmaster();
-            MimeMessage bounce = VirusNotices.bounce(mail, postmaster, new VirusNotices.Event(
-                "Undelivered mail: virus found" + subjectTail, "bounced", reason, engine));
-            getMailetContext().sendMail(null, List.of(mail.getMaybeSender().get()), bounce);
-        }
-        mail.setState(Mail.GHOST);
-    }
-
-    private void unscannable(Mail mail, ScanReport report, String engine) throws MessagingException {
+    private void unscannable(Mail mail, ScanReport report, String engine) {
         String reasons = String.join("; ", report.unscannable());
-        String reason = "not completely scanned: " + reasons;
-        switch (unscannable) {
-            case DELIVER -> {
-                recordResult(mail, "unscanned: " + cut(reasons, MAX_HEADER_REASON_LENGTH) + " (" + engine + ")");
-                LOGGER.warn("Anti-virus, mail {} from {} to {}: {}; delivered (unscannable=deliver)", mail.getName(),
-                    mail.getMaybeSender().asPrettyString(), mail.getRecipients(), reason);
-            }
-            case HOLD -> throw new MessagingException(getMailetName() + ": mail " + mail.getName() + " " + reason
-                + "; held for a later attempt (unscannable=hold)");
-            case ARCHIVE -> {
-                recordResult(mail, "unscanned: " + cut(reasons, MAX_HEADER_REASON_LENGTH) + " (" + engine + ")");
-                LOGGER.warn("Anti-virus, mail {} from {} to {}: {}; archived in {}", mail.getName(),
-                    mail.getMaybeSender().asPrettyString(), mail.getRecipients(), reason, quarantineUrl.asString());
-                archive(mail, reason);
-                notifyAdministrator(mail, new VirusNotices.Event("Mail not scanned, archived",
-                    "archived a mail it could not scan completely in " + quarantineUrl.asString()
-                        + " instead of delivering it" + webAdminHint(), reason, engine));
-            }
-            default -> throw new IllegalStateException("unscannable " + unscannable);
-        }
-    }
-
-    private void archive(Mail mail, String reason) throws MessagingException {
-        mail.setErrorMessage(cut(getMailetName() + ": " + reason));
-        try {
-            quarantine.store(mail);
-        } catch (MessagingException | RuntimeException e) {
-            // keep it in the spool rather than lose it
-            throw new MessagingException(getMailetName() + ": cannot store mail " + mail.getName() + " in "
-                + quarantineUrl.asString() + ", held for a later attempt: " + e.getMessage(), e);
-        }
-        LOGGER.info("Anti-virus, mail {}: stored in {}", mail.getName(), quarantineUrl.asString());
-        mail.setState(Mail.GHOST);
-    }
-
-    /** Where an administrator finds the quarantined mail (and reprocesses it once checked). */
-    private String webAdminHint() {
-        try {
-            return " (WebAdmin lists it: GET /mailRepositories/" + quarantineUrl.getPath().urlEncoded() + "/mails)";
-        } catch (java.io.UnsupportedEncodingException | RuntimeException e) {
-            return "";
-        }
-    }
-
-    private void notifyAdministrator(Mail mail, VirusNotices.Event event) throws MessagingException {
-        MailAddress postmaster = getMailetContext().getPostmaster();
-        Optional<MailAddress> to = noticeToPostmaster ? Optional.ofNullable(postmaster) : noticeRecipient;
-        if (to.isEmpty()) {
-            return;
-        }
-        MimeMessage notice = VirusNotices.notice(mail, postmaster == null ? to.get() : postmaster, to.get(), event);
-        getMailetContext().sendMail(null, List.of(to.get()), notice);
-    }
-
-    private static boolean isOurNotice(Mail mail) {
-        try {
-            return mail.getMaybeSender().isNullSender()
-                && mail.getMessage().getHeader(VirusNotices.NOTICE_HEADER) != null;
-        } catch (MessagingException | RuntimeException e) {
-            return false;
-        }
+        mark(mail, Status.UNSCANNABLE, "unscanned: " + cut(reasons, MAX_HEADER_REASON_LENGTH) + " (" + engine + ")",
+            "not completely scanned: " + reasons);
+        LOGGER.warn("Anti-virus, mail {} from {} to {}: not completely scanned: {}; marked {}", mail.getName(),
+            mail.getMaybeSender().asPrettyString(), mail.getRecipients(), reasons, Status.UNSCANNABLE.value());
     }
 
     /**
-     * Writes the result header, replacing any that came with the mail. A message whose header cannot be changed
-     * (malformed beyond what JavaMail accepts) goes on without it: the scan itself is done.
+     * Sets the attribute, writes the header, if any, replacing those that came with the mail (none for a message that
+     * cannot be read) and, when there is a reason, the error message. A message whose header cannot be changed
+     * (malformed beyond what JavaMail accepts) keeps the attribute only: the pipeline acts on that.
      */
-    private static void recordResult(Mail mail, String value) {
+    private void mark(Mail mail, Status status, String header, String reason) {
+        mail.setAttribute(new Attribute(STATUS_NAME, AttributeValue.of(status.value())));
+        if (reason != null) {
+            mail.setErrorMessage(cut(getMailetName() + ": " + reason, MAX_ERROR_MESSAGE_LENGTH));
+        }
+        if (header == null) {
+            return;
+        }
         try {
             MimeMessage message = mail.getMessage();
             message.removeHeader(HEADER);
-            message.addHeader(HEADER, MimeUtility.fold(HEADER.length() + 2, value));
+            message.addHeader(HEADER, MimeUtility.fold(HEADER.length() + 2, header));
         } catch (MessagingException | RuntimeException e) {
             LOGGER.warn("Anti-virus, mail {}: cannot write the header {}: {}", mail.getName(), HEADER, e.toString());
         }
-    }
-
-    private static String cut(String text) {
-        return cut(text, MAX_ERROR_MESSAGE_LENGTH);
     }
 
     private static String cut(String text, int length) {

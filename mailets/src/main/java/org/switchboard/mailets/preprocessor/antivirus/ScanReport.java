@@ -27,14 +27,6 @@ record ScanReport(Optional<Finding> infection, List<String> unscannable, int sca
         Finding {
             signatures = List.copyOf(signatures);
         }
-
-        String signature() {
-            return signatures.get(0);
-        }
-    }
-
-    boolean infected() {
-        return infection.isPresent();
     }
 
     boolean complete() {

@@ -1,16 +1,15 @@
 package org.switchboard.mailets.preprocessor.antivirus;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -19,15 +18,12 @@ import java.util.stream.Stream;
 
 import javax.mail.MessagingException;
 import javax.mail.internet.MimeMessage;
-import javax.mail.internet.MimeMultipart;
 import javax.mail.internet.MimeUtility;
 
 import org.apache.james.core.MailAddress;
 import org.apache.james.core.MaybeSender;
-import org.apache.james.mailrepository.api.MailKey;
-import org.apache.james.mailrepository.api.MailRepository;
-import org.apache.james.mailrepository.api.MailRepositoryStore;
-import org.apache.james.mailrepository.api.MailRepositoryUrl;
+import org.apache.mailet.AttributeName;
+import org.apache.mailet.AttributeValue;
 import org.apache.mailet.Mail;
 import org.apache.mailet.base.test.FakeMail;
 import org.apache.mailet.base.test.FakeMailContext;
@@ -41,40 +37,39 @@ import org.junit.jupiter.params.provider.MethodSource;
 import com.google.inject.Guice;
 
 class AntiVirusTest {
-    private static final String POSTMASTER = "postmaster@example.com";
     private static final String SENDER = "sender@outside.example.net";
     private static final String RECIPIENT = "user@example.com";
-    private static final MailRepositoryUrl QUARANTINE = MailRepositoryUrl.from("jpa://var/mail/quarantine/");
 
     private FakeScanner scanner;
-    private FakeMailRepositoryStore repositories;
     private FakeMailContext context;
     private Map<String, Object> created;
 
     @BeforeEach
-    void setUp() throws Exception {
+    void setUp() {
         scanner = new FakeScanner();
-        repositories = new FakeMailRepositoryStore();
-        context = FakeMailContext.builder().postmaster(new MailAddress(POSTMASTER)).build();
+        context = FakeMailContext.defaultContext();
         created = new HashMap<>();
     }
 
     private AntiVirus antiVirus(String... parameters) throws MessagingException {
-        FakeMailetConfig.Builder config = FakeMailetConfig.builder()
-            .mailetName("AntiVirus")
-            .mailetContext(context)
-            .setProperty("onMailetException", "antivirus-unavailable");
-        for (int i = 0; i < parameters.length; i += 2) {
-            config.setProperty(parameters[i], parameters[i + 1]);
-        }
-        AntiVirus mailet = new AntiVirus(repositories, (host, port, timeout) -> {
+        AntiVirus mailet = new AntiVirus((host, port, timeout) -> {
             created.put("host", host);
             created.put("port", port);
             created.put("timeout", timeout);
             return scanner;
         });
-        mailet.init(config.build());
+        mailet.init(config(parameters));
         return mailet;
+    }
+
+    private FakeMailetConfig config(String... parameters) {
+        FakeMailetConfig.Builder config = FakeMailetConfig.builder()
+            .mailetName("AntiVirus")
+            .mailetContext(context);
+        for (int i = 0; i < parameters.length; i += 2) {
+            config.setProperty(parameters[i], parameters[i + 1]);
+        }
+        return config.build();
     }
 
     private static FakeMail mail(String raw) throws MessagingException {
@@ -98,28 +93,23 @@ class AntiVirusTest {
         return values == null ? List.of() : Arrays.stream(values).map(MimeUtility::unfold).toList();
     }
 
+    /** The mark the pipeline's HasMailAttributeWithValue reads. */
+    private static String status(Mail mail) {
+        return mail.getAttribute(AttributeName.of(AntiVirus.STATUS)).map(attribute -> attribute.getValue().getValue())
+            .map(Object::toString).orElse(null);
+    }
+
     private static byte[] bytes(MimeMessage message) throws IOException, MessagingException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         message.writeTo(out);
         return out.toByteArray();
     }
 
-    private static String text(MimeMessage message) throws IOException, MessagingException {
-        return new String(bytes(message), StandardCharsets.UTF_8);
-    }
-
-    private MailRepository quarantine() {
-        return repositories.repositories.get(QUARANTINE);
-    }
-
-    private List<Mail> quarantined() throws MessagingException {
-        List<Mail> mails = new ArrayList<>();
-        MailRepository repository = quarantine();
-        for (var keys = repository.list(); keys.hasNext(); ) {
-            MailKey key = keys.next();
-            mails.add(repository.retrieve(key));
-        }
-        return mails;
+    /** The mailet never acts itself: the mail goes on whole, in its state, nothing is sent. */
+    private void assertUntouchedButMarked(FakeMail mail) {
+        assertThat(mail.getState()).isEqualTo("preprocess");
+        assertThat(mail.getRecipients()).hasSize(2);
+        assertThat(context.getSentMails()).isEmpty();
     }
 
     @Nested
@@ -130,18 +120,37 @@ class AntiVirusTest {
 
             assertThat(created).containsEntry("host", "127.0.0.1").containsEntry("port", 3310)
                 .containsEntry("timeout", Duration.ofSeconds(60));
-            assertThat(repositories.repositories).containsOnlyKeys(QUARANTINE);
         }
 
         @Test
         void explicitValues() throws Exception {
-            antiVirus("host", "clamd.example.com", "port", "3311", "timeout", "500ms", "action", "BOUNCE",
-                "maxScanSize", "1k", "unscannable", "archive", "quarantineRepository", "memory://var/av/",
-                "notice", "admin@example.com");
+            antiVirus("host", "clamd.example.com", "port", "3311", "timeout", "500ms", "maxScanSize", "1k");
 
             assertThat(created).containsEntry("host", "clamd.example.com").containsEntry("port", 3311)
                 .containsEntry("timeout", Duration.ofMillis(500));
-            assertThat(repositories.repositories).containsOnlyKeys(MailRepositoryUrl.from("memory://var/av/"));
+        }
+
+        @Test
+        void maxScanSizeCutsEachStream() throws Exception {
+            FakeMail mail = mail(TestMessages.attachment("application/octet-stream", "7bit", "big.bin",
+                "A".repeat(3000)));
+
+            antiVirus("maxScanSize", "2k").service(mail);
+
+            assertThat(scanner.scanned).isNotEmpty()
+                .allSatisfy(scan -> assertThat(scan.length).isLessThanOrEqualTo(2048));
+            assertThat(status(mail)).isEqualTo("unscannable");
+        }
+
+        @Test
+        void defaultMaxScanSizeIs25M() throws Exception {
+            FakeMail mail = mail(TestMessages.attachment("application/octet-stream", "7bit", "big.bin",
+                "A".repeat(3000)));
+
+            antiVirus().service(mail);
+
+            assertThat(status(mail)).isEqualTo("clean");
+            assertThat(scanner.scannedExactly("A".repeat(3000).getBytes(StandardCharsets.US_ASCII))).isTrue();
         }
 
         @Test
@@ -152,17 +161,17 @@ class AntiVirusTest {
         }
 
         @Test
-        void noQuarantineNeededWhenNothingIsArchived() throws Exception {
-            antiVirus("action", "delete", "unscannable", "deliver");
-
-            assertThat(repositories.repositories).isEmpty();
-        }
-
-        @Test
         void destroyClosesTheScanner() throws Exception {
             antiVirus().destroy();
 
             assertThat(scanner.closed).isTrue();
+        }
+
+        @Test
+        void jamesErrorParametersAreAccepted() throws Exception {
+            antiVirus("onMailetException", "error", "onMatchException", "nomatch");
+
+            assertThat(created).containsKey("host");
         }
 
         @ParameterizedTest(name = "{0}={1}")
@@ -172,33 +181,34 @@ class AntiVirusTest {
                 .isInstanceOf(MessagingException.class)
                 .hasMessageStartingWith("AntiVirus: ")
                 .hasMessageContaining(parameter);
+            assertThat(created).as("no scanner made").isEmpty();
         }
 
-        @Test
-        void unknownParameterIsRefused() {
-            assertThatThrownBy(() -> antiVirus("hots", "127.0.0.1"))
+        @ParameterizedTest(name = "{0}")
+        @MethodSource("org.switchboard.mailets.preprocessor.antivirus.AntiVirusTest#removedParameters")
+        void unknownAndRemovedParametersAreRefused(String parameter) {
+            assertThatThrownBy(() -> antiVirus(parameter, "x"))
                 .isInstanceOf(MessagingException.class)
                 .hasMessageStartingWith("AntiVirus: ")
-                .hasMessageContaining("hots");
+                .hasMessageContaining(parameter)
+                .hasMessageContaining("handled by the pipeline");
         }
 
         @Test
-        void missingQuarantineRepositoryFailsStartUp() {
-            repositories.broken = true;
+        void guiceBuildsItAsJamesDoesWithTheRealScanner() throws Exception {
+            AntiVirus instance = Guice.createInjector().getInstance(AntiVirus.class);
+            int closedPort;
+            try (ServerSocket socket = new ServerSocket(0)) {
+                closedPort = socket.getLocalPort();
+            }
+            instance.init(config("port", Integer.toString(closedPort), "timeout", "2s"));
+            FakeMail mail = mail(TestMessages.plain("Hello.\n"));
 
-            assertThatThrownBy(() -> antiVirus("action", "archive"))
-                .isInstanceOf(MessagingException.class)
-                .hasMessageStartingWith("AntiVirus: ")
-                .hasMessageContaining("quarantineRepository");
-        }
+            instance.service(mail);
+            instance.destroy();
 
-        @Test
-        void guiceBuildsItAsJamesDoes() {
-            AntiVirus instance = Guice.createInjector(binder -> binder.bind(MailRepositoryStore.class)
-                    .toInstance(repositories))
-                .getInstance(AntiVirus.class);
-
-            assertThat(instance).isNotNull();
+            assertThat(status(mail)).as("clamd (not the fake) was asked, and nothing listens there")
+                .isEqualTo("unavailable");
         }
     }
 
@@ -214,20 +224,17 @@ class AntiVirusTest {
             new String[] {"timeout", "0s"},
             new String[] {"timeout", "2h"},
             new String[] {"timeout", "-5s"},
-            new String[] {"action", "quarantine"},
-            new String[] {"action", ""},
-            new String[] {"unscannable", "drop"},
             new String[] {"maxScanSize", "0"},
             new String[] {"maxScanSize", "25MB"},
             new String[] {"maxScanSize", "5T"},
             new String[] {"maxScanSize", "-1"},
             new String[] {"maxScanSize", "5G"},
-            new String[] {"maxScanSize", "9999999999999"},
-            new String[] {"notice", "not an address"},
-            new String[] {"quarantineRepository", "var/mail/quarantine"},
-            new String[] {"onMailetException", "ignore"},
-            new String[] {"onMailetException", " IGNORE "}
+            new String[] {"maxScanSize", "9999999999999"}
         ).map(pair -> org.junit.jupiter.params.provider.Arguments.of((Object[]) pair));
+    }
+
+    static Stream<String> removedParameters() {
+        return Stream.of("hots", "action", "unscannable", "quarantineRepository", "notice");
     }
 
     @Nested
@@ -239,9 +246,9 @@ class AntiVirusTest {
             antiVirus().service(mail);
 
             assertThat(header(mail)).containsExactly("clean (" + FakeScanner.ENGINE + ")");
-            assertThat(mail.getState()).isEqualTo("preprocess");
-            assertThat(mail.getRecipients()).hasSize(2);
-            assertThat(context.getSentMails()).isEmpty();
+            assertThat(status(mail)).isEqualTo("clean");
+            assertThat(mail.getErrorMessage()).isNull();
+            assertUntouchedButMarked(mail);
             assertThat(scanner.scanned).as("the whole message, then its body").hasSize(2);
             assertThat(new String(scanner.scanned.get(0), StandardCharsets.ISO_8859_1))
                 .startsWith("From: sender@outside.example.net\r\n").endsWith("\r\n\r\nHello.\r\n");
@@ -262,10 +269,10 @@ class AntiVirusTest {
             FakeMail mail = mail(AntiVirus.HEADER + ": clean (ClamAV 1.4.6)\n"
                 + TestMessages.withEicarAttachment("<forged@outside.example.net>"));
 
-            antiVirus("action", "archive").service(mail);
+            antiVirus().service(mail);
 
-            assertThat(mail.getState()).isEqualTo(Mail.GHOST);
-            assertThat(header(quarantined().get(0)))
+            assertThat(status(mail)).isEqualTo("infected");
+            assertThat(header(mail))
                 .containsExactly("infected: " + FakeScanner.EICAR_SIGNATURE + " (" + FakeScanner.ENGINE + ")");
         }
 
@@ -273,11 +280,10 @@ class AntiVirusTest {
         void base64AttachmentIsDecoded() throws Exception {
             FakeMail mail = mail(TestMessages.withEicarAttachment("<m1@outside.example.net>"));
 
-            antiVirus("action", "archive").service(mail);
+            antiVirus().service(mail);
 
-            assertThat(quarantined()).singleElement().satisfies(stored -> assertThat(stored.getErrorMessage())
-                .isEqualTo("AntiVirus: virus " + FakeScanner.EICAR_SIGNATURE
-                    + " in part 2 \"eicar.com\" (application/octet-stream) (" + FakeScanner.ENGINE + ")"));
+            assertThat(mail.getErrorMessage()).isEqualTo("AntiVirus: virus " + FakeScanner.EICAR_SIGNATURE
+                + " in part 2 \"eicar.com\" (application/octet-stream) (" + FakeScanner.ENGINE + ")");
             assertThat(scanner.scannedExactly(FakeScanner.EICAR.getBytes(StandardCharsets.US_ASCII))).isTrue();
         }
 
@@ -285,20 +291,20 @@ class AntiVirusTest {
         void quotedPrintablePartIsDecoded() throws Exception {
             FakeMail mail = mail(TestMessages.quotedPrintableMarker());
 
-            antiVirus("action", "archive").service(mail);
+            antiVirus().service(mail);
 
-            assertThat(header(quarantined().get(0))).singleElement().asString()
+            assertThat(header(mail)).singleElement().asString()
                 .startsWith("infected: " + FakeScanner.BINARY_SIGNATURE);
-            assertThat(quarantined().get(0).getErrorMessage()).contains("part 2 \"marker.bin\"");
+            assertThat(mail.getErrorMessage()).contains("part 2 \"marker.bin\"");
         }
 
         @Test
         void attachedMessageIsScannedDownToItsParts() throws Exception {
             FakeMail mail = mail(TestMessages.forwarding(TestMessages.withEicarAttachment("<inner@outside.example.net>")));
 
-            antiVirus("action", "archive").service(mail);
+            antiVirus().service(mail);
 
-            assertThat(quarantined().get(0).getErrorMessage())
+            assertThat(mail.getErrorMessage())
                 .contains(FakeScanner.EICAR_SIGNATURE).contains("part 2.2 \"eicar.com\" (application/octet-stream)");
         }
 
@@ -306,9 +312,9 @@ class AntiVirusTest {
         void nestedMultipartsAreWalked() throws Exception {
             FakeMail mail = mail(TestMessages.nestedMultipart());
 
-            antiVirus("action", "archive").service(mail);
+            antiVirus().service(mail);
 
-            assertThat(quarantined().get(0).getErrorMessage()).contains("part 2.1 \"deep.com\"");
+            assertThat(mail.getErrorMessage()).contains("part 2.1 \"deep.com\"");
         }
 
         @Test
@@ -316,9 +322,9 @@ class AntiVirusTest {
             FakeMail mail = mail(TestMessages.uuencoded("harmless".getBytes(StandardCharsets.US_ASCII),
                 FakeScanner.EICAR.getBytes(StandardCharsets.US_ASCII)));
 
-            antiVirus("action", "archive").service(mail);
+            antiVirus().service(mail);
 
-            assertThat(quarantined().get(0).getErrorMessage()).contains("part 1 (text/plain), uuencoded file 2");
+            assertThat(mail.getErrorMessage()).contains("part 1 (text/plain), uuencoded file 2");
             assertThat(scanner.scannedExactly("harmless".getBytes(StandardCharsets.US_ASCII))).isTrue();
         }
 
@@ -326,9 +332,9 @@ class AntiVirusTest {
         void uuencodedBinaryIsFoundOnlyOnceDecoded() throws Exception {
             FakeMail mail = mail(TestMessages.uuencoded(FakeScanner.BINARY_MARKER));
 
-            antiVirus("action", "archive").service(mail);
+            antiVirus().service(mail);
 
-            assertThat(quarantined().get(0).getErrorMessage()).contains(FakeScanner.BINARY_SIGNATURE)
+            assertThat(mail.getErrorMessage()).contains(FakeScanner.BINARY_SIGNATURE)
                 .contains("uuencoded file 1");
         }
 
@@ -362,9 +368,9 @@ class AntiVirusTest {
             FakeMail mail = mail(TestMessages.attachment("application/octet-stream", "base64", "liar.com",
                 FakeScanner.EICAR));
 
-            antiVirus("action", "archive").service(mail);
+            antiVirus().service(mail);
 
-            assertThat(quarantined().get(0).getErrorMessage()).contains("in the whole message");
+            assertThat(mail.getErrorMessage()).contains("in the whole message");
         }
 
         @Test
@@ -382,13 +388,14 @@ class AntiVirusTest {
             byte[] raw = Files.readAllBytes(file);
             FakeMail mail = mail(TestMessages.parse(raw), SENDER);
 
-            assertThatCode(() -> antiVirus().service(mail)).doesNotThrowAnyException();
+            antiVirus().service(mail);
 
             assertThat(header(mail)).containsExactly("clean (" + FakeScanner.ENGINE + ")");
+            assertThat(status(mail)).isEqualTo("clean");
             assertThat(mail.getState()).isEqualTo("preprocess");
             assertThat(scanner.scanned).isNotEmpty();
-            assertThatCode(() -> bytes(mail.getMessage())).as("the message can still be written")
-                .doesNotThrowAnyException();
+            assertThat(bytes(mail.getMessage())).as("the message can still be written, with the header")
+                .containsSubsequence((AntiVirus.HEADER + ": clean").getBytes(StandardCharsets.US_ASCII));
         }
 
         @Test
@@ -401,7 +408,8 @@ class AntiVirusTest {
 
             antiVirus().service(mail);
 
-            assertThat(mail.getState()).isEqualTo(Mail.GHOST);
+            assertThat(status(mail)).isEqualTo("infected");
+            assertThat(mail.getState()).isEqualTo("preprocess");
         }
     }
 
@@ -413,158 +421,70 @@ class AntiVirusTest {
     }
 
     @Nested
-    class Actions {
+    class Marks {
         @Test
-        void deleteDropsTheMailAndTellsThePostmaster() throws Exception {
-            FakeMail mail = mail(TestMessages.withEicarAttachment("<deleted@outside.example.net>"));
+        void infectedMailIsMarkedNotActedOn() throws Exception {
+            FakeMail mail = mail(TestMessages.withEicarAttachment("<infected@outside.example.net>"));
 
-            antiVirus("action", "delete").service(mail);
+            antiVirus().service(mail);
 
-            assertThat(mail.getState()).isEqualTo(Mail.GHOST);
-            assertThat(context.getSentMails()).singleElement().satisfies(notice -> {
-                assertThat(notice.getSender()).as("null reverse path").isNull();
-                assertThat(notice.getRecipients()).containsExactly(new MailAddress(POSTMASTER));
-                assertThat(notice.getMsg().getSubject())
-                    .isEqualTo("Virus found, mail deleted: " + FakeScanner.EICAR_SIGNATURE);
-                String text = text(notice.getMsg());
-                assertThat(text).contains("deleted a mail", FakeScanner.EICAR_SIGNATURE, "<" + SENDER + ">",
-                    "<" + RECIPIENT + ">", "<other@example.com>", "<deleted@outside.example.net>",
-                    "part 2 \"eicar.com\"", FakeScanner.ENGINE, "invoice", "192.0.2.7");
-                assertThat(text).as("never the virus").doesNotContain("EICAR-STANDARD")
-                    .doesNotContain(TestMessages.EICAR_BASE64.substring(0, 40));
-                assertThat(notice.getMsg().getHeader("Auto-Submitted")).containsExactly("auto-generated");
-            });
+            assertThat(status(mail)).isEqualTo("infected");
+            assertThat(header(mail))
+                .containsExactly("infected: " + FakeScanner.EICAR_SIGNATURE + " (" + FakeScanner.ENGINE + ")");
+            assertThat(mail.getErrorMessage()).startsWith("AntiVirus: virus " + FakeScanner.EICAR_SIGNATURE);
+            assertUntouchedButMarked(mail);
+            assertThat(new String(bytes(mail.getMessage()), StandardCharsets.US_ASCII))
+                .as("the message itself is left for the pipeline (quarantine keeps it whole)")
+                .contains(TestMessages.EICAR_BASE64.substring(0, 40));
         }
 
         @Test
-        void noticeCanGoToAnotherAddressOrNowhere() throws Exception {
-            antiVirus("notice", "security@example.com")
-                .service(mail(TestMessages.withEicarAttachment("<n1@outside.example.net>")));
-            assertThat(context.getSentMails()).singleElement().satisfies(notice -> assertThat(notice.getRecipients())
-                .containsExactly(new MailAddress("security@example.com")));
+        void aMarkFromAnEarlierPassIsReplaced() throws Exception {
+            FakeMail mail = mail(TestMessages.plain("Hello.\n"));
+            mail.setAttribute(new org.apache.mailet.Attribute(AttributeName.of(AntiVirus.STATUS),
+                AttributeValue.of("unavailable")));
 
-            context.resetSentMails();
-            FakeMail mail = mail(TestMessages.withEicarAttachment("<n2@outside.example.net>"));
-            antiVirus("notice", "none").service(mail);
-            assertThat(context.getSentMails()).isEmpty();
-            assertThat(mail.getState()).isEqualTo(Mail.GHOST);
+            antiVirus().service(mail);
+
+            assertThat(status(mail)).isEqualTo("clean");
         }
 
         @Test
-        void bounceSendsADeliveryStatusNotificationWithoutTheVirus() throws Exception {
-            FakeMail mail = mail(TestMessages.withEicarAttachment("<bounced@outside.example.net>"));
-
-            antiVirus("action", "bounce").service(mail);
-
-            assertThat(mail.getState()).isEqualTo(Mail.GHOST);
-            assertThat(context.getSentMails()).singleElement().satisfies(bounce -> {
-                assertThat(bounce.getSender()).as("null reverse path").isNull();
-                assertThat(bounce.getRecipients()).containsExactly(new MailAddress(SENDER));
-                MimeMessage message = bounce.getMsg();
-                assertThat(message.getContentType()).startsWith("multipart/report")
-                    .contains("report-type=delivery-status");
-                MimeMultipart report = (MimeMultipart) TestMessages.parse(bytes(message)).getContent();
-                assertThat(report.getCount()).isEqualTo(3);
-                assertThat(report.getBodyPart(1).getContentType()).startsWith("message/delivery-status");
-                assertThat(report.getBodyPart(2).getContentType()).startsWith("text/rfc822-headers");
-                String text = text(message);
-                assertThat(text).contains(FakeScanner.EICAR_SIGNATURE, "Final-Recipient: rfc822; " + RECIPIENT,
-                    "Final-Recipient: rfc822; other@example.com", "Status: 5.7.1", "Action: failed",
-                    "Message-ID: <bounced@outside.example.net>", "Reporting-MTA: dns; example.com");
-                assertThat(text).as("never the virus").doesNotContain("EICAR-STANDARD")
-                    .doesNotContain(TestMessages.EICAR_BASE64.substring(0, 40));
-            });
-        }
-
-        @Test
-        void noBounceToANullSenderButANotice() throws Exception {
-            FakeMail mail = mail(TestMessages.parse(TestMessages.withEicarAttachment("<dsn@outside.example.net>")),
-                null);
-
-            antiVirus("action", "bounce").service(mail);
-
-            assertThat(mail.getState()).isEqualTo(Mail.GHOST);
-            assertThat(context.getSentMails()).singleElement().satisfies(notice -> {
-                assertThat(notice.getRecipients()).containsExactly(new MailAddress(POSTMASTER));
-                assertThat(text(notice.getMsg())).contains("null sender");
-            });
-        }
-
-        @Test
-        void archiveStoresTheMailInTheQuarantineAndTellsThePostmaster() throws Exception {
-            FakeMail mail = mail(TestMessages.withEicarAttachment("<archived@outside.example.net>"));
-
-            antiVirus("action", "archive").service(mail);
-
-            assertThat(mail.getState()).isEqualTo(Mail.GHOST);
-            assertThat(quarantined()).singleElement().satisfies(stored -> {
-                assertThat(stored.getRecipients()).hasSize(2);
-                assertThat(stored.getErrorMessage()).startsWith("AntiVirus: virus " + FakeScanner.EICAR_SIGNATURE);
-                assertThat(text(stored.getMessage())).as("kept whole for the administrator")
-                    .contains(TestMessages.EICAR_BASE64.substring(0, 40));
-            });
-            assertThat(context.getSentMails()).singleElement().satisfies(notice -> {
-                assertThat(notice.getMsg().getSubject())
-                    .isEqualTo("Virus found, mail archived: " + FakeScanner.EICAR_SIGNATURE);
-                assertThat(text(notice.getMsg())).contains("jpa://var/mail/quarantine",
-                    "/mailRepositories/var%2Fmail%2Fquarantine/mails");
-            });
-        }
-
-        @Test
-        void archiveFailureHoldsTheMail() throws Exception {
-            repositories.repositories.put(QUARANTINE, new MemoryFailingRepository());
-            AntiVirus failing = antiVirus("action", "archive");
-            FakeMail mail = mail(TestMessages.withEicarAttachment("<full@outside.example.net>"));
-
-            assertThatThrownBy(() -> failing.service(mail))
-                .isInstanceOf(MessagingException.class)
-                .hasMessageContaining("AntiVirus: cannot store mail mail1")
-                .hasMessageContaining("held");
-            assertThat(mail.getState()).isEqualTo("preprocess");
-        }
-
-        @Test
-        void anInfectedNoticeOfOursIsDroppedWithoutANewNotice() throws Exception {
-            String notice = VirusNotices.NOTICE_HEADER + ": yes\n"
-                + TestMessages.plain("Subject quoted the virus: " + FakeScanner.EICAR + "\n");
-            FakeMail mail = mail(TestMessages.parse(notice), null);
-
-            antiVirus("action", "delete").service(mail);
-
-            assertThat(mail.getState()).isEqualTo(Mail.GHOST);
-            assertThat(context.getSentMails()).isEmpty();
-        }
-    }
-
-    @Nested
-    class Unavailable {
-        @Test
-        void scannerDownHoldsTheMailUnchanged() throws Exception {
+        void scannerDownMarksTheMailUnavailable() throws Exception {
             scanner.unavailable = new ScannerUnavailableException("clamd at 127.0.0.1:3310 failed: Connection refused");
-            FakeMail mail = mail(AntiVirus.HEADER + ": clean\n" + TestMessages.plain("Hello.\n"));
+            FakeMail mail = mail(AntiVirus.HEADER + ": clean\n"
+                + TestMessages.withEicarAttachment("<held@outside.example.net>"));
 
-            assertThatThrownBy(() -> antiVirus().service(mail))
-                .isInstanceOf(MessagingException.class)
-                .hasMessageStartingWith("AntiVirus: mail mail1 not scanned, held for a later attempt")
-                .hasMessageContaining("Connection refused");
+            AntiVirus mailet = antiVirus();
+            try (LogLines log = LogLines.of(AntiVirus.class)) {
+                mailet.service(mail);
 
-            assertThat(mail.getState()).isEqualTo("preprocess");
-            assertThat(mail.getRecipients()).hasSize(2);
-            assertThat(header(mail)).as("untouched").containsExactly("clean");
-            assertThat(context.getSentMails()).isEmpty();
+                assertThat(log.lines()).as("one line for the operator, no stack trace").singleElement()
+                    .satisfies(line -> {
+                        assertThat(line.level()).isEqualTo(org.apache.logging.log4j.Level.WARN);
+                        assertThat(line.withThrowable()).isFalse();
+                        assertThat(line.message()).contains("mail mail1", "127.0.0.1:3310", "Connection refused",
+                            "holds it for a later attempt");
+                    });
+            }
+            assertThat(status(mail)).isEqualTo("unavailable");
+            assertThat(header(mail)).as("a forged clean never survives").containsExactly("unscanned: scanner unavailable");
+            assertUntouchedButMarked(mail);
         }
 
         @Test
-        void infectedMailIsHeldToo() throws Exception {
-            AntiVirus mailet = antiVirus("action", "archive");
+        void theScannerIsAskedAgainAfterAnOutage() throws Exception {
+            AntiVirus mailet = antiVirus();
             scanner.unavailable = new ScannerUnavailableException("no answer within 60000 ms");
-            FakeMail mail = mail(TestMessages.withEicarAttachment("<held@outside.example.net>"));
+            FakeMail mail = mail(TestMessages.plain("Hello.\n"));
+            mailet.service(mail);
+            assertThat(status(mail)).isEqualTo("unavailable");
 
-            assertThatThrownBy(() -> mailet.service(mail)).isInstanceOf(MessagingException.class);
+            scanner.unavailable = null;
+            mailet.service(mail);
 
-            assertThat(quarantined()).isEmpty();
-            assertThat(mail.getState()).isEqualTo("preprocess");
+            assertThat(status(mail)).isEqualTo("clean");
+            assertThat(header(mail)).containsExactly("clean (" + FakeScanner.ENGINE + ")");
         }
     }
 
@@ -577,44 +497,20 @@ class AntiVirusTest {
         }
 
         @Test
-        void tooLargeIsArchivedByDefault() throws Exception {
+        void tooLargeIsMarkedUnscannableWithTheReason() throws Exception {
             FakeMail mail = bigMail();
 
             antiVirus("maxScanSize", "1K").service(mail);
 
-            assertThat(mail.getState()).isEqualTo(Mail.GHOST);
-            assertThat(quarantined()).singleElement().satisfies(stored -> {
-                assertThat(stored.getErrorMessage()).startsWith("AntiVirus: not completely scanned:")
-                    .contains("larger than maxScanSize (1024 bytes)");
-                assertThat(header(stored)).singleElement().asString().startsWith("unscanned: ")
-                    .endsWith("(" + FakeScanner.ENGINE + ")");
-            });
-            assertThat(context.getSentMails()).singleElement().satisfies(notice ->
-                assertThat(notice.getMsg().getSubject()).isEqualTo("Mail not scanned, archived"));
+            assertThat(status(mail)).isEqualTo("unscannable");
+            assertThat(mail.getErrorMessage()).startsWith("AntiVirus: not completely scanned:")
+                .contains("larger than maxScanSize (1024 bytes)");
+            assertThat(header(mail)).singleElement().asString()
+                .startsWith("unscanned: the whole message is larger than maxScanSize (1024 bytes)")
+                .endsWith("(" + FakeScanner.ENGINE + ")");
+            assertUntouchedButMarked(mail);
             assertThat(scanner.scanned).as("the beginning of each stream is scanned")
                 .allSatisfy(scan -> assertThat(scan.length).isLessThanOrEqualTo(1024));
-        }
-
-        @Test
-        void tooLargeCanBeDeliveredWithAHeaderSayingSo() throws Exception {
-            FakeMail mail = bigMail();
-
-            antiVirus("maxScanSize", "1K", "unscannable", "deliver").service(mail);
-
-            assertThat(mail.getState()).isEqualTo("preprocess");
-            assertThat(header(mail)).singleElement().asString()
-                .startsWith("unscanned: the whole message is larger than maxScanSize (1024 bytes)");
-        }
-
-        @Test
-        void tooLargeCanBeHeld() throws Exception {
-            FakeMail mail = bigMail();
-
-            assertThatThrownBy(() -> antiVirus("maxScanSize", "1K", "unscannable", "hold").service(mail))
-                .isInstanceOf(MessagingException.class)
-                .hasMessageContaining("held")
-                .hasMessageContaining("maxScanSize");
-            assertThat(mail.getState()).isEqualTo("preprocess");
         }
 
         @Test
@@ -622,7 +518,7 @@ class AntiVirusTest {
             FakeMail mail = mail(TestMessages.attachment("application/octet-stream", "base64", "exact.bin",
                 java.util.Base64.getMimeEncoder().encodeToString(new byte[1024])));
 
-            antiVirus("maxScanSize", "1K", "unscannable", "deliver").service(mail);
+            antiVirus("maxScanSize", "1K").service(mail);
 
             assertThat(header(mail)).singleElement().asString().doesNotContain("part 2");
             assertThat(scanner.scannedExactly(new byte[1024])).isTrue();
@@ -634,17 +530,19 @@ class AntiVirusTest {
                 .replace("--outer--", "--outer\nContent-Type: text/plain\n\n" + BIG + "\n--outer--");
             FakeMail mail = mail(message);
 
-            antiVirus("maxScanSize", "2K", "action", "archive").service(mail);
+            antiVirus("maxScanSize", "2K").service(mail);
 
-            assertThat(quarantined().get(0).getErrorMessage()).contains("virus " + FakeScanner.EICAR_SIGNATURE);
+            assertThat(status(mail)).isEqualTo("infected");
+            assertThat(mail.getErrorMessage()).contains("virus " + FakeScanner.EICAR_SIGNATURE);
         }
 
         @Test
         void tooManyParts() throws Exception {
             FakeMail mail = mail(TestMessages.manyParts(MessageScanner.MAX_PARTS + 1));
 
-            antiVirus("unscannable", "deliver").service(mail);
+            antiVirus().service(mail);
 
+            assertThat(status(mail)).isEqualTo("unscannable");
             assertThat(header(mail)).singleElement().asString().startsWith("unscanned: more than 500 parts");
             assertThat(scanner.scanned).hasSize(MessageScanner.MAX_PARTS + 1);
         }
@@ -653,7 +551,7 @@ class AntiVirusTest {
         void tooDeeplyNested() throws Exception {
             FakeMail mail = mail(TestMessages.nestedDeep(MessageScanner.MAX_DEPTH + 5));
 
-            antiVirus("unscannable", "deliver").service(mail);
+            antiVirus().service(mail);
 
             assertThat(header(mail)).singleElement().asString().startsWith("unscanned: parts nested deeper than 30");
         }
@@ -662,7 +560,7 @@ class AntiVirusTest {
         void nestingWithinTheLimitIsFine() throws Exception {
             FakeMail mail = mail(TestMessages.nestedDeep(MessageScanner.MAX_DEPTH));
 
-            antiVirus("unscannable", "deliver").service(mail);
+            antiVirus().service(mail);
 
             assertThat(header(mail)).containsExactly("clean (" + FakeScanner.ENGINE + ")");
         }
@@ -672,18 +570,11 @@ class AntiVirusTest {
             scanner.refusal = "clamd refused the stream: its StreamMaxLength is smaller than maxScanSize";
             FakeMail mail = mail(TestMessages.plain("Hello.\n"));
 
-            antiVirus("unscannable", "deliver").service(mail);
+            antiVirus().service(mail);
 
+            assertThat(status(mail)).isEqualTo("unscannable");
             assertThat(header(mail)).singleElement().asString()
                 .startsWith("unscanned: the whole message: clamd refused the stream");
-        }
-    }
-
-    /** A quarantine that cannot store (disk full, database down). */
-    private static final class MemoryFailingRepository extends org.apache.james.mailrepository.memory.MemoryMailRepository {
-        @Override
-        public MailKey store(Mail mail) {
-            throw new IllegalStateException("disk full");
         }
     }
 }
