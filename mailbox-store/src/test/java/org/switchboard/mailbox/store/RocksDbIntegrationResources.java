@@ -103,6 +103,10 @@ final class RocksDbIntegrationResources implements AutoCloseable {
         return mailboxManager;
     }
 
+    StoreMessageIdManager messageIdManager() {
+        return messageIdManager;
+    }
+
     MessageIdManagerTestSystem messageIdManagerTestSystem() {
         return new MessageIdManagerTestSystem(messageIdManager, new RocksDbMessageId.Factory(),
             mailboxManager.getMapperFactory(), mailboxManager);
