@@ -47,7 +47,8 @@ import com.google.common.util.concurrent.Striped;
  * once, so concurrent deliveries (to different mailboxes) share one fsync. Writers of one mailbox are serialised by a
  * per-mailbox lock held from UID allocation to the end of the synced write: UIDs then become visible in ascending
  * order, which IMAP clients that resynchronise from UIDNEXT rely on, and the counters stored in the same batch are
- * exact whenever a reader looks.
+ * exact whenever a reader looks. Appends that wait for the lock of a mailbox are written together by the thread that
+ * gets it ({@link CombinedAppends}), so deliveries to one mailbox share fsyncs as well.
  *
  * <p>Message octets are kept exactly as received in the {@code contents} column family, one value per message. A
  * large body as one value is fine here: messages are bounded by the SMTP size limit (50 MiB), the value reaches the

@@ -44,11 +44,13 @@ public class RocksDbMessageMapper implements MessageMapper {
     private final RocksDbMailboxStore store;
     private final MessageTable messages;
     private final Clock clock;
+    private final CombinedAppends appends;
 
     RocksDbMessageMapper(RocksDbMailboxStore store, MessageTable messages, Clock clock) {
         this.store = store;
         this.messages = messages;
         this.clock = clock;
+        this.appends = new CombinedAppends(store, messages, clock);
     }
 
     @Override
@@ -140,15 +142,8 @@ public class RocksDbMessageMapper implements MessageMapper {
 
     @Override
     public MessageMetaData add(Mailbox mailbox, MailboxMessage message) throws MailboxException {
-        Lock lock = store.lockOf(mailbox.getMailboxId());
-        lock.lock();
-        try (Batch batch = store.batch()) {
-            MessageMetaData metaData = append(batch, mailbox.getMailboxId(), message);
-            batch.commit();
-            return metaData;
-        } finally {
-            lock.unlock();
-        }
+        appends.append(mailbox.getMailboxId(), message, Optional.empty());
+        return message.metaData();
     }
 
     /**
@@ -156,33 +151,7 @@ public class RocksDbMessageMapper implements MessageMapper {
      * as the message, so a delivery retried after a crash either finds it or appends (never both, never neither).
      */
     public Delivery appendOnce(DeliveryKey key, Mailbox mailbox, MailboxMessage message) throws MailboxException {
-        Lock lock = store.lockOf(mailbox.getMailboxId());
-        lock.lock();
-        try (Batch batch = store.batch()) {
-            byte[] earlier = store.get(Table.DELIVERIES, key.asKey());
-            if (earlier != null) {
-                DeliveryRecord delivery = DeliveryRecord.decode(earlier);
-                return new Delivery(delivery.mailboxId(), delivery.uid(), true);
-            }
-            MessageMetaData metaData = append(batch, mailbox.getMailboxId(), message);
-            batch.put(Table.DELIVERIES, key.asKey(),
-                new DeliveryRecord(mailbox.getMailboxId(), metaData.getUid(), clock.millis()).encode());
-            batch.commit();
-            return new Delivery(mailbox.getMailboxId(), metaData.getUid(), false);
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    private MessageMetaData append(Batch batch, MailboxId mailboxId, MailboxMessage message) throws MailboxException {
-        MailboxCounterRecord counters = messages.counters(mailboxId).withNextUid().withNextModSeq();
-        message.setUid(MessageUid.of(counters.lastUid()));
-        message.setModSeq(ModSeq.of(counters.highestModSeq()));
-        message.setSaveDate(Date.from(clock.instant()));
-        batch.lockMessages(List.of(message.getMessageId()));
-        messages.put(batch, message);
-        messages.putCounters(batch, mailboxId, counters.plus(1, message.isSeen() ? 0 : 1).withUserFlagsOf(message.createFlags()));
-        return message.metaData();
+        return appends.append(mailbox.getMailboxId(), message, Optional.of(key));
     }
 
     @Override
