@@ -32,8 +32,7 @@ class RocksDbCombinationManagerTest extends AbstractCombinationManagerTest {
 
             @Override
             public Mailbox createMailbox(MailboxPath mailboxPath, MailboxSession session) throws MailboxException {
-                mailboxManager.createMailbox(mailboxPath, session);
-                return mailboxManager.getMailbox(mailboxPath, session).getMailboxEntity();
+                return resources.createMailbox(mailboxPath, session);
             }
         };
     }

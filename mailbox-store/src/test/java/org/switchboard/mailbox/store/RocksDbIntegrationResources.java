@@ -10,10 +10,13 @@ import org.apache.james.events.EventBusTestFixture;
 import org.apache.james.events.InVMEventBus;
 import org.apache.james.events.MemoryEventDeadLetters;
 import org.apache.james.events.delivery.InVmEventDelivery;
+import org.apache.james.mailbox.MailboxSession;
 import org.apache.james.mailbox.acl.UnionMailboxACLResolver;
 import org.apache.james.mailbox.exception.MailboxException;
 import org.apache.james.mailbox.extension.PreDeletionHook;
 import org.apache.james.mailbox.manager.ManagerTestProvisionner;
+import org.apache.james.mailbox.model.Mailbox;
+import org.apache.james.mailbox.model.MailboxPath;
 import org.apache.james.mailbox.quota.QuotaManager;
 import org.apache.james.mailbox.store.FakeAuthenticator;
 import org.apache.james.mailbox.store.FakeAuthorizator;
@@ -101,6 +104,12 @@ final class RocksDbIntegrationResources implements AutoCloseable {
 
     RocksDbMailboxManager mailboxManager() {
         return mailboxManager;
+    }
+
+    /** Creates a mailbox through the manager, as James' test systems do, and returns what the store holds. */
+    Mailbox createMailbox(MailboxPath path, MailboxSession session) throws MailboxException {
+        mailboxManager.createMailbox(path, session);
+        return mailboxManager.getMailbox(path, session).getMailboxEntity();
     }
 
     StoreMessageIdManager messageIdManager() {

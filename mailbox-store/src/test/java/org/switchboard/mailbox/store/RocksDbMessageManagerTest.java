@@ -23,12 +23,10 @@ class RocksDbMessageManagerTest extends AbstractMessageManagerTest {
     void setUp() throws Exception {
         resources = RocksDbIntegrationResources.create(directory, RocksDbIntegrationResources.inVmEventBus(),
             Optional.empty(), Set.of());
-        RocksDbMailboxManager mailboxManager = resources.mailboxManager();
-        super.setup(new MessageManagerTestSystem(mailboxManager) {
+        super.setup(new MessageManagerTestSystem(resources.mailboxManager()) {
             @Override
             public Mailbox createMailbox(MailboxPath mailboxPath, MailboxSession session) throws MailboxException {
-                mailboxManager.createMailbox(mailboxPath, session);
-                return mailboxManager.getMailbox(mailboxPath, session).getMailboxEntity();
+                return resources.createMailbox(mailboxPath, session);
             }
         });
     }
