@@ -95,13 +95,23 @@ final class MessageTable implements MessageRecords.ContentLoader {
 
     /** Writes a message record (new or changed) and, for the first copy of a message, its octets. */
     void put(Batch batch, MailboxMessage message) throws MailboxException {
-        batch.put(Table.MESSAGES, Keys.message(message.getMailboxId(), message.getUid()), MessageRecords.encode(message));
-        batch.put(Table.MESSAGES_BY_ID, Keys.messageIdInMailbox(message.getMessageId(), message.getMailboxId(), message.getUid()),
-            NO_VALUE);
+        putRecord(batch, message);
         byte[] contentKey = Keys.messageId(message.getMessageId());
         if (batch.deletes(Table.CONTENTS, contentKey) || !store.contains(Table.CONTENTS, contentKey)) {
             batch.put(Table.CONTENTS, contentKey, octetsOf(message));
         }
+    }
+
+    /** Writes a newly appended message: its record and its {@code octets}. */
+    void putNew(Batch batch, MailboxMessage message, byte[] octets) throws MailboxException {
+        putRecord(batch, message);
+        batch.put(Table.CONTENTS, Keys.messageId(message.getMessageId()), octets);
+    }
+
+    private void putRecord(Batch batch, MailboxMessage message) throws MailboxException {
+        batch.put(Table.MESSAGES, Keys.message(message.getMailboxId(), message.getUid()), MessageRecords.encode(message));
+        batch.put(Table.MESSAGES_BY_ID, Keys.messageIdInMailbox(message.getMessageId(), message.getMailboxId(), message.getUid()),
+            NO_VALUE);
     }
 
     /** Rewrites the record of a message whose flags or MODSEQ changed. */

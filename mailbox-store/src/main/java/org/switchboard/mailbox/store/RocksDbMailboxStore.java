@@ -1,5 +1,6 @@
 package org.switchboard.mailbox.store;
 
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,6 +22,8 @@ import java.util.function.BiPredicate;
 import org.apache.james.mailbox.exception.MailboxException;
 import org.apache.james.mailbox.model.MailboxId;
 import org.apache.james.mailbox.model.MessageId;
+import org.rocksdb.BlockBasedTableConfig;
+import org.rocksdb.BloomFilter;
 import org.rocksdb.ColumnFamilyDescriptor;
 import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.ColumnFamilyOptions;
@@ -44,7 +47,8 @@ import com.google.common.util.concurrent.Striped;
  * once, so concurrent deliveries (to different mailboxes) share one fsync. Writers of one mailbox are serialised by a
  * per-mailbox lock held from UID allocation to the end of the synced write: UIDs then become visible in ascending
  * order, which IMAP clients that resynchronise from UIDNEXT rely on, and the counters stored in the same batch are
- * exact whenever a reader looks.
+ * exact whenever a reader looks. Appends that wait for the lock of a mailbox are written together by the thread that
+ * gets it ({@link CombinedAppends}), so deliveries to one mailbox share fsyncs as well.
  *
  * <p>Message octets are kept exactly as received in the {@code contents} column family, one value per message. A
  * large body as one value is fine here: messages are bounded by the SMTP size limit (50 MiB), the value reaches the
@@ -56,6 +60,7 @@ public final class RocksDbMailboxStore implements AutoCloseable {
     static final long BLOB_THRESHOLD_BYTES = 8 * 1024;
     private static final int LOCK_STRIPES = 1024;
     private static final UInt64AddOperator QUOTA_ADDITION;
+    private static final BloomFilter KEY_FILTER;
     private static final byte[] LAST_MAILBOX_ID = Keys.utf8("last-mailbox-id");
 
     /** The column families. */
@@ -84,6 +89,7 @@ public final class RocksDbMailboxStore implements AutoCloseable {
     static {
         RocksDB.loadLibrary();
         QUOTA_ADDITION = new UInt64AddOperator();
+        KEY_FILTER = new BloomFilter(10);
     }
 
     private final RocksDB db;
@@ -128,7 +134,9 @@ public final class RocksDbMailboxStore implements AutoCloseable {
             options.add(defaultOptions);
             descriptors.add(new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, defaultOptions));
             for (Table table : Table.values()) {
-                ColumnFamilyOptions tableOptions = new ColumnFamilyOptions();
+                // Bloom filters: looking up a key that is not there (a new message's id) reads no data block
+                ColumnFamilyOptions tableOptions = new ColumnFamilyOptions()
+                    .setTableFormatConfig(new BlockBasedTableConfig().setFilterPolicy(KEY_FILTER));
                 if (table == Table.CONTENTS) {
                     tableOptions.setEnableBlobFiles(true)
                         .setMinBlobSize(BLOB_THRESHOLD_BYTES)
@@ -144,7 +152,7 @@ public final class RocksDbMailboxStore implements AutoCloseable {
             List<ColumnFamilyHandle> handles = new ArrayList<>();
             RocksDB db = RocksDB.open(dbOptions, directory.toString(), descriptors, handles);
             return new RocksDbMailboxStore(db, dbOptions, options, handles);
-        } catch (RocksDBException | java.io.IOException e) {
+        } catch (RocksDBException | IOException e) {
             throw new MailboxException("Cannot open the mailbox store in " + directory, e);
         }
     }

@@ -44,11 +44,17 @@ public class RocksDbMessageMapper implements MessageMapper {
     private final RocksDbMailboxStore store;
     private final MessageTable messages;
     private final Clock clock;
+    private final CombinedAppends appends;
 
     RocksDbMessageMapper(RocksDbMailboxStore store, MessageTable messages, Clock clock) {
+        this(store, messages, clock, new CombinedAppends(store, messages, clock));
+    }
+
+    private RocksDbMessageMapper(RocksDbMailboxStore store, MessageTable messages, Clock clock, CombinedAppends appends) {
         this.store = store;
         this.messages = messages;
         this.clock = clock;
+        this.appends = appends;
     }
 
     @Override
@@ -140,15 +146,8 @@ public class RocksDbMessageMapper implements MessageMapper {
 
     @Override
     public MessageMetaData add(Mailbox mailbox, MailboxMessage message) throws MailboxException {
-        Lock lock = store.lockOf(mailbox.getMailboxId());
-        lock.lock();
-        try (Batch batch = store.batch()) {
-            MessageMetaData metaData = append(batch, mailbox.getMailboxId(), message);
-            batch.commit();
-            return metaData;
-        } finally {
-            lock.unlock();
-        }
+        appends.append(mailbox.getMailboxId(), message, Optional.empty());
+        return message.metaData();
     }
 
     /**
@@ -156,27 +155,15 @@ public class RocksDbMessageMapper implements MessageMapper {
      * as the message, so a delivery retried after a crash either finds it or appends (never both, never neither).
      */
     public Delivery appendOnce(DeliveryKey key, Mailbox mailbox, MailboxMessage message) throws MailboxException {
-        Lock lock = store.lockOf(mailbox.getMailboxId());
-        lock.lock();
-        try (Batch batch = store.batch()) {
-            byte[] earlier = store.get(Table.DELIVERIES, key.asKey());
-            if (earlier != null) {
-                DeliveryRecord delivery = DeliveryRecord.decode(earlier);
-                return new Delivery(delivery.mailboxId(), delivery.uid(), true);
-            }
-            MessageMetaData metaData = append(batch, mailbox.getMailboxId(), message);
-            batch.put(Table.DELIVERIES, key.asKey(),
-                new DeliveryRecord(mailbox.getMailboxId(), metaData.getUid(), clock.millis()).encode());
-            batch.commit();
-            return new Delivery(mailbox.getMailboxId(), metaData.getUid(), false);
-        } finally {
-            lock.unlock();
-        }
+        return appends.append(mailbox.getMailboxId(), message, Optional.of(key));
     }
 
-    /** This mapper for one delivery: {@link #add} appends once under {@code key} ({@link #appendOnce}). */
+    /**
+     * This mapper for one delivery: {@link #add} appends once under {@code key} ({@link #appendOnce}) and answers a
+     * repeat with {@link AlreadyDeliveredException}. It shares this mapper's combined appends.
+     */
     RocksDbMessageMapper forDelivery(DeliveryKey key) {
-        return new RocksDbMessageMapper(store, messages, clock) {
+        return new RocksDbMessageMapper(store, messages, clock, appends) {
             @Override
             public MessageMetaData add(Mailbox mailbox, MailboxMessage message) throws MailboxException {
                 Delivery delivery = appendOnce(key, mailbox, message);
@@ -186,17 +173,6 @@ public class RocksDbMessageMapper implements MessageMapper {
                 return message.metaData();
             }
         };
-    }
-
-    private MessageMetaData append(Batch batch, MailboxId mailboxId, MailboxMessage message) throws MailboxException {
-        MailboxCounterRecord counters = messages.counters(mailboxId).withNextUid().withNextModSeq();
-        message.setUid(MessageUid.of(counters.lastUid()));
-        message.setModSeq(ModSeq.of(counters.highestModSeq()));
-        message.setSaveDate(Date.from(clock.instant()));
-        batch.lockMessages(List.of(message.getMessageId()));
-        messages.put(batch, message);
-        messages.putCounters(batch, mailboxId, counters.plus(1, message.isSeen() ? 0 : 1).withUserFlagsOf(message.createFlags()));
-        return message.metaData();
     }
 
     @Override

@@ -98,6 +98,34 @@ class RocksDbDeliveryTest {
         }
     }
 
+    /** Appends to one mailbox are combined into shared batches: a key must still deliver once within a batch. */
+    @Test
+    void concurrentAppendsOfOneKeyShouldDeliverOnce() throws Exception {
+        try (RocksDbMailboxStore store = RocksDbMailboxStore.open(directory)) {
+            RocksDbMailboxSessionMapperFactory mappers = new RocksDbMailboxSessionMapperFactory(store, Clock.systemUTC());
+            Mailbox inbox = createInbox(mappers);
+            DeliveryKey key = new DeliveryKey("Mail1701-1", "alice@example.com");
+            ExecutorService senders = Executors.newFixedThreadPool(8);
+            try {
+                List<Future<Delivery>> deliveries = new ArrayList<>();
+                for (int i = 0; i < 8; i++) {
+                    deliveries.add(senders.submit(() -> mappers.getMessageMapper().appendOnce(key, inbox, message(inbox, OCTETS))));
+                }
+                List<Delivery> results = new ArrayList<>();
+                for (Future<Delivery> delivery : deliveries) {
+                    results.add(delivery.get(1, TimeUnit.MINUTES));
+                }
+
+                assertThat(results).filteredOn(delivery -> !delivery.duplicate()).hasSize(1);
+                assertThat(results).extracting(Delivery::uid).containsOnly(MessageUid.MIN_VALUE);
+                assertThat(mappers.getMessageMapper().countMessagesInMailbox(inbox)).isEqualTo(1);
+            } finally {
+                senders.shutdownNow();
+                senders.awaitTermination(1, TimeUnit.MINUTES);
+            }
+        }
+    }
+
     @Test
     void appendOnceShouldFindTheDeliveryAfterTheStoreIsReopened() throws Exception {
         DeliveryKey key = new DeliveryKey("Mail1701-1", "alice@example.com");
@@ -196,6 +224,8 @@ class RocksDbDeliveryTest {
             }
 
             List<MessageUid> uids = messages.listAllMessageUids(inbox).collectList().block();
+            assertThat(uids).hasSize(600).first().isEqualTo(MessageUid.MIN_VALUE);
+            assertThat(uids.get(599)).isEqualTo(MessageUid.of(600));
             messages.deleteMessages(inbox, uids.subList(0, 100));
             messages.updateFlags(inbox, new FlagsUpdateCalculator(new Flags(Flags.Flag.SEEN), MessageManager.FlagsUpdateMode.ADD),
                 MessageRange.range(uids.get(100), uids.get(149)));

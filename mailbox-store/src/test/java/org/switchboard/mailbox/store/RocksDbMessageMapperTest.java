@@ -1,37 +1,21 @@
 package org.switchboard.mailbox.store;
 
-import java.nio.file.Path;
-
 import org.apache.james.mailbox.store.mail.model.MapperProvider;
 import org.apache.james.mailbox.store.mail.model.MessageMapperTest;
 import org.apache.james.utils.UpdatableTickingClock;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class RocksDbMessageMapperTest extends MessageMapperTest {
-    @TempDir
-    Path directory;
-    private RocksDbMapperProvider provider;
-
-    private RocksDbMapperProvider provider() {
-        if (provider == null) {
-            provider = new RocksDbMapperProvider(directory);
-        }
-        return provider;
-    }
+    @RegisterExtension
+    final RocksDbMapperProviderExtension store = new RocksDbMapperProviderExtension();
 
     @Override
     protected MapperProvider createMapperProvider() {
-        return provider();
+        return store.provider();
     }
 
     @Override
     protected UpdatableTickingClock updatableTickingClock() {
-        return provider().clock();
-    }
-
-    @AfterEach
-    void closeStore() {
-        provider.close();
+        return store.provider().clock();
     }
 }
