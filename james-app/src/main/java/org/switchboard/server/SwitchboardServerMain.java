@@ -25,7 +25,6 @@ import org.apache.james.modules.server.MailQueueRoutesModule;
 import org.apache.james.modules.server.MailRepositoriesRoutesModule;
 import org.apache.james.modules.server.MailboxRoutesModule;
 import org.apache.james.modules.server.NoJwtModule;
-import org.apache.james.modules.server.RawPostDequeueDecoratorModule;
 import org.apache.james.modules.server.ReIndexingModule;
 import org.apache.james.modules.server.SieveRoutesModule;
 import org.apache.james.modules.server.TaskManagerModule;
@@ -87,7 +86,6 @@ public final class SwitchboardServerMain {
         new DefaultEventModule(),
         new MemoryDeadLetterModule(),
         new NaiveDelegationStoreModule(),
-        new RawPostDequeueDecoratorModule(),
         new TaskManagerModule());
 
     private SwitchboardServerMain() {

@@ -66,8 +66,10 @@ public class JpaMailboxStoreModule extends AbstractModule {
         bind(MessageId.Factory.class).to(DefaultMessageId.Factory.class);
         bind(AttachmentContentLoader.class).to(JPAAttachmentContentLoader.class);
 
-        bind(JPAPerUserMaxQuotaManager.class).in(Scopes.SINGLETON);
-        bind(MaxQuotaManager.class).to(JPAPerUserMaxQuotaManager.class);
+        // quota limits from memory until one changes (six SQL queries per delivered copy otherwise)
+        bind(CachedMaxQuotaManager.class).in(Scopes.SINGLETON);
+        bind(JPAPerUserMaxQuotaManager.class).to(CachedMaxQuotaManager.class);
+        bind(MaxQuotaManager.class).to(CachedMaxQuotaManager.class);
         bind(JpaCurrentQuotaManager.class).in(Scopes.SINGLETON);
         bind(CurrentQuotaManager.class).to(JpaCurrentQuotaManager.class);
     }

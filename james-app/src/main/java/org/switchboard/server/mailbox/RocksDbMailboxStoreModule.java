@@ -9,6 +9,7 @@ import org.apache.james.mailbox.jpa.quota.JPAPerUserMaxQuotaManager;
 import org.apache.james.mailbox.model.MailboxId;
 import org.apache.james.mailbox.model.MessageId;
 import org.apache.james.mailbox.quota.CurrentQuotaManager;
+import org.apache.james.lifecycle.api.StartUpCheck;
 import org.apache.james.mailbox.quota.MaxQuotaManager;
 import org.apache.james.mailbox.store.MailboxSessionMapperFactory;
 import org.apache.james.mailbox.store.NoMailboxPathLocker;
@@ -69,8 +70,12 @@ public class RocksDbMailboxStoreModule extends AbstractModule {
         bind(MessageId.Factory.class).to(RocksDbMessageId.Factory.class);
         bind(AttachmentContentLoader.class).to(RocksDbAttachmentContentLoader.class);
 
-        bind(JPAPerUserMaxQuotaManager.class).in(Scopes.SINGLETON);
-        bind(MaxQuotaManager.class).to(JPAPerUserMaxQuotaManager.class);
+        // quota limits from memory until one changes (six SQL queries per delivered copy otherwise)
+        bind(CachedMaxQuotaManager.class).in(Scopes.SINGLETON);
+        bind(JPAPerUserMaxQuotaManager.class).to(CachedMaxQuotaManager.class);
+        bind(MaxQuotaManager.class).to(CachedMaxQuotaManager.class);
+        // an empty RocksDB store never hides the mail an installation keeps in the JPA store
+        Multibinder.newSetBinder(binder(), StartUpCheck.class).addBinding().to(JpaMailboxesLeftBehindCheck.class);
         bind(RocksDbCurrentQuotaManager.class).in(Scopes.SINGLETON);
         bind(CurrentQuotaManager.class).to(RocksDbCurrentQuotaManager.class);
     }

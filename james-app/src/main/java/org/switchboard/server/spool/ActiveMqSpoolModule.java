@@ -24,6 +24,8 @@ public class ActiveMqSpoolModule extends AbstractModule {
     @Override
     protected void configure() {
         bind(EmbeddedSpoolBroker.class).in(Scopes.SINGLETON);
+        // every dequeued mail carries the name of its spool entry (exactly-once delivery keys)
+        bind(MailQueueItemDecoratorFactory.class).to(SpoolNameRecorder.class).in(Scopes.SINGLETON);
         Multibinder.newSetBinder(binder(), HealthCheck.class).addBinding().to(ActiveMQHealthCheck.class);
     }
 

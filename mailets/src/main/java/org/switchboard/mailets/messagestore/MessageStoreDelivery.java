@@ -34,6 +34,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.switchboard.mailbox.store.AlreadyDeliveredException;
 import org.switchboard.mailbox.store.DeliveryKey;
+import org.switchboard.pipeline.SpoolName;
 
 /**
  * The LOCAL channel's last step: stores one copy of the message in each recipient's mailbox of the Message Store,

@@ -29,6 +29,7 @@ import org.apache.mailet.base.test.FakeMail;
 import org.apache.mailet.base.test.FakeMailetConfig;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.switchboard.pipeline.SpoolName;
 
 class MessageStoreDeliveryTest {
     private static final String ALICE = "alice@example.com";
@@ -122,13 +123,17 @@ class MessageStoreDeliveryTest {
     }
 
     @Test
-    void theSpoolNameSurvivesTheCopiesJamesMakes() throws Exception {
+    void aMailIsStoredUnderTheNameOfItsSpoolEntry() throws Exception {
         Mail mail = mail("Subject: x\r\n\r\nx\r\n", "sender@example.org", ALICE);
-        new RecordSpoolName().service(mail);
+        SpoolName.record(mail);
         Mail copy = mail.duplicate();
         copy.setName(mail.getName() + "-!1234");
 
-        assertThat(SpoolName.of(copy)).isEqualTo(mail.getName());
+        assertThat(SpoolName.of(copy)).as("a copy James splits off").isEqualTo(mail.getName());
+        Mail madeByAMailet = copy.duplicate();
+        madeByAMailet.setName("Mail-made-from-it");
+        SpoolName.record(madeByAMailet);
+        assertThat(SpoolName.of(madeByAMailet)).as("a new spool entry is a new delivery").isEqualTo("Mail-made-from-it");
         assertThat(SpoolName.of(mail("Subject: y\r\n\r\ny\r\n", null, ALICE))).as("unrecorded: its own name")
             .startsWith("mail-");
     }
