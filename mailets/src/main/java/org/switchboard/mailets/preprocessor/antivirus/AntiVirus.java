@@ -10,8 +10,6 @@ import javax.mail.MessagingException;
 import javax.mail.internet.MimeMessage;
 import javax.mail.internet.MimeUtility;
 
-import org.apache.james.util.DurationParser;
-import org.apache.james.util.Size;
 import org.apache.mailet.Attribute;
 import org.apache.mailet.AttributeName;
 import org.apache.mailet.AttributeValue;
@@ -19,6 +17,7 @@ import org.apache.mailet.Mail;
 import org.apache.mailet.base.GenericMailet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.switchboard.pipeline.InitParameters;
 
 /**
  * The anti-virus module of the preprocessor (spec, MTA Preprocessor Unit): every mail goes through ClamAV's
@@ -94,74 +93,32 @@ public class AntiVirus extends GenericMailet {
     }
 
     private Settings settings() throws MessagingException {
+        InitParameters parameters = InitParameters.of(this);
         try {
-            checkInitParameters(Set.of(HOST, PORT, TIMEOUT, MAX_SCAN_SIZE));
+            parameters.checkNames(this::checkInitParameters, Set.of(HOST, PORT, TIMEOUT, MAX_SCAN_SIZE));
         } catch (MessagingException e) {
-            throw bad(e.getMessage() + "; the parameters are " + HOST + ", " + PORT + ", " + TIMEOUT + ", "
-                + MAX_SCAN_SIZE + " (infected mail is handled by the pipeline: docs/reference.md, AntiVirus)");
+            // the actions of earlier versions (action, quarantineRepository, notice...) moved to the XML
+            throw new MessagingException(e.getMessage() + " (infected mail is handled by the pipeline: docs/reference.md, AntiVirus)");
         }
-        String host = text(HOST, DEFAULT_HOST);
+        String host = parameters.value(HOST, DEFAULT_HOST);
         if (host.chars().anyMatch(Character::isWhitespace)) {
-            throw bad("init parameter " + HOST + " '" + host + "' is not a host name or address");
+            throw parameters.invalid(HOST, host, "not a host name or address");
         }
-        return new Settings(host, port(), timeout(), maxScanSize());
-    }
-
-    private MessagingException bad(String problem) {
-        return new MessagingException(getMailetName() + ": " + problem);
-    }
-
-    private String text(String name, String defaultValue) throws MessagingException {
-        String value = getInitParameter(name);
-        if (value == null) {
-            return defaultValue;
+        int port = parameters.optional(PORT, Integer::valueOf).orElse(DEFAULT_PORT);
+        if (port < 1 || port > 65535) {
+            throw parameters.invalid(PORT, Integer.toString(port), "not a TCP port (1-65535)");
         }
-        if (value.isBlank()) {
-            throw bad("init parameter " + name + " is empty (default " + defaultValue + ")");
+        Duration timeout = parameters.duration(TIMEOUT, DEFAULT_TIMEOUT, ChronoUnit.SECONDS);
+        if (timeout.isZero() || timeout.isNegative() || timeout.compareTo(MAX_TIMEOUT) > 0) {
+            throw parameters.invalid(TIMEOUT, timeout.toString(), "must be above 0 and at most 1h");
         }
-        return value.trim();
-    }
-
-    private int port() throws MessagingException {
-        String value = text(PORT, Integer.toString(DEFAULT_PORT));
-        try {
-            int parsed = Integer.parseInt(value);
-            if (parsed >= 1 && parsed <= 65535) {
-                return parsed;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
+        // James' Size: bytes, or K, M, G as in clamd.conf
+        long maxScanSize = parameters.size(MAX_SCAN_SIZE, DEFAULT_MAX_SCAN_SIZE);
+        if (maxScanSize > MAX_MAX_SCAN_SIZE) {
+            throw parameters.invalid(MAX_SCAN_SIZE, Long.toString(maxScanSize),
+                "at most 4G; it must not exceed clamd's StreamMaxLength");
         }
-        throw bad("init parameter " + PORT + " '" + value + "' is not a TCP port (1-65535)");
-    }
-
-    private Duration timeout() throws MessagingException {
-        String value = text(TIMEOUT, DEFAULT_TIMEOUT);
-        Duration parsed;
-        try {
-            parsed = DurationParser.parse(value, ChronoUnit.SECONDS);
-        } catch (RuntimeException e) {
-            throw bad("init parameter " + TIMEOUT + " '" + value + "' is not a duration (e.g. 500ms, 30s, 2m)");
-        }
-        if (parsed.isZero() || parsed.isNegative() || parsed.compareTo(MAX_TIMEOUT) > 0) {
-            throw bad("init parameter " + TIMEOUT + " '" + value + "' must be above 0 and at most 1h");
-        }
-        return parsed;
-    }
-
-    /** James' {@code Size}: bytes, or K, M, G as in clamd.conf. */
-    private long maxScanSize() throws MessagingException {
-        String value = text(MAX_SCAN_SIZE, DEFAULT_MAX_SCAN_SIZE);
-        try {
-            long bytes = Size.parse(value).asBytes();
-            if (bytes > 0 && bytes <= MAX_MAX_SCAN_SIZE) {
-                return bytes;
-            }
-        } catch (RuntimeException e) {
-            // reported below
-        }
-        throw bad("init parameter " + MAX_SCAN_SIZE + " '" + value + "' is not a size between 1 byte and 4G"
-            + " (bytes, or with K, M or G as in clamd.conf, e.g. 25M); it must not exceed clamd's StreamMaxLength");
+        return new Settings(host, port, timeout, maxScanSize);
     }
 
     @Override
