@@ -9,7 +9,9 @@ import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -121,6 +123,8 @@ class ImapViewConsistencyIT {
         private BufferedReader in;
         private OutputStream out;
         private int tag;
+        /** Every line sent and received, for the failure message: the server's exact words. */
+        private final Deque<String> transcript = new ArrayDeque<>();
 
         static Imap login(int port, String user, String password) throws IOException {
             Imap imap = new Imap();
@@ -145,6 +149,7 @@ class ImapViewConsistencyIT {
         /** Sends one command; returns every line up to the tagged reply, which must be OK. */
         List<String> command(String command) throws IOException {
             String id = "a" + (++tag);
+            remember("C: " + id + " " + command);
             out.write((id + " " + command + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
             out.flush();
             List<String> lines = new ArrayList<>();
@@ -154,8 +159,9 @@ class ImapViewConsistencyIT {
                     throw new IOException("connection closed after " + command + ": " + lines);
                 }
                 lines.add(line);
+                remember("S: " + line);
                 if (line.startsWith(id + " ")) {
-                    assertThat(line).as("reply to %s (after %s)", command, lines).startsWith(id + " OK");
+                    assertThat(line).as("reply to %s; the session's last lines:%n%s", command, transcript()).startsWith(id + " OK");
                     return lines;
                 }
             }
@@ -174,7 +180,19 @@ class ImapViewConsistencyIT {
 
         void fetchOk(long msn) throws IOException {
             List<String> lines = command("FETCH " + msn + " (UID BODY.PEEK[HEADER.FIELDS (SUBJECT)])");
-            assertThat(lines).as("FETCH %d", msn).anyMatch(line -> line.startsWith("* " + msn + " FETCH"));
+            assertThat(lines).as("FETCH %d; the session's last lines:%n%s", msn, transcript())
+                .anyMatch(line -> line.startsWith("* " + msn + " FETCH"));
+        }
+
+        private void remember(String line) {
+            transcript.addLast(line);
+            if (transcript.size() > 40) {
+                transcript.removeFirst();
+            }
+        }
+
+        private String transcript() {
+            return String.join("\n", transcript);
         }
 
         @Override
