@@ -45,9 +45,10 @@ import org.switchboard.pipeline.RouteAttribute;
  * error message saying why, to the processor named by {@code errorProcessor} (default {@code error}); the other
  * recipients go on.
  *
- * <p>When the directory cannot answer, {@link #service} throws a {@link MessagingException} before changing the
- * mail, so James sends the mail, unchanged, to the mailet's {@code onMailetException} processor (James' default:
- * {@code error}). The shipped pipeline names a processor that re-queues the mail for a later attempt.
+ * <p>When the directory cannot answer, the mail goes, unchanged, to the processor named by {@code unavailableProcessor}
+ * (default: {@code errorProcessor}), with one WARN line: an outage is an expected condition, not a bug, so it is no exception
+ * (James would log one with its stack trace at every attempt). The shipped pipeline names a processor that re-queues
+ * the mail for a later attempt.
  *
  * <p>James builds this mailet through Guice ({@code GuiceMailetLoader}: {@code injector.getInstance}), which
  * injects the server's {@link DirectoryRouting}.
@@ -57,8 +58,9 @@ public class MessageSwitch extends GenericMailet {
     public static final String DEFAULT_ERROR_PROCESSOR = Mail.ERROR;
     public static final String PERMISSION_PROCESSOR_PARAMETER = "permissionProcessor";
     public static final String DOMAIN_FORWARDING_PARAMETER = "domainForwarding";
+    public static final String UNAVAILABLE_PROCESSOR_PARAMETER = "unavailableProcessor";
     static final Set<String> PARAMETERS = Set.of(ERROR_PROCESSOR_PARAMETER, PERMISSION_PROCESSOR_PARAMETER,
-        DOMAIN_FORWARDING_PARAMETER);
+        DOMAIN_FORWARDING_PARAMETER, UNAVAILABLE_PROCESSOR_PARAMETER);
     /**
      * James 3.8.1's JPA mail repository stores a mail's error message in a 200-character column and fails to store
      * a longer one: the error message stays within it (the log has the whole story).
@@ -72,6 +74,7 @@ public class MessageSwitch extends GenericMailet {
     private RecipientRouter router;
     private ProcessingState errorProcessor;
     private ProcessingState permissionProcessor;
+    private ProcessingState unavailableProcessor;
 
     @Inject
     public MessageSwitch(DirectoryRouting directory) {
@@ -91,6 +94,8 @@ public class MessageSwitch extends GenericMailet {
         errorProcessor = new ProcessingState(parameters.value(ERROR_PROCESSOR_PARAMETER, DEFAULT_ERROR_PROCESSOR));
         permissionProcessor = new ProcessingState(parameters.value(PERMISSION_PROCESSOR_PARAMETER,
             errorProcessor.getValue()));
+        unavailableProcessor = new ProcessingState(parameters.value(UNAVAILABLE_PROCESSOR_PARAMETER,
+            errorProcessor.getValue()));
         Optional<DomainForwardingTable> forwarding = parameters.optional(DOMAIN_FORWARDING_PARAMETER,
             name -> DomainForwardingTable.load(configFiles.resolve(name)));
         router = new RecipientRouter(directory, domain -> getMailetContext().isLocalServer(domain), forwarding);
@@ -98,7 +103,7 @@ public class MessageSwitch extends GenericMailet {
 
     @Override
     public Collection<ProcessingState> requiredProcessingState() {
-        return List.copyOf(new LinkedHashSet<>(List.of(errorProcessor, permissionProcessor)));
+        return List.copyOf(new LinkedHashSet<>(List.of(errorProcessor, permissionProcessor, unavailableProcessor)));
     }
 
     @Override
@@ -121,8 +126,10 @@ public class MessageSwitch extends GenericMailet {
                     : router.route(recipient, sender));
             }
         } catch (DirectoryUnavailableException e) {
-            throw new MessagingException(getMailetName() + ": the directory is unavailable, mail " + mail.getName()
-                + " not routed: " + e.getMessage(), e);
+            LOGGER.warn("Message Switch, mail {}: the directory is unavailable ({}); the mail goes unchanged to processor {}",
+                mail.getName(), e.getMessage(), unavailableProcessor.getValue());
+            mail.setState(unavailableProcessor.getValue());
+            return;
         }
         apply(mail, decisions, recorded);
     }

@@ -271,18 +271,29 @@ class MessageSwitchTest {
     }
 
     @Test
-    void directoryUnavailableThrowsAndLeavesTheMailUnchanged() throws MessagingException {
+    void directoryUnavailableSendsTheMailUnchangedToItsProcessor() throws MessagingException {
         directory.setUnavailable(true);
         FakeMail mail = mail("stranger@remote.example.net", "user@mail.example.com");
+        String stateBefore = mail.getState();
 
-        assertThatThrownBy(() -> messageSwitch.service(mail))
-            .isInstanceOf(MessagingException.class)
-            .hasMessageContaining("directory is unavailable")
-            .hasMessageContaining("connection refused");
+        messageSwitch.service(mail);
 
+        assertThat(mail.getState()).isEqualTo(Mail.ERROR).as("the default").isNotEqualTo(stateBefore);
         assertThat(recipients(mail)).containsExactly("stranger@remote.example.net", "user@mail.example.com");
         assertThat(mail.getAttribute(RouteAttribute.NAME)).isEmpty();
         assertThat(context.sent()).isEmpty();
+    }
+
+    @Test
+    void theUnavailableProcessorIsConfigurable() throws MessagingException {
+        MessageSwitch configured = initialized(Map.of("unavailableProcessor", "directory-unavailable"));
+        directory.setUnavailable(true);
+        FakeMail mail = mail("user@mail.example.com");
+
+        configured.service(mail);
+
+        assertThat(mail.getState()).isEqualTo("directory-unavailable");
+        assertThat(configured.requiredProcessingState()).extracting(state -> state.getValue()).contains("directory-unavailable");
     }
 
     @Test
