@@ -68,7 +68,8 @@ class PipelineEditorIT {
         assertThat(xml).contains("<postmaster>postmaster@example.com</postmaster>");
         Element requeue = elements("processor").stream()
             .filter(processor -> processor.getAttribute("state").equals("directory-unavailable"))
-            .map(processor -> (Element) processor.getElementsByTagName("mailet").item(0)).findFirst().orElseThrow();
+            .flatMap(processor -> children(processor.getElementsByTagName("mailet")).stream())
+            .filter(mailet -> mailet.getAttribute("class").equals("Requeue")).findFirst().orElseThrow();
         assertThat(requeue.getAttribute("match")).isEqualTo("RecipientIs=a@example.com");
         assertThat(requeue.getElementsByTagName("delay").item(0).getTextContent()).isEqualTo("2s");
         assertThat(requeue.getElementsByTagName("delay").getLength()).isEqualTo(1);
@@ -124,8 +125,11 @@ class PipelineEditorIT {
     }
 
     private List<Element> elements(String tag) throws Exception {
-        NodeList nodes = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(pipelineFile.toFile())
-            .getElementsByTagName(tag);
+        return children(DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(pipelineFile.toFile())
+            .getElementsByTagName(tag));
+    }
+
+    private static List<Element> children(NodeList nodes) {
         List<Element> found = new ArrayList<>();
         for (int i = 0; i < nodes.getLength(); i++) {
             found.add((Element) nodes.item(i));
