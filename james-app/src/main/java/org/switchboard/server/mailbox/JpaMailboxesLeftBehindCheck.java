@@ -36,8 +36,9 @@ public class JpaMailboxesLeftBehindCheck implements StartUpCheck {
 
     @Override
     public CheckResult check() {
-        long jpaMessages = jpaMessages();
-        if (jpaMessages > 0 && storeIsEmpty()) {
+        // the store is looked at first: once it holds a mailbox, no start asks the SQL database again
+        long jpaMessages = storeIsEmpty() ? jpaMessages() : 0;
+        if (jpaMessages > 0) {
             return CheckResult.builder().checkName(NAME).resultType(ResultType.BAD)
                 .description("conf/mailbox.properties chooses the RocksDB message store, which is empty, but "
                     + jpaMessages + " messages of this installation are in the JPA message store (the database of "

@@ -87,11 +87,13 @@ public class MessageStoreDelivery extends GenericMailet {
         if (message.getHeader("Return-Path") != null) {
             message.removeHeader("Return-Path");
         }
+        // the message is the same for every recipient: its size is computed once
+        long messageSize = MimeMessageUtil.getMessageSize(message);
         List<MailAddress> failed = new ArrayList<>();
         Exception lastFailure = null;
         for (MailAddress recipient : mail.getRecipients()) {
             try {
-                deliver(mail, recipient);
+                deliver(mail, messageSize, recipient);
             } catch (MailboxException | UsersRepositoryException | MessagingException | RuntimeException e) {
                 LOGGER.warn("Mail {}: could not store the copy of {}: {}; it goes to error handling",
                     mail.getName(), recipient.asString(), e.toString());
@@ -106,7 +108,7 @@ public class MessageStoreDelivery extends GenericMailet {
         mail.setState(Mail.GHOST);
     }
 
-    private void deliver(Mail mail, MailAddress recipient) throws MailboxException, UsersRepositoryException, MessagingException {
+    private void deliver(Mail mail, long messageSize, MailAddress recipient) throws MailboxException, UsersRepositoryException, MessagingException {
         Username user = usersRepository.getUsername(recipient);
         StorageDirective directive = StorageDirective.fromMail(user, mail).withDefaultFolder(folder);
         MailboxSession session = mailboxManager.createSystemSession(user);
@@ -116,7 +118,7 @@ public class MessageStoreDelivery extends GenericMailet {
             MessageManager mailbox = mailboxOf(MailboxPath.forUser(user, folderName(directive, session)), session);
             MessageManager.AppendCommand.Builder append = MessageManager.AppendCommand.builder().recent().delivery();
             directive.getFlags().ifPresent(append::withFlags);
-            mailbox.appendMessage(append.build(withTraceFields(mail, recipient)), session);
+            mailbox.appendMessage(append.build(withTraceFields(mail, messageSize, recipient)), session);
         } catch (MailboxException | RuntimeException e) {
             if (!alreadyDelivered(e)) {
                 throw e;
@@ -162,11 +164,11 @@ public class MessageStoreDelivery extends GenericMailet {
     }
 
     /** {@code Return-Path} and {@code Delivered-To} on top, then the message as it stands, streamed, not copied. */
-    static Content withTraceFields(Mail mail, MailAddress recipient) throws MessagingException {
+    private static Content withTraceFields(Mail mail, long messageSize, MailAddress recipient) throws MessagingException {
         byte[] trace = ("Return-Path: <" + mail.getMaybeSender().asString("") + ">\r\n"
             + "Delivered-To: " + recipient.asString() + "\r\n").getBytes(StandardCharsets.UTF_8);
         MimeMessage message = mail.getMessage();
-        long size = trace.length + MimeMessageUtil.getMessageSize(message);
+        long size = trace.length + messageSize;
         return new Content() {
             @Override
             public InputStream getInputStream() throws IOException {
