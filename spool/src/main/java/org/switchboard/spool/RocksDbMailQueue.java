@@ -39,6 +39,7 @@ import org.slf4j.LoggerFactory;
 
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
 /**
@@ -73,6 +74,12 @@ public final class RocksDbMailQueue implements ManageableMailQueue {
     private final PriorityQueue<QueuedMail> ready = new PriorityQueue<>(READY_ORDER);
     private final PriorityQueue<QueuedMail> delayed = new PriorityQueue<>(DUE_ORDER);
     private final Map<Long, QueuedMail> handedOut = new HashMap<>();
+    /**
+     * The thread that waits for the next due mail. Its own: a wait on a shared scheduler's thread would hold up the
+     * tasks Reactor queues behind it on that thread (seen: the store's append of the last mail of a burst, queued on
+     * the worker that then waited for a next mail).
+     */
+    private final Scheduler waiter;
     private volatile boolean closed;
 
     RocksDbMailQueue(MailQueueName name, SpoolDatabase database, AtomicLong sequence, MemoryBudget memory,
@@ -84,6 +91,7 @@ public final class RocksDbMailQueue implements ManageableMailQueue {
         this.memory = memory;
         this.decorators = decorators;
         this.clock = clock;
+        this.waiter = Schedulers.newSingle("spool-" + name.asString(), true);
     }
 
     /** Keys are the queue's name, a NUL, and the mail's sequence number (big-endian: key order is arrival order). */
@@ -214,7 +222,7 @@ public final class RocksDbMailQueue implements ManageableMailQueue {
                 sink.success();
             }
         })
-            .subscribeOn(Schedulers.boundedElastic())
+            .subscribeOn(waiter)
             .doOnDiscard(QueuedMail.class, this::giveBack)
             .flatMap(queued -> Mono.justOrEmpty(handOut(queued)));
     }
@@ -434,6 +442,7 @@ public final class RocksDbMailQueue implements ManageableMailQueue {
         } finally {
             lock.unlock();
         }
+        waiter.dispose();
     }
 
     private final class Browser implements MailQueueIterator {
