@@ -48,7 +48,7 @@ import com.google.inject.util.Modules;
 
 /**
  * Starts Switchboard: James' mail container, protocols and administration over Switchboard's own storage wiring
- * (RocksDB message store, JPA on embedded Derby, ActiveMQ/KahaDB spool). The working directory comes from {@code -Dworking.directory};
+ * (RocksDB message store and spool, JPA on embedded Derby). The working directory comes from {@code -Dworking.directory};
  * configuration is read from its {@code conf/} folder and data kept under its {@code var/} folder.
  */
 public final class SwitchboardServerMain {
