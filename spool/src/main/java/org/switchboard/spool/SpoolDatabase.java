@@ -30,18 +30,20 @@ final class SpoolDatabase implements AutoCloseable {
 
     private final Options options;
     private final RocksDB db;
-    private final WriteOptions synced = new WriteOptions().setSync(true);
+    private final WriteOptions synced;
     private final WriteOptions unsynced = new WriteOptions().setSync(false);
     /** Held shared by every operation and exclusively by close: no call reaches a closed (freed) native database. */
     private final ReadWriteLock openLock = new ReentrantReadWriteLock();
     private boolean closed;
 
-    private SpoolDatabase(Options options, RocksDB db) {
+    private SpoolDatabase(Options options, RocksDB db, boolean synced) {
         this.options = options;
         this.db = db;
+        this.synced = new WriteOptions().setSync(synced);
     }
 
-    static SpoolDatabase open(Path directory) throws IOException {
+    /** @param synced false only to measure what the spool's fsyncs cost (benchmarks): a crash then loses mail */
+    static SpoolDatabase open(Path directory, boolean synced) throws IOException {
         Files.createDirectories(directory);
         Options options = new Options()
             .setCreateIfMissing(true)
@@ -53,7 +55,7 @@ final class SpoolDatabase implements AutoCloseable {
             .setMinBlobSize(64 * 1024)
             .setKeepLogFileNum(3);
         try {
-            return new SpoolDatabase(options, RocksDB.open(options, directory.toString()));
+            return new SpoolDatabase(options, RocksDB.open(options, directory.toString()), synced);
         } catch (RocksDBException e) {
             options.close();
             throw new IOException("Cannot open the spool in " + directory + ": " + e.getMessage(), e);

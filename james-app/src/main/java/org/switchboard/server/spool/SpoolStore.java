@@ -11,6 +11,7 @@ import org.apache.james.filesystem.api.FileSystem;
 import org.apache.james.queue.api.MailQueueItemDecoratorFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.switchboard.server.Durability;
 import org.switchboard.spool.RocksDbMailQueueFactory;
 
 /**
@@ -27,7 +28,7 @@ public class SpoolStore {
     SpoolStore(FileSystem fileSystem, MailQueueItemDecoratorFactory decorators) throws IOException {
         File directory = fileSystem.getFile(STORE_LOCATION);
         queues = RocksDbMailQueueFactory.open(directory.toPath(), decorators, Clock.systemUTC(),
-            RocksDbMailQueueFactory.DEFAULT_MEMORY_BUDGET);
+            RocksDbMailQueueFactory.DEFAULT_MEMORY_BUDGET, Durability.synced("Spool"));
         LOGGER.info("Spool opened in {}", directory);
     }
 

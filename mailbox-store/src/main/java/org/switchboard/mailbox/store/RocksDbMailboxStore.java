@@ -107,7 +107,7 @@ public final class RocksDbMailboxStore implements AutoCloseable {
     private boolean closed;
 
     private RocksDbMailboxStore(RocksDB db, DBOptions dbOptions, List<ColumnFamilyOptions> columnFamilyOptions,
-                                List<ColumnFamilyHandle> handles) {
+                                List<ColumnFamilyHandle> handles, boolean synced) {
         this.db = db;
         this.dbOptions = dbOptions;
         this.columnFamilyOptions = columnFamilyOptions;
@@ -116,12 +116,20 @@ public final class RocksDbMailboxStore implements AutoCloseable {
         for (Table table : Table.values()) {
             tables.put(table, handles.get(table.ordinal() + 1));
         }
-        this.syncedWrite = new WriteOptions().setSync(true);
+        this.syncedWrite = new WriteOptions().setSync(synced);
         this.lastMailboxId = new AtomicLong(readLastMailboxId());
     }
 
     /** Opens (creating if needed) the store in {@code directory}. */
     public static RocksDbMailboxStore open(Path directory) throws MailboxException {
+        return open(directory, true);
+    }
+
+    /**
+     * @param synced false only to measure what the store's fsyncs cost (benchmarks): writes then reach the disk
+     *               when the operating system flushes them, and a crash loses them
+     */
+    public static RocksDbMailboxStore open(Path directory, boolean synced) throws MailboxException {
         try {
             Files.createDirectories(directory);
             DBOptions dbOptions = new DBOptions()
@@ -151,7 +159,7 @@ public final class RocksDbMailboxStore implements AutoCloseable {
             }
             List<ColumnFamilyHandle> handles = new ArrayList<>();
             RocksDB db = RocksDB.open(dbOptions, directory.toString(), descriptors, handles);
-            return new RocksDbMailboxStore(db, dbOptions, options, handles);
+            return new RocksDbMailboxStore(db, dbOptions, options, handles, synced);
         } catch (RocksDBException | IOException e) {
             throw new MailboxException("Cannot open the mailbox store in " + directory, e);
         }
