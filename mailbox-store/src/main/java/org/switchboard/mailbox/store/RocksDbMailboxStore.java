@@ -98,6 +98,7 @@ public final class RocksDbMailboxStore implements AutoCloseable {
     private final List<ColumnFamilyHandle> handles;
     private final Map<Table, ColumnFamilyHandle> tables;
     private final WriteOptions syncedWrite;
+    private final WriteOptions unsyncedWrite = new WriteOptions().setSync(false);
     private final AtomicLong lastMailboxId;
     private final Striped<Lock> mailboxLocks = Striped.lock(LOCK_STRIPES);
     private final Striped<Lock> messageLocks = Striped.lock(LOCK_STRIPES);
@@ -261,6 +262,18 @@ public final class RocksDbMailboxStore implements AutoCloseable {
         }
     }
 
+    /**
+     * Writes one change in its own batch without waiting for the disk: it reaches the disk with the next synced
+     * write of anyone (the log is sequential), or is lost by a crash before that. Only for data that can be
+     * recomputed from what is synced (quota usage).
+     */
+    void commitUnsynced(Change change) throws MailboxException {
+        try (Batch batch = batch()) {
+            change.applyTo(batch);
+            batch.commit(unsyncedWrite);
+        }
+    }
+
     /** A batch of changes, written atomically and durably by {@link Batch#commit()}. */
     Batch batch() {
         return new Batch();
@@ -319,9 +332,13 @@ public final class RocksDbMailboxStore implements AutoCloseable {
         }
 
         void commit() throws MailboxException {
+            commit(syncedWrite);
+        }
+
+        private void commit(WriteOptions options) throws MailboxException {
             Lock open = whileOpen();
             try {
-                db.write(syncedWrite, writeBatch);
+                db.write(options, writeBatch);
             } catch (RocksDBException e) {
                 throw new MailboxException("Cannot write to the mailbox store", e);
             } finally {
@@ -373,6 +390,7 @@ public final class RocksDbMailboxStore implements AutoCloseable {
         handles.forEach(ColumnFamilyHandle::close);
         db.close();
         syncedWrite.close();
+        unsyncedWrite.close();
         dbOptions.close();
         columnFamilyOptions.forEach(ColumnFamilyOptions::close);
     }
