@@ -433,8 +433,16 @@ public final class RocksDbMailQueue implements ManageableMailQueue {
         return new Browser(waiting.iterator());
     }
 
+    /**
+     * Does nothing: a queue is shared by everyone who got it from the factory, and James' components close what they
+     * got (WebAdmin after each request, for one); the factory stops the queues when the server stops.
+     */
     @Override
     public void close() {
+    }
+
+    /** Stops handing out mail (the factory's close). */
+    void shutdown() {
         closed = true;
         lock.lock();
         try {

@@ -111,7 +111,7 @@ public final class RocksDbMailQueueFactory implements MailQueueFactory<RocksDbMa
     /** Stops handing out mail and closes the database; every queued mail stays on disk. */
     @Override
     public void close() {
-        queues.values().forEach(RocksDbMailQueue::close);
+        queues.values().forEach(RocksDbMailQueue::shutdown);
         database.close();
     }
 }

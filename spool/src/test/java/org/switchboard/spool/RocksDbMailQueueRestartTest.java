@@ -139,6 +139,18 @@ class RocksDbMailQueueRestartTest {
     }
 
     @Test
+    void closingAQueueLeavesItWorkingForItsOtherUsers() throws Exception {
+        try (RocksDbMailQueueFactory factory = open(RocksDbMailQueueFactory.DEFAULT_MEMORY_BUDGET)) {
+            factory.createQueue(OUTGOING).close();
+            RocksDbMailQueue outgoing = factory.getQueue(OUTGOING).orElseThrow();
+            outgoing.enQueue(mail("after-close", "x"));
+            assertThat(outgoing.getSize()).isEqualTo(1);
+            assertThat(Flux.from(outgoing.deQueue()).blockFirst(Duration.ofSeconds(10)).getMail().getName())
+                .isEqualTo("after-close");
+        }
+    }
+
+    @Test
     void aRejectedMailIsKeptAndComesBackLater() throws Exception {
         try (RocksDbMailQueueFactory factory = open(RocksDbMailQueueFactory.DEFAULT_MEMORY_BUDGET)) {
             RocksDbMailQueue spool = factory.createQueue(SPOOL);
