@@ -975,10 +975,10 @@ def main():
             "smtp": "smtp-source to the same user, %d sessions, same message size, shipped settings"
                     % args.prefill_sessions,
             "imap": "IMAP APPEND of %d-byte messages over 8 connections, shipped settings" % args.size,
-            "imap-nosync": "IMAP APPEND of %d-byte messages over 8 connections with the server restarted with "
-                           + UNSYNCED_OPTS + " (no fsync) for the prefill only; then restarted with the "
-                           "shipped settings and warmed up (%d msgs to %s) before the measured run"
-                           % (args.size, args.warmup, WARMUP_USER),
+            "imap-nosync": ("IMAP APPEND of %d-byte messages over 8 connections with the server restarted with "
+                            "%s (no fsync) for the prefill only; then restarted with the shipped settings and warmed "
+                            "up (%d msgs to %s) before the measured run"
+                            % (args.size, UNSYNCED_OPTS, args.warmup, WARMUP_USER)),
         }[args.prefill_method]
         prefill_stats = []
         for level in args.levels:
