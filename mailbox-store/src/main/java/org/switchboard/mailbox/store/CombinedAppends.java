@@ -106,6 +106,12 @@ final class CombinedAppends {
                 messages.putCounters(batch, mailboxCounters.getKey(), mailboxCounters.getValue());
             }
             batch.commit();
+            // still under the mailbox lock: noted before any append of a later batch can announce itself
+            for (Append append : group) {
+                if (!append.delivery.duplicate()) {
+                    store.addedEvents().written(append.mailboxId, List.of(append.delivery.uid()));
+                }
+            }
         } catch (MailboxException e) {
             group.forEach(append -> append.failure = e);
         } catch (RuntimeException e) {

@@ -33,6 +33,9 @@ public class RocksDbMailboxManager extends StoreMailboxManager {
         MailboxCapabilities.Quota);
     public static final EnumSet<MessageCapabilities> MESSAGE_CAPABILITIES = EnumSet.of(MessageCapabilities.UniqueID);
 
+    /** The event bus of the message managers: appends to a mailbox are announced in UID order. */
+    private final EventBus messageEvents;
+
     @Inject
     public RocksDbMailboxManager(RocksDbMailboxSessionMapperFactory mapperFactory, SessionProvider sessionProvider,
                                  MailboxPathLocker locker, MessageParser messageParser, MessageId.Factory messageIdFactory,
@@ -44,6 +47,7 @@ public class RocksDbMailboxManager extends StoreMailboxManager {
         super(mapperFactory, sessionProvider, locker, messageParser, messageIdFactory, annotationManager, eventBus,
             storeRightManager, quotaComponents, searchIndex, configuration, preDeletionHooks, threadIdGuessingAlgorithm,
             clock);
+        this.messageEvents = new UidOrderedEventBus(eventBus, mapperFactory.addedEvents());
     }
 
     @Override
@@ -58,7 +62,7 @@ public class RocksDbMailboxManager extends StoreMailboxManager {
 
     @Override
     protected StoreMessageManager createMessageManager(Mailbox mailbox, MailboxSession session) {
-        return new RocksDbMessageManager(getMapperFactory(), getMessageSearchIndex(), getEventBus(), getLocker(), mailbox,
+        return new RocksDbMessageManager(getMapperFactory(), getMessageSearchIndex(), messageEvents, getLocker(), mailbox,
             getQuotaComponents().getQuotaManager(), getQuotaComponents().getQuotaRootResolver(), getMessageIdFactory(),
             configuration.getBatchSizes(), getStoreRightManager(), getPreDeletionHooks(), getThreadIdGuessingAlgorithm(),
             getClock());

@@ -28,6 +28,7 @@ public class RocksDbMailboxSessionMapperFactory extends MailboxSessionMapperFact
     private final RocksDbAttachmentMapper attachmentMapper;
     private final RocksDbUidProvider uidProvider;
     private final RocksDbModSeqProvider modSeqProvider;
+    private final AddedEventsInUidOrder addedEvents;
 
     @Inject
     public RocksDbMailboxSessionMapperFactory(RocksDbMailboxStore store, Clock clock) {
@@ -40,6 +41,11 @@ public class RocksDbMailboxSessionMapperFactory extends MailboxSessionMapperFact
         this.attachmentMapper = new RocksDbAttachmentMapper(store);
         this.uidProvider = new RocksDbUidProvider(store);
         this.modSeqProvider = new RocksDbModSeqProvider(store);
+        this.addedEvents = store.addedEvents();
+    }
+
+    AddedEventsInUidOrder addedEvents() {
+        return addedEvents;
     }
 
     @Override

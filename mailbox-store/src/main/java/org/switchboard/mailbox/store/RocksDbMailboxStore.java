@@ -100,6 +100,7 @@ public final class RocksDbMailboxStore implements AutoCloseable {
     private final WriteOptions syncedWrite;
     private final WriteOptions unsyncedWrite = new WriteOptions().setSync(false);
     private final AtomicLong lastMailboxId;
+    private final AddedEventsInUidOrder addedEvents = new AddedEventsInUidOrder();
     private final Striped<Lock> mailboxLocks = Striped.lock(LOCK_STRIPES);
     private final Striped<Lock> messageLocks = Striped.lock(LOCK_STRIPES);
     private final Lock catalogLock = new ReentrantLock();
@@ -272,6 +273,11 @@ public final class RocksDbMailboxStore implements AutoCloseable {
             change.applyTo(batch);
             batch.commit(unsyncedWrite);
         }
+    }
+
+    /** The order in which the appends written to each mailbox are announced. */
+    AddedEventsInUidOrder addedEvents() {
+        return addedEvents;
     }
 
     /** A batch of changes, written atomically and durably by {@link Batch#commit()}. */

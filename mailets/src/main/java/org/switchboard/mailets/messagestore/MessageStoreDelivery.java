@@ -5,8 +5,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.SequenceInputStream;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 import javax.inject.Inject;
@@ -34,7 +34,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.switchboard.mailbox.store.AlreadyDeliveredException;
 import org.switchboard.mailbox.store.DeliveryKey;
+import org.switchboard.pipeline.InitParameters;
 import org.switchboard.pipeline.SpoolName;
+
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * The LOCAL channel's last step: stores one copy of the message in each recipient's mailbox of the Message Store,
@@ -55,10 +61,17 @@ import org.switchboard.pipeline.SpoolName;
 public class MessageStoreDelivery extends GenericMailet {
     private static final Logger LOGGER = LoggerFactory.getLogger(MessageStoreDelivery.class);
     static final String DEFAULT_FOLDER = "INBOX";
+    static final int DEFAULT_PARALLEL_APPENDS = 16;
 
     private final MailboxManager mailboxManager;
     private final UsersRepository usersRepository;
     private String folder;
+    private int parallelAppends;
+    /**
+     * Threads of their own for the side-by-side appends: they block on the mailbox API, whose own steps run on
+     * Reactor's shared pool; blocking that pool's threads instead could leave those steps no thread to run on.
+     */
+    private Scheduler appendThreads;
 
     @Inject
     public MessageStoreDelivery(MailboxManager mailboxManager, UsersRepository usersRepository) {
@@ -68,11 +81,33 @@ public class MessageStoreDelivery extends GenericMailet {
 
     @Override
     public void init() throws MessagingException {
-        checkInitParameters(Set.of("folder", "onMailetException"));
-        folder = getInitParameter("folder", DEFAULT_FOLDER).trim();
-        if (folder.isEmpty()) {
-            throw new MessagingException(getMailetName() + ": parameter 'folder' must not be empty");
+        InitParameters parameters = InitParameters.of(this);
+        parameters.checkNames(this::checkInitParameters, Set.of("folder", "parallelAppends", "onMailetException"));
+        folder = parameters.value("folder", DEFAULT_FOLDER);
+        parallelAppends = parameters.optional("parallelAppends", MessageStoreDelivery::parallelism)
+            .orElse(DEFAULT_PARALLEL_APPENDS);
+        appendThreads = Schedulers.newBoundedElastic(parallelAppends, Integer.MAX_VALUE, "store-delivery-" + getMailetName(),
+            60, true);
+    }
+
+    @Override
+    public void destroy() {
+        if (appendThreads != null) {
+            appendThreads.dispose();
         }
+    }
+
+    private static int parallelism(String value) {
+        int parallel;
+        try {
+            parallel = Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("not a number");
+        }
+        if (parallel < 1 || parallel > 256) {
+            throw new IllegalArgumentException("must be from 1 to 256");
+        }
+        return parallel;
     }
 
     @Override
@@ -87,28 +122,64 @@ public class MessageStoreDelivery extends GenericMailet {
         if (message.getHeader("Return-Path") != null) {
             message.removeHeader("Return-Path");
         }
-        // the message is the same for every recipient: its size is computed once
-        long messageSize = MimeMessageUtil.getMessageSize(message);
-        List<MailAddress> failed = new ArrayList<>();
-        Exception lastFailure = null;
-        for (MailAddress recipient : mail.getRecipients()) {
-            try {
-                deliver(mail, messageSize, recipient);
-            } catch (MailboxException | UsersRepositoryException | MessagingException | RuntimeException e) {
-                LOGGER.warn("Mail {}: could not store the copy of {}: {}; it goes to error handling",
-                    mail.getName(), recipient.asString(), e.toString());
-                failed.add(recipient);
-                lastFailure = e;
-            }
+        List<MailAddress> recipients = List.copyOf(mail.getRecipients());
+        List<Failure> failures;
+        if (recipients.size() == 1) {
+            // the message is the same for every recipient: its size is computed once
+            Body body = new Body(MimeMessageUtil.getMessageSize(message), () -> new MimeMessageInputStream(message));
+            failures = deliverOrFail(mail, body, recipients.get(0)).stream().toList();
+        } else {
+            // Several mailboxes: appends run side by side so that they share the store's fsyncs (a list of
+            // thousands would otherwise wait for one fsync per member), reading one copy of the octets.
+            byte[] octets = octetsOf(message);
+            Body body = new Body(octets.length, () -> new ByteArrayInputStream(octets));
+            failures = Flux.fromIterable(recipients)
+                .flatMap(recipient -> Mono.fromCallable(() -> deliverOrFail(mail, body, recipient))
+                    .subscribeOn(appendThreads), parallelAppends)
+                .flatMap(Mono::justOrEmpty)
+                .collectList()
+                .block();
         }
-        if (!failed.isEmpty()) {
+        if (!failures.isEmpty()) {
+            List<MailAddress> failed = failures.stream().map(Failure::recipient).toList();
             mail.setRecipients(failed);
-            throw new MessagingException("Could not store the message for " + failed, lastFailure);
+            throw new MessagingException("Could not store the message for " + failed, failures.get(failures.size() - 1).cause());
         }
         mail.setState(Mail.GHOST);
     }
 
-    private void deliver(Mail mail, long messageSize, MailAddress recipient) throws MailboxException, UsersRepositoryException, MessagingException {
+    private Optional<Failure> deliverOrFail(Mail mail, Body body, MailAddress recipient) {
+        try {
+            deliver(mail, body, recipient);
+            return Optional.empty();
+        } catch (MailboxException | UsersRepositoryException | MessagingException | RuntimeException e) {
+            LOGGER.warn("Mail {}: could not store the copy of {}: {}; it goes to error handling",
+                mail.getName(), recipient.asString(), e.toString());
+            return Optional.of(new Failure(recipient, e));
+        }
+    }
+
+    private static byte[] octetsOf(MimeMessage message) throws MessagingException {
+        try (InputStream in = new MimeMessageInputStream(message)) {
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new MessagingException("Cannot read the message", e);
+        }
+    }
+
+    /** The message as stored below the trace fields: its size and a fresh stream of its octets on each call. */
+    private record Body(long size, OctetSource octets) {
+    }
+
+    @FunctionalInterface
+    private interface OctetSource {
+        InputStream open() throws MessagingException;
+    }
+
+    private record Failure(MailAddress recipient, Exception cause) {
+    }
+
+    private void deliver(Mail mail, Body body, MailAddress recipient) throws MailboxException, UsersRepositoryException, MessagingException {
         Username user = usersRepository.getUsername(recipient);
         StorageDirective directive = StorageDirective.fromMail(user, mail).withDefaultFolder(folder);
         MailboxSession session = mailboxManager.createSystemSession(user);
@@ -118,7 +189,7 @@ public class MessageStoreDelivery extends GenericMailet {
             MessageManager mailbox = mailboxOf(MailboxPath.forUser(user, folderName(directive, session)), session);
             MessageManager.AppendCommand.Builder append = MessageManager.AppendCommand.builder().recent().delivery();
             directive.getFlags().ifPresent(append::withFlags);
-            mailbox.appendMessage(append.build(withTraceFields(mail, messageSize, recipient)), session);
+            mailbox.appendMessage(append.build(withTraceFields(mail, body, recipient)), session);
         } catch (MailboxException | RuntimeException e) {
             if (!alreadyDelivered(e)) {
                 throw e;
@@ -164,16 +235,15 @@ public class MessageStoreDelivery extends GenericMailet {
     }
 
     /** {@code Return-Path} and {@code Delivered-To} on top, then the message as it stands, streamed, not copied. */
-    private static Content withTraceFields(Mail mail, long messageSize, MailAddress recipient) throws MessagingException {
+    private static Content withTraceFields(Mail mail, Body body, MailAddress recipient) {
         byte[] trace = ("Return-Path: <" + mail.getMaybeSender().asString("") + ">\r\n"
             + "Delivered-To: " + recipient.asString() + "\r\n").getBytes(StandardCharsets.UTF_8);
-        MimeMessage message = mail.getMessage();
-        long size = trace.length + messageSize;
+        long size = trace.length + body.size();
         return new Content() {
             @Override
             public InputStream getInputStream() throws IOException {
                 try {
-                    return new SequenceInputStream(new ByteArrayInputStream(trace), new MimeMessageInputStream(message));
+                    return new SequenceInputStream(new ByteArrayInputStream(trace), body.octets().open());
                 } catch (MessagingException e) {
                     throw new IOException(e);
                 }

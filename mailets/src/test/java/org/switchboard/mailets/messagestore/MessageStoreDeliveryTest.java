@@ -123,6 +123,32 @@ class MessageStoreDeliveryTest {
     }
 
     @Test
+    void aMailForManyMailboxesIsStoredOnceInEachOfThemWithItsOwnTraceFields() throws Exception {
+        String[] members = new String[200];
+        for (int i = 0; i < members.length; i++) {
+            members[i] = "member" + i + "@example.com";
+        }
+        Mail mail = mail("Subject: to the list\r\n\r\nhello all\r\n", "owner@example.org", members);
+        // one of them cannot be stored: it alone stays on the mail
+        mail.setAttribute(StorageDirective.builder().targetFolder("bad*name").build()
+            .encodeAsAttributes(Username.of("member77@example.com")).findFirst().orElseThrow());
+
+        assertThatThrownBy(() -> delivery.service(mail)).isInstanceOf(MessagingException.class)
+            .hasMessageContaining("member77@example.com");
+
+        assertThat(mail.getRecipients()).containsExactly(new MailAddress("member77@example.com"));
+        for (String member : members) {
+            if (member.equals("member77@example.com")) {
+                continue;
+            }
+            List<String> stored = storedMessages(member, "INBOX");
+            assertThat(stored).as(member).hasSize(1);
+            assertThat(stored.get(0)).as(member).isEqualTo("Return-Path: <owner@example.org>\r\nDelivered-To: " + member
+                + "\r\nSubject: to the list\r\n\r\nhello all\r\n");
+        }
+    }
+
+    @Test
     void aMailIsStoredUnderTheNameOfItsSpoolEntry() throws Exception {
         Mail mail = mail("Subject: x\r\n\r\nx\r\n", "sender@example.org", ALICE);
         SpoolName.record(mail);
@@ -144,6 +170,12 @@ class MessageStoreDeliveryTest {
             .isInstanceOf(MessagingException.class).hasMessageContaining("folder");
         assertThatThrownBy(() -> delivery.init(FakeMailetConfig.builder().mailetName("store").setProperty("flder", "x").build()))
             .isInstanceOf(MessagingException.class).hasMessageContaining("flder");
+        assertThatThrownBy(() -> delivery.init(FakeMailetConfig.builder().mailetName("store")
+            .setProperty("parallelAppends", "0").build()))
+            .isInstanceOf(MessagingException.class).hasMessageContaining("parallelAppends").hasMessageContaining("1 to 256");
+        assertThatThrownBy(() -> delivery.init(FakeMailetConfig.builder().mailetName("store")
+            .setProperty("parallelAppends", "many").build()))
+            .isInstanceOf(MessagingException.class).hasMessageContaining("parallelAppends");
     }
 
     private Mail mail(String message, String sender, String... recipients) throws Exception {
