@@ -1,0 +1,48 @@
+package org.switchboard.server.imap;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.apache.james.imap.api.message.response.ImapResponseMessage;
+import org.apache.james.imap.api.process.ImapProcessor.Responder;
+
+/**
+ * A responder several threads may write to: one response (or flush) at a time, each written whole. Until
+ * {@link #open()} it only keeps the responses, in order: the channel handler flushes the same buffer, without this
+ * lock, once the command that made this responder has completed; {@code open()} is called after that.
+ */
+final class SerializedResponder implements Responder {
+    private final Responder delegate;
+    private final List<ImapResponseMessage> kept = new ArrayList<>();
+    private boolean open;
+
+    SerializedResponder(Responder delegate) {
+        this.delegate = delegate;
+    }
+
+    @Override
+    public synchronized void respond(ImapResponseMessage message) {
+        if (open) {
+            delegate.respond(message);
+        } else {
+            kept.add(message);
+        }
+    }
+
+    @Override
+    public synchronized void flush() {
+        if (open) {
+            delegate.flush();
+        }
+    }
+
+    /** Writes what was kept, then every response as it comes. */
+    synchronized void open() {
+        if (!open) {
+            open = true;
+            kept.forEach(delegate::respond);
+            kept.clear();
+            delegate.flush();
+        }
+    }
+}
