@@ -281,7 +281,9 @@ class DirectoryUsersRepositoryTest {
             assertThat(repository.contains(user("mallory@example.com"))).isTrue();
             assertThat(repository.contains(user("nobody-" + (i % 2) + "@example.com"))).isFalse();
         }
-        assertThat(routing.statistics().directoryReads()).isLessThanOrEqualTo(directoryReads + 2);
+        // 200 questions: most answered from memory (unknown addresses are re-read after 5 s, which a loaded
+        // machine can reach during the loop)
+        assertThat(routing.statistics().directoryReads()).isLessThan(directoryReads + 40);
         // an alias of a person is not a user of its own: answered by the directory
         try (LDAPConnection admin = admin()) {
             admin.modify("mail=mallory@example.com," + SUFFIX,
