@@ -75,11 +75,16 @@ class MailboxMigrationIT {
         List<Long> aliceQuotaBefore = quotaUsage(ALICE);
         assertThat(aliceBefore.get("INBOX").uids()).hasSize(ALICE_MESSAGES - 2).doesNotContain(4L, (long) ALICE_MESSAGES);
         assertThat(aliceBefore.get("INBOX").uidNext()).isEqualTo(ALICE_MESSAGES + 1);
+        PackagedServer.Result whileRunning = PackagedServer.run(server.home, Duration.ofMinutes(1),
+            "bin/switchboard", "migrate-mailboxes");
+        assertThat(whileRunning.exitCode()).isEqualTo(1);
+        assertThat(whileRunning.output()).contains("stop it first");
         server.stop();
 
         PackagedServer.Result migration = PackagedServer.run(server.home, Duration.ofMinutes(5),
             "bin/switchboard", "migrate-mailboxes");
 
+        System.out.println("bin/switchboard migrate-mailboxes:\n" + migration.output());
         assertThat(migration.exitCode()).as(migration.output()).isZero();
         long messages = Stream.concat(aliceBefore.values().stream(), bobBefore.values().stream())
             .mapToLong(folder -> folder.flags().size()).sum();

@@ -50,7 +50,7 @@ import com.google.inject.multibindings.ProvidesIntoSet;
  * persistence unit.
  */
 public class JpaPersistenceModule extends AbstractModule {
-    static final String PERSISTENCE_UNIT = "Global";
+    public static final String PERSISTENCE_UNIT = "Global";
 
     @Override
     protected void configure() {

@@ -70,6 +70,8 @@ final class MailboxMigration {
     /** Returns the exit status: 0 migrated (or migrated before), 1 not migrated (the reason is printed). */
     int run() throws Exception {
         Instant started = clock.instant();
+        // the JPA store is read first: a database in use by a running server fails here, before anything is written
+        List<Mailbox> mailboxes = source.mailboxes(session);
         Optional<MigrationState> state = MigrationState.read(stateFile);
         if (state.isPresent() && state.get().phase() == Phase.DONE) {
             out.println("The mailboxes were migrated to the RocksDB store before (" + stateFile + ", finished "
@@ -93,7 +95,6 @@ final class MailboxMigration {
             out.println("Resuming the migration started " + copying.details().getOrDefault("started", "?"));
         }
 
-        List<Mailbox> mailboxes = source.mailboxes(session);
         Set<Username> users = new TreeSet<>((a, b) -> a.asString().compareTo(b.asString()));
         mailboxes.forEach(mailbox -> users.add(mailbox.getUser()));
         out.println("JPA store: " + mailboxes.size() + " mailboxes of " + users.size() + " users");
