@@ -58,7 +58,7 @@ public final class MigrateMailboxesCommand {
             out.println("Not migrated: " + reason(e));
             out.println("Is the server stopped (bin/switchboard stop)? Nothing was switched; run the command again "
                 + "once the cause is fixed: it resumes where it stopped.");
-            e.printStackTrace(out);
+            e.printStackTrace(System.err);
             return NOT_MIGRATED;
         }
     }
