@@ -24,6 +24,9 @@ import time
 DOMAIN = "example.com"
 USER = "bench@" + DOMAIN
 WARMUP_USER = "warmup@" + DOMAIN
+CEILING_USER = "ceiling@" + DOMAIN
+# the server's own stores (mailbox, spool) and Derby without fsync: for the prefill and the ceiling run only
+UNSYNCED_OPTS = "-Dswitchboard.benchmark.unsynced=true -Dderby.system.durability=test"
 PASSWORD = "secret"
 SENDER = "loadgen@source.test"
 HELO = "loadgen.localdomain"
@@ -803,6 +806,8 @@ def parse_args():
     ap.add_argument("--no-postfix", action="store_true", default=env.get("NO_POSTFIX") == "1")
     ap.add_argument("--keep", action="store_true", default=env.get("KEEP") == "1")
     ap.add_argument("--reconnect", action="store_true", default=env.get("RECONNECT") == "1")
+    ap.add_argument("--ceiling", action="store_true", default=env.get("CEILING") == "1",
+                    help="also measure the same run with every store unsynced (the protocol stack's ceiling)")
     ap.add_argument("--antivirus", metavar="HOST:PORT", default=env.get("ANTIVIRUS") or None,
                     help="turn the shipped AntiVirus mailet on, scanning with the clamd at HOST:PORT")
     a = ap.parse_args()
@@ -971,7 +976,7 @@ def main():
                     % args.prefill_sessions,
             "imap": "IMAP APPEND of %d-byte messages over 8 connections, shipped settings" % args.size,
             "imap-nosync": "IMAP APPEND of %d-byte messages over 8 connections with the server restarted with "
-                           "-Dderby.system.durability=test (no fsync) for the prefill only; then restarted with the "
+                           + UNSYNCED_OPTS + " (no fsync) for the prefill only; then restarted with the "
                            "shipped settings and warmed up (%d msgs to %s) before the measured run"
                            % (args.size, args.warmup, WARMUP_USER),
         }[args.prefill_method]
@@ -982,7 +987,7 @@ def main():
             if need > 0:
                 log("prefill: INBOX %d -> %d (%d messages, %s)" % (have, level, need, args.prefill_method))
                 if args.prefill_method == "imap-nosync":
-                    restart("-Dderby.system.durability=test")
+                    restart(UNSYNCED_OPTS)
                 t0 = time.monotonic()
                 if args.prefill_method == "smtp":
                     r = measure("prefill to %d" % level, smtp, sb.ports["smtp"], need, args.prefill_sessions,
@@ -1009,6 +1014,19 @@ def main():
         if prefill_stats:
             out["prefill"] = prefill_stats
         out["final_mailbox_messages"] = counter.count()
+        if args.ceiling:
+            # the same server and pipeline with no fsync anywhere: what the protocol stack alone can do
+            restart(UNSYNCED_OPTS)
+            sb.cli("AddUser", CEILING_USER, PASSWORD)
+            warm_up()
+            cc = ImapCounter(sb.ports["imap"], CEILING_USER, PASSWORD)
+            r = measure("switchboard unsynced (ceiling), empty mailbox", smtp, sb.ports["smtp"], args.n,
+                        args.sessions, args.size, CEILING_USER, cc.count, cc.count() or 0, pids_fn=java_pids,
+                        cpu_pid=sb.java)
+            cc.close()
+            out["ceiling"] = dict(java_opts_added=UNSYNCED_OPTS, **{k: r.get(k) for k in fields})
+            if not r["complete"]:
+                raise BenchError("ceiling run lost or stalled mail: " + r["error"])
         note_hwm()
         out["switchboard_max_vm_hwm_mb"] = max(hwm) if hwm else None
     except (BenchError, subprocess.SubprocessError, OSError, imaplib.IMAP4.error) as e:
@@ -1037,6 +1055,12 @@ def main():
         out["ratio_switchboard_over_postfix"] = None
         if not args.no_postfix:
             ok = False
+    ceil = out.get("ceiling")
+    if ceil and ceil.get("end_to_end_msgs_per_s") and sbr and sbr.get("end_to_end_msgs_per_s"):
+        # how much of the gap to the peer is the disk (durable / ceiling) and how much the stack (ceiling / peer)
+        out["ratio_durable_over_ceiling"] = round(sbr["end_to_end_msgs_per_s"] / ceil["end_to_end_msgs_per_s"], 3)
+        if pfr and pfr.get("end_to_end_msgs_per_s"):
+            out["ratio_ceiling_over_postfix"] = round(ceil["end_to_end_msgs_per_s"] / pfr["end_to_end_msgs_per_s"], 3)
     bys = out.get("by_mailbox_size") or []
     if len(bys) > 1 and bys[0].get("end_to_end_msgs_per_s") and bys[-1].get("end_to_end_msgs_per_s"):
         out["degradation"] = round(bys[-1]["end_to_end_msgs_per_s"] / bys[0]["end_to_end_msgs_per_s"], 3)

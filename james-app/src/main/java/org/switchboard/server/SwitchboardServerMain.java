@@ -40,7 +40,7 @@ import org.switchboard.server.jmx.LoopbackRmiSockets;
 import org.switchboard.server.mailbox.MailboxStoreKind;
 import org.switchboard.server.mailetcontainer.PostmasterModule;
 import org.switchboard.server.persistence.JpaPersistenceModule;
-import org.switchboard.server.spool.ActiveMqSpoolModule;
+import org.switchboard.server.spool.SpoolModule;
 import org.switchboard.server.tls.SelfSignedCertificateBootstrap;
 
 import com.google.inject.Module;
@@ -48,7 +48,7 @@ import com.google.inject.util.Modules;
 
 /**
  * Starts Switchboard: James' mail container, protocols and administration over Switchboard's own storage wiring
- * (RocksDB message store, JPA on embedded Derby, ActiveMQ/KahaDB spool). The working directory comes from {@code -Dworking.directory};
+ * (RocksDB message store and spool, JPA on embedded Derby). The working directory comes from {@code -Dworking.directory};
  * configuration is read from its {@code conf/} folder and data kept under its {@code var/} folder.
  */
 public final class SwitchboardServerMain {
@@ -77,7 +77,7 @@ public final class SwitchboardServerMain {
     /** Storage but the message store, which {@code conf/mailbox.properties} chooses ({@link MailboxStoreKind}). */
     static final Module STORAGE = Modules.combine(
         new JpaPersistenceModule(),
-        new ActiveMqSpoolModule());
+        new SpoolModule());
 
     static final Module CORE = Modules.combine(
         new MailetProcessingModule(),

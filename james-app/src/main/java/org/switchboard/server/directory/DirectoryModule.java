@@ -48,8 +48,8 @@ public class DirectoryModule extends AbstractModule {
 
     @Provides
     @Singleton
-    DirectoryUsersDAO usersDAO() throws LDAPException {
-        DirectoryUsersDAO dao = new DirectoryUsersDAO(connection.usersConfiguration());
+    DirectoryUsersDAO usersDAO(DirectoryRouting routing) throws LDAPException {
+        DirectoryUsersDAO dao = new DirectoryUsersDAO(connection.usersConfiguration(), routing);
         connection.closeBeforeStop(dao);
         return dao;
     }

@@ -7,9 +7,12 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
+import javax.mail.internet.AddressException;
+
 
 import org.apache.directory.api.ldap.model.constants.LdapSecurityConstants;
 import org.apache.directory.api.ldap.model.password.PasswordUtil;
+import org.apache.james.core.MailAddress;
 import org.apache.james.core.Username;
 import org.apache.james.user.api.AlreadyExistInUsersRepositoryException;
 import org.apache.james.user.api.UsersRepositoryException;
@@ -17,6 +20,9 @@ import org.apache.james.user.api.model.User;
 import org.apache.james.user.lib.UsersDAO;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.switchboard.directory.routing.DirectoryEntry;
+import org.switchboard.directory.routing.DirectoryRouting;
+import org.switchboard.directory.routing.DirectoryUnavailableException;
 
 import com.unboundid.asn1.ASN1OctetString;
 import com.unboundid.ldap.sdk.Attribute;
@@ -67,9 +73,12 @@ public class DirectoryUsersDAO implements UsersDAO, AutoCloseable {
     private final DN suffix;
     private final LDAPConnectionPool adminPool;
     private final LDAPConnectionPool bindPool;
+    private final DirectoryRouting routing;
 
-    public DirectoryUsersDAO(DirectoryUsersConfiguration configuration) throws LDAPException {
+    /** @param routing answers {@link #contains} from its cache; null: every question goes to the directory */
+    public DirectoryUsersDAO(DirectoryUsersConfiguration configuration, DirectoryRouting routing) throws LDAPException {
         this.configuration = configuration;
+        this.routing = routing;
         this.suffix = new DN(configuration.suffix());
         adminPool = DirectoryPools.open(configuration, true, configuration.poolSize(), "switchboard-users-admin");
         try {
@@ -125,15 +134,51 @@ public class DirectoryUsersDAO implements UsersDAO, AutoCloseable {
             .orElseThrow(() -> new UsersRepositoryException("User " + name.asString() + " does not exist"));
         try {
             adminPool.delete(entry.getDN());
+            forgetCachedAnswers();
             LOGGER.info("Directory: removed user {} ({})", name.asString(), entry.getDN());
         } catch (LDAPException e) {
             throw failure("remove " + name.asString(), e);
         }
     }
 
+    /**
+     * Answered by the routing service's cache (invalidated on directory changes) when the name is the owner address
+     * of an {@code ieperson} entry or unknown to the directory: the mail pipeline asks this once per local recipient.
+     * Other names (an alias, a second {@code mail} value) are rare here and searched in the directory.
+     */
     @Override
     public boolean contains(Username name) throws UsersRepositoryException {
+        Optional<MailAddress> address = asMailAddress(name);
+        if (routing != null && address.isPresent()) {
+            Optional<DirectoryEntry> entry;
+            try {
+                entry = routing.lookup(address.get());
+            } catch (DirectoryUnavailableException e) {
+                throw new UsersRepositoryException("Directory: cannot look up " + name.asString() + ": " + e.getMessage(), e);
+            }
+            if (entry.isEmpty()) {
+                return false;
+            }
+            if (entry.get().hasObjectClass(PERSON_CLASS) && entry.get().mail().equals(address.get())) {
+                return true;
+            }
+        }
         return find(name).isPresent();
+    }
+
+    /** Our own writes are seen at once, without waiting for the routing service's change notification. */
+    private void forgetCachedAnswers() {
+        if (routing != null) {
+            routing.invalidateAll();
+        }
+    }
+
+    private static Optional<MailAddress> asMailAddress(Username name) {
+        try {
+            return Optional.of(new MailAddress(name.asString()));
+        } catch (AddressException e) {
+            return Optional.empty();
+        }
     }
 
     @Override
@@ -182,6 +227,7 @@ public class DirectoryUsersDAO implements UsersDAO, AutoCloseable {
                 entry.addAttribute(USER_PASSWORD, hash(password));
             }
             adminPool.add(entry);
+            forgetCachedAnswers();
             LOGGER.info("Directory: added user {} ({})", address, entry.getDN());
         } catch (LDAPException e) {
             if (e.getResultCode() == ResultCode.ENTRY_ALREADY_EXISTS) {

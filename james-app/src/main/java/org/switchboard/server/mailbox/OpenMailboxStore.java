@@ -11,6 +11,7 @@ import org.apache.james.filesystem.api.FileSystem;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.switchboard.mailbox.store.RocksDbMailboxStore;
+import org.switchboard.server.Durability;
 
 /** The RocksDB mailbox store under {@code var/store/mailbox}, opened with the server and closed when it stops. */
 public class OpenMailboxStore {
@@ -24,7 +25,7 @@ public class OpenMailboxStore {
     @Inject
     OpenMailboxStore(FileSystem fileSystem, Clock clock) throws Exception {
         File directory = fileSystem.getFile(STORE_LOCATION);
-        store = RocksDbMailboxStore.open(directory.toPath());
+        store = RocksDbMailboxStore.open(directory.toPath(), Durability.synced("Mailbox store"));
         store.forgetDeliveriesRecordedBefore(clock.instant().minus(DELIVERY_KEY_RETENTION));
         LOGGER.info("Mailbox store opened in {}", directory);
     }

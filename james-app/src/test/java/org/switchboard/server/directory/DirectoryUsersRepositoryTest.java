@@ -2,15 +2,18 @@ package org.switchboard.server.directory;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
 import org.apache.directory.api.ldap.model.constants.LdapSecurityConstants;
 import org.apache.directory.api.ldap.model.password.PasswordUtil;
 import org.apache.james.core.Domain;
+import org.apache.james.core.MailAddress;
 import org.apache.james.core.Username;
 import org.apache.james.domainlist.lib.DomainListConfiguration;
 import org.apache.james.domainlist.memory.MemoryDomainList;
@@ -23,8 +26,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
+import org.switchboard.directory.routing.LdapDirectoryRouting;
+import org.switchboard.directory.routing.RoutingSettings;
 
 import com.unboundid.ldap.sdk.LDAPConnection;
+import com.unboundid.ldap.sdk.LDAPConnectionPool;
 import com.unboundid.ldap.sdk.LDAPException;
 import com.unboundid.ldap.sdk.Modification;
 import com.unboundid.ldap.sdk.ModificationType;
@@ -41,6 +47,8 @@ class DirectoryUsersRepositoryTest {
     private String adminPassword;
     private DirectoryUsersDAO dao;
     private DirectoryUsersRepository repository;
+    private LDAPConnectionPool routingPool;
+    private LdapDirectoryRouting routing;
 
     @BeforeAll
     void start(@TempDir Path root) throws Exception {
@@ -52,7 +60,11 @@ class DirectoryUsersRepositoryTest {
             .defaultDomain(Domain.of("example.com")).build());
         domains.addDomain(Domain.of("sales.example.com"));
         domains.addDomain(Domain.of("other.org"));
-        dao = new DirectoryUsersDAO(DirectoryUsersConfiguration.forEmbedded(server, adminPassword));
+        DirectoryUsersConfiguration configuration = DirectoryUsersConfiguration.forEmbedded(server, adminPassword);
+        // as in the server: contains() is answered by the routing service's cache
+        routingPool = DirectoryPools.open(configuration, true, 2, "test-routing");
+        routing = new LdapDirectoryRouting(routingPool, SUFFIX, RoutingSettings.defaults());
+        dao = new DirectoryUsersDAO(configuration, routing);
         repository = new DirectoryUsersRepository(domains, dao);
     }
 
@@ -60,6 +72,10 @@ class DirectoryUsersRepositoryTest {
     void stop() {
         if (dao != null) {
             dao.close();
+        }
+        if (routing != null) {
+            routing.close();
+            routingPool.close();
         }
         directory.close();
     }
@@ -200,7 +216,8 @@ class DirectoryUsersRepositoryTest {
         try (LDAPConnection admin = admin()) {
             admin.delete(dn);
         }
-        assertThat(repository.contains(user("heidi@example.com"))).isFalse();
+        // the routing cache hears of the deletion through its persistent search
+        await().atMost(Duration.ofSeconds(5)).until(() -> !repository.contains(user("heidi@example.com")));
         assertThat(repository.test(user("heidi@example.com"), "heidi-password")).isFalse();
     }
 
@@ -256,6 +273,27 @@ class DirectoryUsersRepositoryTest {
     }
 
     @Test
+    void containsIsAnsweredFromTheRoutingCacheOnceAsked() throws Exception {
+        repository.addUser(user("mallory@example.com"), "mallory-password");
+        assertThat(repository.contains(user("mallory@example.com"))).isTrue();
+        long directoryReads = routing.statistics().directoryReads();
+        for (int i = 0; i < 100; i++) {
+            assertThat(repository.contains(user("mallory@example.com"))).isTrue();
+            assertThat(repository.contains(user("nobody-" + (i % 2) + "@example.com"))).isFalse();
+        }
+        assertThat(routing.statistics().directoryReads()).isLessThanOrEqualTo(directoryReads + 2);
+        // an alias of a person is not a user of its own: answered by the directory
+        try (LDAPConnection admin = admin()) {
+            admin.modify("mail=mallory@example.com," + SUFFIX,
+                new Modification(ModificationType.ADD, "ieMailAlias", "mal@example.com"));
+        }
+        await().atMost(Duration.ofSeconds(5)).until(() -> routing.lookup(new MailAddress("mal@example.com")).isPresent());
+        assertThat(repository.contains(user("mal@example.com"))).isFalse();
+        repository.removeUser(user("mallory@example.com"));
+        assertThat(repository.contains(user("mallory@example.com"))).isFalse();
+    }
+
+    @Test
     void virtualHostingIsAlwaysOn() throws Exception {
         assertThat(repository.supportVirtualHosting()).isTrue();
         assertThat(repository.isReadOnly()).isFalse();
@@ -268,17 +306,17 @@ class DirectoryUsersRepositoryTest {
         DirectoryUsersConfiguration plain = DirectoryUsersConfiguration.forEmbedded(server, adminPassword);
         DirectoryUsersConfiguration ldaps = plain.withUrl("ldaps://127.0.0.1:" + server.configuration().ldapsPort());
 
-        try (DirectoryUsersDAO secure = new DirectoryUsersDAO(ldaps.withTls(false, true))) {
+        try (DirectoryUsersDAO secure = new DirectoryUsersDAO(ldaps.withTls(false, true), null)) {
             User leo = secure.getUserByName(user("leo@example.com")).orElseThrow();
             assertThat(leo.verifyPassword("leo-password")).isTrue();
             assertThat(leo.verifyPassword("nope")).isFalse();
         }
-        try (DirectoryUsersDAO startTls = new DirectoryUsersDAO(plain.withTls(true, true))) {
+        try (DirectoryUsersDAO startTls = new DirectoryUsersDAO(plain.withTls(true, true), null)) {
             assertThat(startTls.getUserByName(user("leo@example.com")).orElseThrow().verifyPassword("leo-password"))
                 .isTrue();
         }
         // a self-signed certificate is not trusted unless asked
-        assertThatThrownBy(() -> new DirectoryUsersDAO(ldaps.withTls(false, false)).close())
+        assertThatThrownBy(() -> new DirectoryUsersDAO(ldaps.withTls(false, false), null).close())
             .isInstanceOfSatisfying(LDAPException.class,
                 e -> assertThat(e.getResultCode()).as(e.getMessage()).isEqualTo(ResultCode.CONNECT_ERROR))
             .hasStackTraceContaining("SSLHandshakeException");

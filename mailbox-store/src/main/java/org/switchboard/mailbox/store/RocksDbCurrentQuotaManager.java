@@ -20,6 +20,10 @@ import reactor.core.publisher.Mono;
  * Current quota usage (message count and octets per quota root) in the RocksDB store, kept up to date by James'
  * {@code ListeningCurrentQuotaUpdater} from the mailbox events. Increases and decreases are merge operands that the
  * engine adds up, so concurrent deliveries to one quota root neither read nor wait for each other.
+ *
+ * <p>Usage is derived data: increases and decreases are written without a sync of their own (the delivery they follow
+ * was synced; they reach the disk with the next synced write), which spares every delivery a second fsync. A crash can
+ * lose the last few of them; WebAdmin's {@code RecomputeCurrentQuotas} task recomputes usage from the messages.
  */
 public class RocksDbCurrentQuotaManager implements CurrentQuotaManager {
     private static final String COUNT = "count";
@@ -66,7 +70,7 @@ public class RocksDbCurrentQuotaManager implements CurrentQuotaManager {
     }
 
     private Mono<Void> add(QuotaOperation operation, int sign) {
-        return Mono.fromRunnable(() -> write(batch -> batch
+        return Mono.fromRunnable(() -> writeUnsynced(batch -> batch
             .add(Table.QUOTAS, key(operation.quotaRoot(), COUNT), encode(sign * operation.count().asLong()))
             .add(Table.QUOTAS, key(operation.quotaRoot(), SIZE), encode(sign * operation.size().asLong()))));
     }
@@ -74,6 +78,14 @@ public class RocksDbCurrentQuotaManager implements CurrentQuotaManager {
     private void write(RocksDbMailboxStore.Change change) {
         try {
             store.commit(change);
+        } catch (MailboxException e) {
+            throw new IllegalStateException("Cannot write quota usage to the mailbox store", e);
+        }
+    }
+
+    private void writeUnsynced(RocksDbMailboxStore.Change change) {
+        try {
+            store.commitUnsynced(change);
         } catch (MailboxException e) {
             throw new IllegalStateException("Cannot write quota usage to the mailbox store", e);
         }

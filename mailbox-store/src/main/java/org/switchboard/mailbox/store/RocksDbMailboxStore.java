@@ -98,6 +98,7 @@ public final class RocksDbMailboxStore implements AutoCloseable {
     private final List<ColumnFamilyHandle> handles;
     private final Map<Table, ColumnFamilyHandle> tables;
     private final WriteOptions syncedWrite;
+    private final WriteOptions unsyncedWrite = new WriteOptions().setSync(false);
     private final AtomicLong lastMailboxId;
     private final Striped<Lock> mailboxLocks = Striped.lock(LOCK_STRIPES);
     private final Striped<Lock> messageLocks = Striped.lock(LOCK_STRIPES);
@@ -107,7 +108,7 @@ public final class RocksDbMailboxStore implements AutoCloseable {
     private boolean closed;
 
     private RocksDbMailboxStore(RocksDB db, DBOptions dbOptions, List<ColumnFamilyOptions> columnFamilyOptions,
-                                List<ColumnFamilyHandle> handles) {
+                                List<ColumnFamilyHandle> handles, boolean synced) {
         this.db = db;
         this.dbOptions = dbOptions;
         this.columnFamilyOptions = columnFamilyOptions;
@@ -116,12 +117,20 @@ public final class RocksDbMailboxStore implements AutoCloseable {
         for (Table table : Table.values()) {
             tables.put(table, handles.get(table.ordinal() + 1));
         }
-        this.syncedWrite = new WriteOptions().setSync(true);
+        this.syncedWrite = new WriteOptions().setSync(synced);
         this.lastMailboxId = new AtomicLong(readLastMailboxId());
     }
 
     /** Opens (creating if needed) the store in {@code directory}. */
     public static RocksDbMailboxStore open(Path directory) throws MailboxException {
+        return open(directory, true);
+    }
+
+    /**
+     * @param synced false only to measure what the store's fsyncs cost (benchmarks): writes then reach the disk
+     *               when the operating system flushes them, and a crash loses them
+     */
+    public static RocksDbMailboxStore open(Path directory, boolean synced) throws MailboxException {
         try {
             Files.createDirectories(directory);
             DBOptions dbOptions = new DBOptions()
@@ -151,7 +160,7 @@ public final class RocksDbMailboxStore implements AutoCloseable {
             }
             List<ColumnFamilyHandle> handles = new ArrayList<>();
             RocksDB db = RocksDB.open(dbOptions, directory.toString(), descriptors, handles);
-            return new RocksDbMailboxStore(db, dbOptions, options, handles);
+            return new RocksDbMailboxStore(db, dbOptions, options, handles, synced);
         } catch (RocksDBException | IOException e) {
             throw new MailboxException("Cannot open the mailbox store in " + directory, e);
         }
@@ -253,6 +262,18 @@ public final class RocksDbMailboxStore implements AutoCloseable {
         }
     }
 
+    /**
+     * Writes one change in its own batch without waiting for the disk: it reaches the disk with the next synced
+     * write of anyone (the log is sequential), or is lost by a crash before that. Only for data that can be
+     * recomputed from what is synced (quota usage).
+     */
+    void commitUnsynced(Change change) throws MailboxException {
+        try (Batch batch = batch()) {
+            change.applyTo(batch);
+            batch.commit(unsyncedWrite);
+        }
+    }
+
     /** A batch of changes, written atomically and durably by {@link Batch#commit()}. */
     Batch batch() {
         return new Batch();
@@ -311,9 +332,13 @@ public final class RocksDbMailboxStore implements AutoCloseable {
         }
 
         void commit() throws MailboxException {
+            commit(syncedWrite);
+        }
+
+        private void commit(WriteOptions options) throws MailboxException {
             Lock open = whileOpen();
             try {
-                db.write(syncedWrite, writeBatch);
+                db.write(options, writeBatch);
             } catch (RocksDBException e) {
                 throw new MailboxException("Cannot write to the mailbox store", e);
             } finally {
@@ -365,6 +390,7 @@ public final class RocksDbMailboxStore implements AutoCloseable {
         handles.forEach(ColumnFamilyHandle::close);
         db.close();
         syncedWrite.close();
+        unsyncedWrite.close();
         dbOptions.close();
         columnFamilyOptions.forEach(ColumnFamilyOptions::close);
     }
