@@ -15,11 +15,13 @@ import com.google.common.collect.ImmutableList;
 /**
  * The messages of one mailbox by ascending UID, a page at a time, each page through a mapper of its own: James' JPA
  * mapper keeps every entity it read, octets included once read, until its request ends, so a whole mailbox read at
- * once would have to fit in memory. Eight messages of the 50 MiB the server accepts are 400 MiB: within the default
- * 1 GiB heap with the batch being written.
+ * once would have to fit in memory. A page is at most {@link #PAGE_SIZE} messages and, by their sizes (known before
+ * their octets are loaded), at most {@link #PAGE_OCTETS} octets, or one message when it alone is larger: with the
+ * batch being written, well within the default 1 GiB heap even for 50 MiB messages.
  */
 final class MessagePages {
-    static final int PAGE_SIZE = 8;
+    static final int PAGE_SIZE = 64;
+    static final long PAGE_OCTETS = 64L * 1024 * 1024;
 
     @FunctionalInterface
     interface PageVisitor {
@@ -31,21 +33,39 @@ final class MessagePages {
 
     static void forEach(MailboxSessionMapperFactory store, MailboxSession session, Mailbox mailbox, PageVisitor visitor)
             throws Exception {
+        forEach(store, session, mailbox, PAGE_SIZE, PAGE_OCTETS, visitor);
+    }
+
+    static void forEach(MailboxSessionMapperFactory store, MailboxSession session, Mailbox mailbox, int pageSize,
+                        long pageOctets, PageVisitor visitor) throws Exception {
         MessageUid from = MessageUid.MIN_VALUE;
         while (true) {
             MessageMapper mapper = store.createMessageMapper(session);
+            List<MailboxMessage> found;
             List<MailboxMessage> page;
             try {
-                page = ImmutableList.copyOf(mapper.findInMailbox(mailbox, MessageRange.from(from), MessageMapper.FetchType.FULL, PAGE_SIZE));
+                found = ImmutableList.copyOf(mapper.findInMailbox(mailbox, MessageRange.from(from), MessageMapper.FetchType.FULL, pageSize));
+                page = withinOctets(found, pageOctets);
                 // read while the request is open: JPA loads message octets from it
                 visitor.visit(page);
             } finally {
                 mapper.endRequest();
             }
-            if (page.size() < PAGE_SIZE) {
+            if (found.size() < pageSize && page.size() == found.size()) {
                 return;
             }
             from = page.get(page.size() - 1).getUid().next();
         }
+    }
+
+    private static List<MailboxMessage> withinOctets(List<MailboxMessage> found, long pageOctets) {
+        long octets = 0;
+        for (int i = 0; i < found.size(); i++) {
+            octets += found.get(i).getFullContentOctets();
+            if (octets > pageOctets) {
+                return found.subList(0, Math.max(i, 1));
+            }
+        }
+        return found;
     }
 }
