@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -15,8 +16,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code conf/mailbox.properties} chooses the message store. An installation whose mail is in the JPA store does not
- * start on an empty RocksDB store (its users would see empty mailboxes): the start fails and says to keep
- * {@code mailbox.store=jpa}, and with it the mail is all there.
+ * start on an empty RocksDB store (its users would see empty mailboxes): the start fails and names the migration
+ * command or {@code mailbox.store=jpa}, and with the latter the mail is all there. Nor does it start on a RocksDB
+ * store that a migration left unfinished. ({@link MailboxMigrationIT} runs the migration.)
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class MessageStoreChoiceIT {
@@ -52,7 +54,11 @@ class MessageStoreChoiceIT {
         server.stop();
 
         server.rewrite("mailbox.properties", JPA, ROCKSDB);
-        assertThatThrownBy(server::start).hasMessageContaining("Set mailbox.store=jpa");
+        assertThatThrownBy(server::start).hasMessageContaining("Run bin/switchboard migrate-mailboxes (server stopped)")
+            .hasMessageContaining("set mailbox.store=jpa in conf/mailbox.properties");
+        Files.writeString(server.home.resolve("var/store/mailbox-migration.properties"), "phase=copying\n");
+        assertThatThrownBy(server::start).hasMessageContaining("is not complete (var/store/mailbox-migration.properties)");
+        Files.delete(server.home.resolve("var/store/mailbox-migration.properties"));
 
         server.rewrite("mailbox.properties", ROCKSDB, JPA);
         server.start();

@@ -16,7 +16,7 @@ import org.switchboard.server.Durability;
 /** The RocksDB mailbox store under {@code var/store/mailbox}, opened with the server and closed when it stops. */
 public class OpenMailboxStore {
     private static final Logger LOGGER = LoggerFactory.getLogger(OpenMailboxStore.class);
-    static final String STORE_LOCATION = "file://var/store/mailbox";
+    public static final String STORE_LOCATION = "file://var/store/mailbox";
     /** Longer than any spool retry of a delivery: a key older than that can no longer meet its retry. */
     static final Duration DELIVERY_KEY_RETENTION = Duration.ofDays(30);
 

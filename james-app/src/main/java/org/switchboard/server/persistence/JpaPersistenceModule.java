@@ -50,7 +50,7 @@ import com.google.inject.multibindings.ProvidesIntoSet;
  * persistence unit.
  */
 public class JpaPersistenceModule extends AbstractModule {
-    static final String PERSISTENCE_UNIT = "Global";
+    public static final String PERSISTENCE_UNIT = "Global";
 
     @Override
     protected void configure() {
@@ -89,6 +89,12 @@ public class JpaPersistenceModule extends AbstractModule {
     @Provides
     @Singleton
     EntityManagerFactory entityManagerFactory(PropertiesProvider propertiesProvider) throws FileNotFoundException, ConfigurationException {
+        return createEntityManagerFactory(propertiesProvider);
+    }
+
+    /** The database of {@code james-database.properties}: the server's, or that of a command run while it is stopped. */
+    public static EntityManagerFactory createEntityManagerFactory(PropertiesProvider propertiesProvider)
+            throws FileNotFoundException, ConfigurationException {
         return Persistence.createEntityManagerFactory(PERSISTENCE_UNIT, openJpaProperties(propertiesProvider.getConfiguration("james-database")));
     }
 
