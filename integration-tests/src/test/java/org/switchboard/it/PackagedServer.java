@@ -69,13 +69,14 @@ public final class PackagedServer implements AutoCloseable {
         return server;
     }
 
+    /** Whole elements are replaced: a new port may begin with the digits of another default (25873 and 2587). */
     private void usePorts() throws IOException {
-        rewrite("smtpserver.xml", "127.0.0.1:2525", "127.0.0.1:" + smtpPort);
-        rewrite("smtpserver.xml", "127.0.0.1:2587", "127.0.0.1:" + submissionPort);
-        rewrite("imapserver.xml", "127.0.0.1:2143", "127.0.0.1:" + imapPort);
-        rewrite("pop3server.xml", "127.0.0.1:2110", "127.0.0.1:" + pop3Port);
-        rewrite("lmtpserver.xml", "127.0.0.1:2424", "127.0.0.1:" + lmtpPort);
-        rewrite("managesieveserver.xml", "127.0.0.1:4190", "127.0.0.1:" + sievePort);
+        rewrite("smtpserver.xml", "<bind>127.0.0.1:2525</bind>", "<bind>127.0.0.1:" + smtpPort + "</bind>");
+        rewrite("smtpserver.xml", "<bind>127.0.0.1:2587</bind>", "<bind>127.0.0.1:" + submissionPort + "</bind>");
+        rewrite("imapserver.xml", "<bind>127.0.0.1:2143</bind>", "<bind>127.0.0.1:" + imapPort + "</bind>");
+        rewrite("pop3server.xml", "<bind>127.0.0.1:2110</bind>", "<bind>127.0.0.1:" + pop3Port + "</bind>");
+        rewrite("lmtpserver.xml", "<bind>127.0.0.1:2424</bind>", "<bind>127.0.0.1:" + lmtpPort + "</bind>");
+        rewrite("managesieveserver.xml", "<bind>127.0.0.1:4190</bind>", "<bind>127.0.0.1:" + sievePort + "</bind>");
         rewrite("webadmin.properties", "port=8000", "port=" + webAdminPort);
         rewrite("jmx.properties", "jmx.port=9999", "jmx.port=" + jmxPort);
         rewrite("directory.xml", "<ldapPort>10389</ldapPort>", "<ldapPort>" + ldapPort + "</ldapPort>");
