@@ -109,11 +109,15 @@ def timed_start(sb, java_opts, env_extra, timeout=300):
             sb.pid = int(f.read().strip())
     sb.java = sb.pid
     text = log_since(sb, offset)
+    with open(os.path.join(sb.workdir, "switchboard-start.out")) as f:
+        said = [line.strip() for line in f if "class data archive" in line]
     result = {"banner_s": round(banner_s, 2), "ready_s": round(ready_s, 2),
               "jvm_cpu_s_at_banner": round(cpu_s, 2) if cpu_s is not None else None,
               "loadavg_1m_at_start": load,
               "class_data_archive": "used" if "-XX:SharedArchiveFile" in si.cmdline(sb.pid) else
               ("recording" if "-XX:ArchiveClassesAtExit" in si.cmdline(sb.pid) else "off")}
+    if said:
+        result["start_script_said"] = said
     for name, pattern in LOG_FIGURES.items():
         m = pattern.search(text)
         result[name] = int(m.group(1)) if m else None
@@ -121,9 +125,20 @@ def timed_start(sb, java_opts, env_extra, timeout=300):
     return result
 
 
-def timed_stop(sb):
+def timed_stop(sb, timeout=600):
+    """bin/switchboard stop, waiting as long as it takes: the first stop also writes the class data archive, which
+    takes minutes on a busy machine (smtp_ingest's stop would kill the JVM after 90 s, and the archive with it)."""
+    if not sb.pid:
+        return None
     t0 = time.monotonic()
-    sb.stop()
+    subprocess.run([os.path.join(sb.home, "bin", "switchboard"), "stop"], cwd=sb.home, capture_output=True,
+                   stdin=subprocess.DEVNULL, timeout=timeout,
+                   env=dict(os.environ, SWITCHBOARD_STOP_TIMEOUT=str(timeout // 2)))
+    while si.pid_alive(sb.pid) and time.monotonic() - t0 < timeout:
+        time.sleep(0.1)
+    if si.pid_alive(sb.pid):
+        raise si.BenchError("the server (pid %d) did not stop within %d s" % (sb.pid, timeout))
+    sb.pid = None
     return round(time.monotonic() - t0, 2)
 
 
@@ -226,7 +241,11 @@ def main():
     finally:
         if sb.home:
             out["server_log"] = sb.log_problems()
-        sb.stop()
+        try:
+            timed_stop(sb)
+        except (si.BenchError, subprocess.SubprocessError, OSError) as e:
+            log("stop failed (%s): kill -9" % e)
+            sb.stop()
     print(json.dumps(out, indent=2))
     return 0 if ok else 1
 
