@@ -552,7 +552,7 @@ class Switchboard:
         log("stopping switchboard")
         try:
             subprocess.run([os.path.join(self.home, "bin", "switchboard"), "stop"], cwd=self.home,
-                           capture_output=True, timeout=90, stdin=subprocess.DEVNULL)
+                           capture_output=True, timeout=240, stdin=subprocess.DEVNULL)  # a first stop writes the class data archive
         except subprocess.TimeoutExpired:
             log("bin/switchboard stop timed out")
         for pid in {self.pid, self.java}:

@@ -96,13 +96,24 @@ public final class PackagedServer implements AutoCloseable {
         Files.writeString(file, content.replace(from, to), StandardCharsets.UTF_8);
     }
 
+    /**
+     * Whether {@code bin/switchboard} keeps a class data sharing archive ({@code var/cds/}); off unless a test asks:
+     * writing it makes the first stop of each server minutes long on a busy machine (StartupIT covers it).
+     */
+    public boolean classDataSharing;
+
     public void start() throws IOException, InterruptedException {
         // a shared 2-core machine under load can take minutes to boot: wait up to 6 minutes before calling it failed
-        Result result = run(home, Map.of("SWITCHBOARD_START_TIMEOUT", "360"), Duration.ofMinutes(7),
-            List.of("bin/switchboard", "start"));
+        Result result = run(home, startEnvironment(), Duration.ofMinutes(7), List.of("bin/switchboard", "start"));
         if (result.exitCode != 0) {
             throw new IllegalStateException("bin/switchboard start failed:\n" + result.output + "\n" + logTail());
         }
+    }
+
+    /** The environment of {@code bin/switchboard start}. */
+    public Map<String, String> startEnvironment() {
+        return classDataSharing ? Map.of("SWITCHBOARD_START_TIMEOUT", "360")
+            : Map.of("SWITCHBOARD_START_TIMEOUT", "360", "SWITCHBOARD_CDS", "off");
     }
 
     /**
@@ -118,7 +129,8 @@ public final class PackagedServer implements AutoCloseable {
     }
 
     public void stop() throws IOException, InterruptedException {
-        Result result = run(home, Duration.ofMinutes(2), "bin/switchboard", "stop");
+        // the first stop of a JVM writing the class data archive takes minutes on a busy machine (3 at most: the script)
+        Result result = run(home, Duration.ofMinutes(4), "bin/switchboard", "stop");
         if (result.exitCode != 0) {
             throw new IllegalStateException("bin/switchboard stop failed:\n" + result.output);
         }

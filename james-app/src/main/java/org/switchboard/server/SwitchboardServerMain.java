@@ -1,7 +1,9 @@
 package org.switchboard.server;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
+import java.util.List;
 
 import org.apache.james.ExtraProperties;
 import org.apache.james.GuiceJamesServer;
@@ -53,6 +55,7 @@ import com.google.inject.util.Modules;
  */
 public final class SwitchboardServerMain {
     private static final Logger LOGGER = LoggerFactory.getLogger(SwitchboardServerMain.class);
+    private static final String EXIT_ON_STARTUP_ERROR = "james.exit.on.startup.error";
 
     static final Module PROTOCOLS = Modules.combine(
         new ProtocolHandlerModule(),
@@ -92,30 +95,40 @@ public final class SwitchboardServerMain {
     }
 
     public static void main(String[] args) {
+        // James' start throws its error back here instead of ending the JVM: what started is stopped, and a directory
+        // that did not start is reported as such (read by GuiceJamesServer when the class initialises, below)
+        System.setProperty(EXIT_ON_STARTUP_ERROR, "false");
         SLF4JBridgeHandler.removeHandlersForRootLogger();
         SLF4JBridgeHandler.install();
         GuiceJamesServer server = null;
         DirectoryConnection directory = null;
         try {
             ExtraProperties.initialize();
+            cheapTransientKeyStores();
             Configuration configuration = Configuration.builder().useWorkingDirectoryEnvProperty().build();
             Path confDirectory = Path.of(configuration.directories().getConfDirectory());
             SelfSignedCertificateBootstrap.ensureExists(confDirectory);
             LoopbackRmiSockets.installFor(confDirectory);
-            // the directory comes first and goes last: every login, domain and route needs it
-            directory = DirectoryConnection.open(Path.of(configuration.directories().getRootDirectory()), confDirectory);
+            // the directory starts first and stops last: every login, domain and route needs it. It starts beside
+            // James' own initialisation; whatever connects to it waits for it, and James' start-up checks wait for
+            // it before any listener opens (DirectoryStartedCheck)
+            directory = DirectoryConnection.startInBackground(Path.of(configuration.directories().getRootDirectory()),
+                confDirectory);
             server = createServer(configuration, directory).overrideWith(new RunArgumentsModule(args));
             server.start();
+            directory.awaitStarted();
             GuiceJamesServer started = server;
             DirectoryConnection startedDirectory = directory;
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 started.stop();
                 startedDirectory.close();
             }, "switchboard-shutdown"));
-            LOGGER.info("Switchboard started");
+            LOGGER.info("Switchboard started in {} ms", ManagementFactory.getRuntimeMXBean().getUptime());
         } catch (Throwable e) {
             // Some components (listeners, broker threads) keep the JVM alive after a failed start: exit explicitly.
-            LOGGER.error("Switchboard failed to start", e);
+            // A directory that did not start is the reason the rest failed: its error is the one reported
+            Throwable reason = directory == null ? e : directory.startFailure().orElse(e);
+            LOGGER.error("Switchboard failed to start", reason);
             if (server != null) {
                 try {
                     server.stop();
@@ -127,6 +140,21 @@ public final class SwitchboardServerMain {
                 directory.close();
             }
             System.exit(1);
+        }
+    }
+
+    /**
+     * James builds an in-memory PKCS#12 key store from {@code conf/tls/}'s PEM files for each TLS listener (and the
+     * directory one, in a file it deletes once read), encrypting the private key with 10,000 PBKDF2 rounds and
+     * decrypting it again: most of a second of CPU at every start, guarding a copy of a key that sits unencrypted in
+     * {@code conf/tls/private.key}. Key stores this JVM creates use one round unless the administrator set the
+     * properties ({@code conf/jvm.properties} or {@code JAVA_OPTS}); key stores it reads keep their own settings.
+     */
+    private static void cheapTransientKeyStores() {
+        for (String property : List.of("keystore.pkcs12.keyPbeIterationCount", "keystore.pkcs12.macIterationCount")) {
+            if (System.getProperty(property) == null) {
+                System.setProperty(property, "1");
+            }
         }
     }
 

@@ -7,23 +7,32 @@ import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Optional;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The directory this server uses, per {@code conf/directory.xml}: the embedded ApacheDS (started by
- * {@link #open}, stopped by {@link #close}) or an external LDAP server, and the account the server binds with.
+ * {@link #open} or, in the background, by {@link #startInBackground}; stopped by {@link #close}) or an external LDAP
+ * server, and the account the server binds with.
+ *
+ * <p>Everything that talks to the directory gets its connection settings from {@link #usersConfiguration()}, which
+ * waits until the embedded server runs and fails with its start-up error when it could not start: so the server
+ * can prepare everything else while ApacheDS starts, and nothing reaches the directory before it is up.
  */
 public final class DirectoryConnection implements AutoCloseable {
     private static final Logger LOGGER = LoggerFactory.getLogger(DirectoryConnection.class);
     private final DirectoryConfiguration configuration;
     private final Optional<EmbeddedDirectoryServer> embedded;
-    private final String adminPassword;
+    /** The administrator's password, once the directory runs; completed exceptionally when it did not start. */
+    private final CompletableFuture<String> adminPassword;
     private final Deque<AutoCloseable> clients = new ArrayDeque<>();
 
     private DirectoryConnection(DirectoryConfiguration configuration, Optional<EmbeddedDirectoryServer> embedded,
-                                String adminPassword) {
+                                CompletableFuture<String> adminPassword) {
         this.configuration = configuration;
         this.embedded = embedded;
         this.adminPassword = adminPassword;
@@ -34,22 +43,89 @@ public final class DirectoryConnection implements AutoCloseable {
         return open(DirectoryConfiguration.load(confDirectory.resolve(DirectoryConfiguration.FILE_NAME)), serverRoot);
     }
 
-    /** Starts the embedded server unless the configuration names an external one. */
+    /** Starts the embedded server unless the configuration names an external one; returns once it runs. */
     public static DirectoryConnection open(DirectoryConfiguration configuration, Path serverRoot) {
+        DirectoryConnection connection = startInBackground(configuration, serverRoot);
+        connection.awaitStarted();
+        return connection;
+    }
+
+    /**
+     * Reads {@code directory.xml} now (a bad file fails here) and starts the embedded server, unless the
+     * configuration names an external one, on a thread of its own: {@link #awaitStarted()} waits for it.
+     */
+    public static DirectoryConnection startInBackground(Path serverRoot, Path confDirectory) {
+        return startInBackground(DirectoryConfiguration.load(confDirectory.resolve(DirectoryConfiguration.FILE_NAME)),
+            serverRoot);
+    }
+
+    static DirectoryConnection startInBackground(DirectoryConfiguration configuration, Path serverRoot) {
         if (configuration.isExternal()) {
-            return new DirectoryConnection(configuration, Optional.empty(), configuration.adminPassword().orElseThrow());
+            return new DirectoryConnection(configuration, Optional.empty(),
+                CompletableFuture.completedFuture(configuration.adminPassword().orElseThrow()));
         }
         EmbeddedDirectoryServer server = new EmbeddedDirectoryServer(configuration, serverRoot);
-        server.start();
+        CompletableFuture<String> adminPassword = new CompletableFuture<>();
+        Thread starter = new Thread(() -> {
+            try {
+                server.start();
+                adminPassword.complete(readAdminPassword(configuration, server));
+            } catch (Throwable e) {
+                server.stop();
+                adminPassword.completeExceptionally(e);
+            }
+        }, "directory-start");
+        starter.setDaemon(true); // a failed start must not keep the JVM alive
+        starter.start();
+        return new DirectoryConnection(configuration, Optional.of(server), adminPassword);
+    }
+
+    private static String readAdminPassword(DirectoryConfiguration configuration, EmbeddedDirectoryServer server) {
+        if (configuration.adminPassword().isPresent()) {
+            return configuration.adminPassword().get();
+        }
         try {
-            String password = configuration.adminPassword().isPresent()
-                ? configuration.adminPassword().get()
-                : Files.readString(server.adminPasswordFile(), StandardCharsets.UTF_8).strip();
-            return new DirectoryConnection(configuration, Optional.of(server), password);
+            return Files.readString(server.adminPasswordFile(), StandardCharsets.UTF_8).strip();
         } catch (IOException e) {
-            server.stop();
             throw new EmbeddedDirectoryServer.DirectoryStartupException("Cannot read the directory administrator "
                 + "password in " + server.adminPasswordFile() + ": set <adminPassword> in directory.xml", e);
+        }
+    }
+
+    /**
+     * Waits until the directory runs.
+     *
+     * @throws EmbeddedDirectoryServer.DirectoryStartupException when the embedded server did not start (with the
+     *                                                           reason it gave)
+     */
+    public void awaitStarted() {
+        password();
+    }
+
+    /** The error that stopped the embedded server from starting, once its start is over and failed. */
+    public Optional<Throwable> startFailure() {
+        if (!adminPassword.isCompletedExceptionally()) {
+            return Optional.empty();
+        }
+        try {
+            adminPassword.join();
+            return Optional.empty();
+        } catch (CompletionException | CancellationException e) {
+            return Optional.of(e.getCause() != null ? e.getCause() : e);
+        }
+    }
+
+    private String password() {
+        try {
+            return adminPassword.join();
+        } catch (CompletionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof EmbeddedDirectoryServer.DirectoryStartupException) {
+                // a new exception for the waiting thread, with the start-up error's message and cause
+                throw new EmbeddedDirectoryServer.DirectoryStartupException(cause.getMessage(), cause.getCause());
+            }
+            throw new EmbeddedDirectoryServer.DirectoryStartupException("The embedded directory server did not start: "
+                + cause, cause);
         }
     }
 
@@ -67,9 +143,12 @@ public final class DirectoryConnection implements AutoCloseable {
             .orElseGet(() -> configuration.external().orElseThrow().toString());
     }
 
-    /** Connection settings of the users repository (and of every other server-side client of the directory). */
+    /**
+     * Connection settings of the users repository (and of every other server-side client of the directory); waits
+     * until the directory runs ({@link #awaitStarted()}).
+     */
     public DirectoryUsersConfiguration usersConfiguration() {
-        return DirectoryUsersConfiguration.of(url(), configuration.adminDn(), adminPassword, configuration.suffix());
+        return DirectoryUsersConfiguration.of(url(), configuration.adminDn(), password(), configuration.suffix());
     }
 
     /** A client of the directory (connection pool, persistent search) to close before the directory stops. */
@@ -77,14 +156,24 @@ public final class DirectoryConnection implements AutoCloseable {
         clients.push(client);
     }
 
-    /** Closes the clients, newest first, then stops the embedded server. */
+    /**
+     * Closes the clients, newest first, then stops the embedded server; a start still under way is waited for
+     * first (ApacheDS cannot be stopped half-started).
+     */
     @Override
-    public synchronized void close() {
-        while (!clients.isEmpty()) {
-            try {
-                clients.pop().close();
-            } catch (Exception e) {
-                LOGGER.warn("Directory: error while closing a client", e);
+    public void close() {
+        try {
+            adminPassword.join();
+        } catch (CompletionException | CancellationException e) {
+            // the start failed and stopped what it had started: there is nothing left to stop
+        }
+        synchronized (this) {
+            while (!clients.isEmpty()) {
+                try {
+                    clients.pop().close();
+                } catch (Exception e) {
+                    LOGGER.warn("Directory: error while closing a client", e);
+                }
             }
         }
         embedded.ifPresent(EmbeddedDirectoryServer::stop);

@@ -6,6 +6,7 @@ import javax.management.ObjectName;
 
 import org.apache.james.domainlist.api.DomainList;
 import org.apache.james.domainlist.jpa.JPADomainList;
+import org.apache.james.lifecycle.api.StartUpCheck;
 import org.apache.james.server.core.configuration.ConfigurationProvider;
 import org.apache.james.user.api.UsersRepository;
 import org.apache.james.utils.InitializationOperation;
@@ -19,14 +20,16 @@ import com.google.inject.AbstractModule;
 import com.google.inject.Provides;
 import com.google.inject.Scopes;
 import com.google.inject.Singleton;
+import com.google.inject.multibindings.Multibinder;
 import com.google.inject.multibindings.ProvidesIntoSet;
 import com.unboundid.ldap.sdk.LDAPConnectionPool;
 import com.unboundid.ldap.sdk.LDAPException;
 
 /**
  * Users, logins and domains' directory branches from the directory (embedded ApacheDS or an external LDAP server,
- * see {@link DirectoryConfiguration}). The directory itself is started by the caller before the server, and
- * stopped after it, so that nothing that needs users ever runs without it.
+ * see {@link DirectoryConfiguration}). The directory itself is started by the caller beside the server and stopped
+ * after it; whatever connects to it waits until it runs, and so does James' start ({@link DirectoryStartedCheck})
+ * before it opens a listener, so that nothing that needs users ever runs without it.
  */
 public class DirectoryModule extends AbstractModule {
     private static final int ROUTING_POOL_SIZE = 8;
@@ -44,6 +47,7 @@ public class DirectoryModule extends AbstractModule {
         bind(JPADomainList.class).to(DirectoryDomainList.class);
         bind(DomainList.class).to(DirectoryDomainList.class);
         bind(UsersRepository.class).to(DirectoryUsersRepository.class);
+        Multibinder.newSetBinder(binder(), StartUpCheck.class).addBinding().to(DirectoryStartedCheck.class);
     }
 
     @Provides
