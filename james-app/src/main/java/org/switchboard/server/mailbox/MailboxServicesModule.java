@@ -2,12 +2,15 @@ package org.switchboard.server.mailbox;
 
 import static org.apache.james.modules.Names.MAILBOXMANAGER_NAME;
 
+import java.io.IOException;
+
 import org.apache.james.adapter.mailbox.ACLUsernameChangeTaskStep;
 import org.apache.james.adapter.mailbox.MailboxUsernameChangeTaskStep;
 import org.apache.james.adapter.mailbox.QuotaUsernameChangeTaskStep;
 import org.apache.james.adapter.mailbox.UserRepositoryAuthenticator;
 import org.apache.james.adapter.mailbox.UserRepositoryAuthorizator;
 import org.apache.james.events.EventListener;
+import org.apache.james.filesystem.api.FileSystem;
 import org.apache.james.mailbox.Authenticator;
 import org.apache.james.mailbox.Authorizator;
 import org.apache.james.mailbox.MailboxManager;
@@ -35,22 +38,17 @@ import org.apache.james.mailbox.store.quota.StoreQuotaManager;
 import org.apache.james.mailbox.store.search.ListeningMessageSearchIndex;
 import org.apache.james.mailbox.store.search.MessageSearchIndex;
 import org.apache.james.mailbox.store.search.SimpleMessageSearchIndex;
-import org.apache.james.mailbox.model.MailboxId;
-import org.apache.james.mailbox.model.MessageId;
-import org.apache.james.mailbox.store.MailboxSessionMapperFactory;
-import org.apache.james.filesystem.api.FileSystem;
-import org.switchboard.server.mailbox.search.IndexedMessageSearch;
-import com.google.inject.Provides;
-import com.google.inject.Singleton;
-import java.io.File;
-import java.io.IOException;
 import org.apache.james.quota.search.QuotaSearcher;
 import org.apache.james.quota.search.scanning.ScanningQuotaSearcher;
 import org.apache.james.user.api.UsernameChangeTaskStep;
 import org.apache.mailbox.tools.indexer.ReIndexerImpl;
+import org.switchboard.server.mailbox.search.IndexedMessageSearch;
+import org.switchboard.server.mailbox.search.SearchIndexDirectory;
 
 import com.google.inject.AbstractModule;
+import com.google.inject.Provides;
 import com.google.inject.Scopes;
+import com.google.inject.Singleton;
 import com.google.inject.multibindings.Multibinder;
 import com.google.inject.name.Names;
 
@@ -81,11 +79,8 @@ public class MailboxServicesModule extends AbstractModule {
 
     @Provides
     @Singleton
-    IndexedMessageSearch searchIndex(MailboxSessionMapperFactory mappers, SessionProvider sessions,
-                                     MailboxId.Factory mailboxIds, MessageId.Factory messageIds,
-                                     SimpleMessageSearchIndex scanner, FileSystem fileSystem) throws IOException {
-        File directory = fileSystem.getFile(SEARCH_INDEX_LOCATION + storeName);
-        return IndexedMessageSearch.open(mappers, sessions, mailboxIds, messageIds, scanner, directory.toPath());
+    SearchIndexDirectory searchIndexDirectory(FileSystem fileSystem) throws IOException {
+        return new SearchIndexDirectory(fileSystem.getFile(SEARCH_INDEX_LOCATION + storeName).toPath());
     }
 
     @Override
@@ -107,6 +102,7 @@ public class MailboxServicesModule extends AbstractModule {
         bind(MailboxACLResolver.class).to(UnionMailboxACLResolver.class);
 
         bind(SimpleMessageSearchIndex.class).in(Scopes.SINGLETON);
+        bind(IndexedMessageSearch.class).in(Scopes.SINGLETON);
         bind(MessageSearchIndex.class).to(IndexedMessageSearch.class);
         bind(ListeningMessageSearchIndex.class).to(IndexedMessageSearch.class);
         Multibinder.newSetBinder(binder(), EventListener.ReactiveGroupEventListener.class)

@@ -9,6 +9,7 @@ import java.util.EnumSet;
 import java.util.List;
 
 import javax.annotation.PreDestroy;
+import javax.inject.Inject;
 import javax.mail.Flags;
 
 import org.apache.james.events.Event;
@@ -75,11 +76,12 @@ public class IndexedMessageSearch extends ListeningMessageSearchIndex {
         LOGGER.info("Search index opened in {}", directory);
     }
 
-    /** The index in {@code directory}, with the default settings. */
-    public static IndexedMessageSearch open(MailboxSessionMapperFactory mappers, SessionProvider sessions,
-                                            MailboxId.Factory mailboxIds, MessageId.Factory messageIds,
-                                            SimpleMessageSearchIndex scanner, Path directory) throws IOException {
-        return new IndexedMessageSearch(mappers, sessions, mailboxIds, messageIds, scanner, directory, IndexSettings.DEFAULT);
+    /** The index in {@code directory}, with the default settings (built by Guice, so that it is closed at stop). */
+    @Inject
+    public IndexedMessageSearch(MailboxSessionMapperFactory mappers, SessionProvider sessions, MailboxId.Factory mailboxIds,
+                                MessageId.Factory messageIds, SimpleMessageSearchIndex scanner,
+                                SearchIndexDirectory directory) throws IOException {
+        this(mappers, sessions, mailboxIds, messageIds, scanner, directory.path(), IndexSettings.DEFAULT);
     }
 
     @PreDestroy

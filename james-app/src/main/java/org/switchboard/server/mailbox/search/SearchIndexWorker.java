@@ -109,8 +109,9 @@ final class SearchIndexWorker {
         this.settings = settings;
         this.suspectAll = !mark.takeAtStart();
         if (suspectAll) {
-            LOGGER.info("Search index: the last stop was not clean; each mailbox is compared with the store before its "
-                + "first search, and all of them in the background from {} s after start", settings.verifyDelay().toSeconds());
+            LOGGER.info("Search index: no clean-stop mark (first start, or the last run did not stop in order); each mailbox "
+                + "is compared with the store before its first search, and all of them in the background from {} s after start",
+                settings.verifyDelay().toSeconds());
         }
         this.thread = new Thread(this::run, "search-indexer");
         thread.setDaemon(true);
