@@ -120,7 +120,7 @@ public class IndexedMessageSearch extends ListeningMessageSearchIndex {
     @Override
     protected Flux<MessageUid> doSearch(MailboxSession session, Mailbox mailbox, SearchQuery searchQuery) throws MailboxException {
         if (caughtUp(List.of(mailbox.getMailboxId()))) {
-            return lucene.doSearch(session, mailbox, searchQuery);
+            return lucene.doSearch(session, mailbox, IndexQueryAdapter.adapt(searchQuery));
         }
         return scanner.search(session, mailbox, searchQuery);
     }
@@ -128,7 +128,7 @@ public class IndexedMessageSearch extends ListeningMessageSearchIndex {
     @Override
     public Flux<MessageId> search(MailboxSession session, Collection<MailboxId> mailboxIds, SearchQuery searchQuery, long limit) throws MailboxException {
         if (caughtUp(mailboxIds)) {
-            return lucene.search(session, mailboxIds, searchQuery, limit);
+            return lucene.search(session, mailboxIds, IndexQueryAdapter.adapt(searchQuery), limit);
         }
         return scanner.search(session, mailboxIds, searchQuery, limit);
     }

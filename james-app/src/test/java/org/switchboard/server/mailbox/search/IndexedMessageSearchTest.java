@@ -49,6 +49,34 @@ class IndexedMessageSearchTest {
     }
 
     @Test
+    void anAddressWithADisplayNameIsFound() throws Exception {
+        try (IndexedRocksDbSystem system = open(IndexSettings.DEFAULT)) {
+            Inbox inbox = new Inbox(system);
+            MessageUid named = inbox.append("Ann Lee <ann.lee@example.org>", "named", "one");
+            MessageUid bare = inbox.append("ann.lee@example.org", "bare", "two");
+            inbox.append("Bob <bob@example.org>", "other", "three");
+            assertThat(inbox.search(SearchQuery.address(SearchQuery.AddressType.From, "ann.lee@example.org")))
+                .containsExactly(named, bare);
+            assertThat(inbox.search(SearchQuery.address(SearchQuery.AddressType.From, "ann.lee"))).containsExactly(named, bare);
+            assertThat(inbox.search(SearchQuery.address(SearchQuery.AddressType.From, "Ann Lee"))).containsExactly(named);
+            assertThat(inbox.search(SearchQuery.not(SearchQuery.address(SearchQuery.AddressType.From, "ann.lee@example.org"))))
+                .hasSize(1);
+        }
+    }
+
+    @Test
+    void phrasesLongerThanTwoWordsAreFound() throws Exception {
+        try (IndexedRocksDbSystem system = open(IndexSettings.DEFAULT)) {
+            Inbox inbox = new Inbox(system);
+            MessageUid budget = inbox.append("a@example.org", "the quarterly budget review is due", "see the attached sheet today");
+            inbox.append("b@example.org", "budget review quarterly", "the sheet attached see");
+            assertThat(inbox.search(SearchQuery.headerContains("Subject", "quarterly budget review"))).containsExactly(budget);
+            assertThat(inbox.search(SearchQuery.bodyContains("see the attached sheet"))).containsExactly(budget);
+            assertThat(inbox.search(SearchQuery.mailContains("the attached sheet today"))).containsExactly(budget);
+        }
+    }
+
+    @Test
     void flagsAndExpungeAreReflected() throws Exception {
         try (IndexedRocksDbSystem system = open(IndexSettings.DEFAULT)) {
             Inbox inbox = new Inbox(system);
