@@ -130,13 +130,13 @@ def connect_dovecot(port):
     return c
 
 
-def append_all(port, corpus, n, threads=8):
+def append_all(port, corpus, n, threads=8, first=0):
     errors, done = [], [0] * threads
 
     def worker(idx):
         try:
             c = connect_switchboard(port)
-            for i in range(idx, n, threads):
+            for i in range(first + idx, first + n, threads):
                 typ, data = c.append("INBOX", None, None, corpus.message(i)[0])
                 if typ != "OK":
                     raise si.BenchError("APPEND: %s %s" % (typ, data))
@@ -178,7 +178,7 @@ def hits(data):
 
 
 def measure(conn, reps, label):
-    out = {}
+    out = {"loadavg_1m": round(os.getloadavg()[0], 1)}
     ms, (typ, data) = timed(lambda: conn.select("INBOX", readonly=True))
     if typ != "OK":
         raise si.BenchError("%s: SELECT INBOX: %s" % (label, data))
@@ -324,7 +324,7 @@ class Dovecot:
 def indexing_cpu(sb):
     """The indexing thread's figures, from the line the server logs when its search index stops."""
     pattern = re.compile(r"Search index stopped: (\d+) messages indexed, (\d+) commits, (\d+) mailboxes compared "
-                         r"with the store, (\d+) ms CPU on the indexing thread")
+                         r"with the store, (\d+) ms CPU on the indexing thread(?:, (\d+) ms merging segments)?")
     found = None
     for path in sb.logs():
         if os.path.isfile(path):
@@ -335,9 +335,20 @@ def indexing_cpu(sb):
                         found = m
     if not found:
         return None
-    indexed, commits, compared, cpu_ms = (int(x) for x in found.groups())
-    return {"messages_indexed": indexed, "commits": commits, "cpu_ms": cpu_ms,
-            "cpu_ms_per_message": round(cpu_ms / indexed, 3) if indexed else None}
+    indexed, commits, compared, cpu_ms = (int(x) for x in found.groups()[:4])
+    merge_ms = int(found.group(5)) if found.group(5) else 0
+    return {"messages_indexed": indexed, "commits": commits, "cpu_ms": cpu_ms, "merge_cpu_ms": merge_ms,
+            "cpu_ms_per_message": round((cpu_ms + merge_ms) / indexed, 3) if indexed else None}
+
+
+def comparison_lines(sb):
+    """What the comparisons with the store after the crash found, from the server's log."""
+    lines = []
+    for path in sb.logs():
+        if os.path.isfile(path) and path.endswith("switchboard.log"):
+            with open(path, errors="replace") as f:
+                lines += [line.strip()[24:] for line in f if "compared with the store in" in line]
+    return lines[-5:]
 
 
 def main():
@@ -403,7 +414,16 @@ def main():
         out["same_hits"] = all(out["switchboard"][q]["hits"] == out["dovecot"][q]["hits"] == out["expected_hits"][q]
                                for q in QUERIES)
 
+        # a clean stop: the indexing thread's CPU for the fill is in the log line of the index's stop
+        sb.stop()
+        out["switchboard_indexing_thread"] = indexing_cpu(sb)
         if not args.no_crash:
+            sb.start()
+            out["after_clean_restart"] = {"restart_to_banner_s": sb.startup_seconds}
+            extra = 500
+            append_all(sb.ports["imap"], corpus, extra, first=args.n)
+            expected_text = out["expected_hits"]["TEXT"] + sum(corpus.message(i)[1][2] for i in range(args.n, args.n + extra))
+            # kill -9 right after the last APPEND: the index has not committed them
             os.kill(sb.java, signal.SIGKILL)
             if sb.pid and sb.pid != sb.java and si.pid_alive(sb.pid):
                 os.kill(sb.pid, signal.SIGKILL)
@@ -419,12 +439,14 @@ def main():
             first_ms, (typ, data) = timed(lambda: conn.search(None, "TEXT", MARK_TEXT))
             next_ms, (typ, data2) = timed(lambda: conn.search(None, "TEXT", MARK_TEXT))
             logout(conn)
-            out["after_kill9"] = {"restart_to_banner_s": sb.startup_seconds,
+            out["after_kill9"] = {"appended_just_before_kill": extra, "restart_to_banner_s": sb.startup_seconds,
                                   "first_search_ms_compares_with_store": round(first_ms), "next_search_ms": round(next_ms, 1),
-                                  "hits": hits(data2), "same_hits": hits(data) == hits(data2) == out["expected_hits"]["TEXT"]}
+                                  "hits": hits(data2), "expected_hits": expected_text,
+                                  "same_hits": hits(data) == hits(data2) == expected_text}
             log("after kill -9: restart %.1f s, first SEARCH %d ms, next %.1f ms" % (sb.startup_seconds, first_ms, next_ms))
-        sb.stop()
-        out["switchboard_indexing_thread"] = indexing_cpu(sb)
+            sb.stop()
+            out["after_kill9"]["index_log"] = indexing_cpu(sb)
+            out["after_kill9"]["comparison_log"] = comparison_lines(sb)
         out["server_log_problems"] = sb.log_problems()
         ok = out["same_hits"] and (args.no_crash or out["after_kill9"]["same_hits"])
         out["pass"] = ok

@@ -41,12 +41,20 @@ class ImapSearchIT {
     private static final Duration DELIVERY = Duration.ofSeconds(90);
 
     @TempDir
-    static Path temp;
+    Path temp;
     private PackagedServer server;
+
+    /** The message store under test ({@code mailbox.store}); the shipped one here. */
+    protected String store() {
+        return "rocksdb";
+    }
 
     @BeforeAll
     void boot() throws Exception {
         server = PackagedServer.unpack(temp);
+        if (!store().equals("rocksdb")) {
+            server.rewrite("mailbox.properties", "mailbox.store=rocksdb", "mailbox.store=" + store());
+        }
         server.startWith("example.com", PASSWORD, USER);
     }
 
@@ -54,7 +62,7 @@ class ImapSearchIT {
     void shutdown() throws Exception {
         if (server != null) {
             server.close();
-            MailAccess.keepLog(server, "ImapSearchIT");
+            MailAccess.keepLog(server, getClass().getSimpleName());
         }
     }
 

@@ -58,7 +58,7 @@ public class IndexedMessageSearch extends ListeningMessageSearchIndex {
     private static final Group GROUP = new IndexedMessageSearchGroup();
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(60);
 
-    private final LuceneMessageSearchIndex lucene;
+    private final SwitchboardLuceneIndex lucene;
     private final SearchIndexWorker worker;
     private final SimpleMessageSearchIndex scanner;
     private final IndexSettings settings;
@@ -68,7 +68,7 @@ public class IndexedMessageSearch extends ListeningMessageSearchIndex {
                          IndexSettings settings) throws IOException {
         super(mappers, ImmutableSet.of(), sessions);
         Files.createDirectories(directory);
-        this.lucene = new SwitchboardLuceneIndex(mappers, mailboxIds, FSDirectory.open(directory.toFile()), messageIds, sessions);
+        this.lucene = SwitchboardLuceneIndex.open(mappers, mailboxIds, FSDirectory.open(directory.toFile()), messageIds, sessions);
         this.worker = new SearchIndexWorker(mappers, sessions, lucene, new CleanStopMark(directory), settings);
         this.scanner = scanner;
         this.settings = settings;

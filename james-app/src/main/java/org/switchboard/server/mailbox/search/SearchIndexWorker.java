@@ -30,7 +30,6 @@ import org.apache.james.mailbox.events.MailboxEvents.FlagsUpdated;
 import org.apache.james.mailbox.events.MailboxEvents.MailboxDeletion;
 import org.apache.james.mailbox.events.MailboxEvents.MailboxEvent;
 import org.apache.james.mailbox.exception.MailboxNotFoundException;
-import org.apache.james.mailbox.lucene.search.LuceneMessageSearchIndex;
 import org.apache.james.mailbox.model.Mailbox;
 import org.apache.james.mailbox.model.MailboxId;
 import org.apache.james.mailbox.model.MessageRange;
@@ -80,7 +79,7 @@ final class SearchIndexWorker {
     private final BlockingQueue<Task> queue = new LinkedBlockingQueue<>();
     private final MailboxSessionMapperFactory mappers;
     private final SessionProvider sessions;
-    private final LuceneMessageSearchIndex lucene;
+    private final SwitchboardLuceneIndex lucene;
     private final LuceneIndexAccess access;
     private final MailboxReconciler reconciler;
     private final CleanStopMark mark;
@@ -98,7 +97,7 @@ final class SearchIndexWorker {
     private long commits;
     private long reconciledMailboxes;
 
-    SearchIndexWorker(MailboxSessionMapperFactory mappers, SessionProvider sessions, LuceneMessageSearchIndex lucene,
+    SearchIndexWorker(MailboxSessionMapperFactory mappers, SessionProvider sessions, SwitchboardLuceneIndex lucene,
                       CleanStopMark mark, IndexSettings settings) throws IOException {
         this.mappers = mappers;
         this.sessions = sessions;
@@ -211,8 +210,8 @@ final class SearchIndexWorker {
                     if (task instanceof Stop stop) {
                         boolean clean = commitIfNeeded(true);
                         LOGGER.info("Search index stopped: {} messages indexed, {} commits, {} mailboxes compared with the store, "
-                                + "{} ms CPU on the indexing thread", indexedMessages.get(), commits, reconciledMailboxes,
-                            cpu.getCurrentThreadCpuTime() / 1_000_000);
+                                + "{} ms CPU on the indexing thread, {} ms merging segments", indexedMessages.get(), commits,
+                            reconciledMailboxes, cpu.getCurrentThreadCpuTime() / 1_000_000, lucene.mergeCpuMillis());
                         stop.done().complete(clean && suspects.isEmpty());
                         return;
                     }

@@ -23,7 +23,7 @@ import org.switchboard.mailbox.store.RocksDbMessageId;
  * James' search-index contract run against the index as the server wires it, on the RocksDB store. The tests
  * disabled here are exactly those James 3.8.1 disables for its Lucene index (LuceneMessageSearchIndexTest), with
  * James' reasons: the index answers with James' Lucene query translation, which does not do these. Two more
- * (attachments) are disabled with the reason given below.
+ * (attachments) are disabled because the RocksDB store does not extract attachments on delivery.
  */
 @ExtendWith(RocksDbIndexedMessageSearchContractTest.AttachmentTestsDisabled.class)
 class RocksDbIndexedMessageSearchContractTest extends AbstractMessageSearchIndexTest {
@@ -94,8 +94,8 @@ class RocksDbIndexedMessageSearchContractTest extends AbstractMessageSearchIndex
     @Override
     public void multimailboxSearchShouldReturnUidOfMessageMarkedAsSeenInAllMailboxes() { }
 
-    private static final String ATTACHMENTS = "not investigated yet: the index finds no non-inline attachment in the "
-        + "messages the RocksDB store hands it (James' in-memory store passes); a JMAP criterion, no IMAP SEARCH key uses it";
+    private static final String ATTACHMENTS = "the RocksDB store does not extract attachments on delivery "
+        + "(mailbox-store/README.md), so its messages carry no attachment metadata to index; a JMAP criterion, no IMAP SEARCH key uses it";
 
     /** James declares these two package-private, so they cannot be overridden with @Disabled: disabled by name. */
     static final class AttachmentTestsDisabled implements ExecutionCondition {
