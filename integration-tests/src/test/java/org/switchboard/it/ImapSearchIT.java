@@ -40,8 +40,6 @@ class ImapSearchIT {
     private static final int MESSAGES = 12;
     private static final Duration DELIVERY = Duration.ofSeconds(90);
 
-    @TempDir
-    Path temp;
     private PackagedServer server;
 
     /** The message store under test ({@code mailbox.store}); the shipped one here. */
@@ -50,7 +48,7 @@ class ImapSearchIT {
     }
 
     @BeforeAll
-    void boot() throws Exception {
+    void boot(@TempDir Path temp) throws Exception {
         server = PackagedServer.unpack(temp);
         if (!store().equals("rocksdb")) {
             server.rewrite("mailbox.properties", "mailbox.store=rocksdb", "mailbox.store=" + store());
