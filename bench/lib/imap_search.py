@@ -421,8 +421,8 @@ def main():
             sb.start()
             out["after_clean_restart"] = {"restart_to_banner_s": sb.startup_seconds}
             extra = 500
-            append_all(sb.ports["imap"], corpus, extra, first=args.n)
             expected_text = out["expected_hits"]["TEXT"] + sum(corpus.message(i)[1][2] for i in range(args.n, args.n + extra))
+            append_all(sb.ports["imap"], corpus, extra, first=args.n)
             # kill -9 right after the last APPEND: the index has not committed them
             os.kill(sb.java, signal.SIGKILL)
             if sb.pid and sb.pid != sb.java and si.pid_alive(sb.pid):
