@@ -41,7 +41,7 @@ import com.google.inject.multibindings.Multibinder;
 public class JpaMailboxStoreModule extends AbstractModule {
     @Override
     protected void configure() {
-        install(new MailboxServicesModule());
+        install(new MailboxServicesModule("jpa"));
 
         bind(JPAMailboxSessionMapperFactory.class).in(Scopes.SINGLETON);
         bind(SubscriptionMapperFactory.class).to(JPAMailboxSessionMapperFactory.class);

@@ -2,12 +2,15 @@ package org.switchboard.server.mailbox;
 
 import static org.apache.james.modules.Names.MAILBOXMANAGER_NAME;
 
+import java.io.IOException;
+
 import org.apache.james.adapter.mailbox.ACLUsernameChangeTaskStep;
 import org.apache.james.adapter.mailbox.MailboxUsernameChangeTaskStep;
 import org.apache.james.adapter.mailbox.QuotaUsernameChangeTaskStep;
 import org.apache.james.adapter.mailbox.UserRepositoryAuthenticator;
 import org.apache.james.adapter.mailbox.UserRepositoryAuthorizator;
 import org.apache.james.events.EventListener;
+import org.apache.james.filesystem.api.FileSystem;
 import org.apache.james.mailbox.Authenticator;
 import org.apache.james.mailbox.Authorizator;
 import org.apache.james.mailbox.MailboxManager;
@@ -39,9 +42,13 @@ import org.apache.james.quota.search.QuotaSearcher;
 import org.apache.james.quota.search.scanning.ScanningQuotaSearcher;
 import org.apache.james.user.api.UsernameChangeTaskStep;
 import org.apache.mailbox.tools.indexer.ReIndexerImpl;
+import org.switchboard.server.mailbox.search.IndexedMessageSearch;
+import org.switchboard.server.mailbox.search.SearchIndexDirectory;
 
 import com.google.inject.AbstractModule;
+import com.google.inject.Provides;
 import com.google.inject.Scopes;
+import com.google.inject.Singleton;
 import com.google.inject.multibindings.Multibinder;
 import com.google.inject.name.Names;
 
@@ -52,13 +59,30 @@ import com.google.inject.name.Names;
  * Choices made knowingly, for delivery speed that does not fall as a mailbox grows:
  * <ul>
  *   <li>thread ids come from {@link NaiveThreadIdGuessingAlgorithm} (a new id per message, no mailbox scan);</li>
- *   <li>IMAP SEARCH reads the messages at search time ({@link StoreScanningSearchIndex}): no index to update on
- *   delivery and nothing that a crash can leave out of step with the store;</li>
+ *   <li>IMAP SEARCH is answered from a Lucene index under {@code var/store/search-index/<store>}
+ *   ({@link IndexedMessageSearch}): delivery only queues the event, one thread indexes and commits in batches, a search
+ *   first waits for what was announced before it, and after an unclean stop each mailbox is compared with the store
+ *   before its first search;</li>
  *   <li>current quota usage follows the mailbox events through James' {@link ListeningCurrentQuotaUpdater}; the
  *   store module says where it is kept.</li>
  * </ul>
  */
 public class MailboxServicesModule extends AbstractModule {
+    static final String SEARCH_INDEX_LOCATION = "file://var/store/search-index/";
+
+    private final String storeName;
+
+    /** @param storeName the store's name, which names the index directory: each store has its own index */
+    public MailboxServicesModule(String storeName) {
+        this.storeName = storeName;
+    }
+
+    @Provides
+    @Singleton
+    SearchIndexDirectory searchIndexDirectory(FileSystem fileSystem) throws IOException {
+        return new SearchIndexDirectory(fileSystem.getFile(SEARCH_INDEX_LOCATION + storeName).toPath());
+    }
+
     @Override
     protected void configure() {
         bind(MailboxManager.class).annotatedWith(Names.named(MAILBOXMANAGER_NAME)).to(MailboxManager.class);
@@ -78,9 +102,11 @@ public class MailboxServicesModule extends AbstractModule {
         bind(MailboxACLResolver.class).to(UnionMailboxACLResolver.class);
 
         bind(SimpleMessageSearchIndex.class).in(Scopes.SINGLETON);
-        bind(StoreScanningSearchIndex.class).in(Scopes.SINGLETON);
-        bind(MessageSearchIndex.class).to(StoreScanningSearchIndex.class);
-        bind(ListeningMessageSearchIndex.class).to(StoreScanningSearchIndex.class);
+        bind(IndexedMessageSearch.class).in(Scopes.SINGLETON);
+        bind(MessageSearchIndex.class).to(IndexedMessageSearch.class);
+        bind(ListeningMessageSearchIndex.class).to(IndexedMessageSearch.class);
+        Multibinder.newSetBinder(binder(), EventListener.ReactiveGroupEventListener.class)
+            .addBinding().to(IndexedMessageSearch.class);
         bind(JsoupTextExtractor.class).in(Scopes.SINGLETON);
         bind(TextExtractor.class).to(JsoupTextExtractor.class);
         bind(ReIndexerImpl.class).in(Scopes.SINGLETON);

@@ -49,7 +49,7 @@ import com.google.inject.multibindings.Multibinder;
 public class RocksDbMailboxStoreModule extends AbstractModule {
     @Override
     protected void configure() {
-        install(new MailboxServicesModule());
+        install(new MailboxServicesModule("rocksdb"));
 
         bind(OpenMailboxStore.class).in(Scopes.SINGLETON);
         bind(RocksDbMailboxSessionMapperFactory.class).in(Scopes.SINGLETON);
