@@ -86,10 +86,7 @@ class BadInputIT {
 
     @AfterAll
     static void shutdown() throws Exception {
-        if (server != null) {
-            server.close();
-            MailAccess.keepLog(server, "BadInputIT");
-        }
+        PackagedServer.closeKeepingLog(server, "BadInputIT");
     }
 
     // ------------------------------------------------------------------------------------------- garbage commands

@@ -46,10 +46,7 @@ class DirectoryIT {
 
     @AfterAll
     static void shutdown() throws Exception {
-        if (server != null) {
-            server.close();
-            MailAccess.keepLog(server, "DirectoryIT");
-        }
+        PackagedServer.closeKeepingLog(server, "DirectoryIT");
     }
 
     @Test

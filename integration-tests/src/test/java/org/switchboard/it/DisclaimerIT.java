@@ -86,10 +86,7 @@ class DisclaimerIT {
 
     @AfterAll
     static void shutdown() throws Exception {
-        if (server != null) {
-            server.close();
-            MailAccess.keepLog(server, "DisclaimerIT");
-        }
+        PackagedServer.closeKeepingLog(server, "DisclaimerIT");
     }
 
     @Test

@@ -61,10 +61,7 @@ class EndToEndIT {
 
     @AfterAll
     static void shutdown() throws Exception {
-        if (server != null) {
-            server.close();
-            MailAccess.keepLog(server, "EndToEndIT");
-        }
+        PackagedServer.closeKeepingLog(server, "EndToEndIT");
     }
 
     // ---------------------------------------------------------------------------------------------- local delivery

@@ -55,10 +55,7 @@ class ImapIdleIT {
 
     @AfterAll
     void shutdown() throws Exception {
-        if (server != null) {
-            server.close();
-            MailAccess.keepLog(server, "ImapIdleIT");
-        }
+        PackagedServer.closeKeepingLog(server, "ImapIdleIT");
     }
 
     @Test

@@ -58,10 +58,7 @@ class ImapSearchIT {
 
     @AfterAll
     void shutdown() throws Exception {
-        if (server != null) {
-            server.close();
-            MailAccess.keepLog(server, getClass().getSimpleName());
-        }
+        PackagedServer.closeKeepingLog(server, getClass().getSimpleName());
     }
 
     @Test

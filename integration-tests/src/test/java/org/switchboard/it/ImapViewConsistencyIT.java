@@ -55,10 +55,7 @@ class ImapViewConsistencyIT {
 
     @AfterAll
     void shutdown() throws Exception {
-        if (server != null) {
-            server.close();
-            MailAccess.keepLog(server, "ImapViewConsistencyIT");
-        }
+        PackagedServer.closeKeepingLog(server, "ImapViewConsistencyIT");
     }
 
     @Test

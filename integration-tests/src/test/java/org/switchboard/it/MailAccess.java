@@ -299,20 +299,6 @@ public final class MailAccess {
         }
     }
 
-    /** Copies the server's log to {@code target/switchboard-logs/NAME.log} (the temp dir goes away after the class). */
-    public static void keepLog(PackagedServer server, String name) {
-        try {
-            java.nio.file.Path log = server.home.resolve("var/log/switchboard.log");
-            if (java.nio.file.Files.exists(log)) {
-                java.nio.file.Path target = java.nio.file.Path.of("target", "switchboard-logs");
-                java.nio.file.Files.createDirectories(target);
-                java.nio.file.Files.copy(log, target.resolve(name + ".log"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-            }
-        } catch (IOException e) {
-            System.err.println("could not keep the server log: " + e);
-        }
-    }
-
     /** GET on WebAdmin (127.0.0.1, no authentication in the default configuration); fails unless 200. */
     public static String webAdmin(int port, String path) throws IOException, InterruptedException {
         HttpResponse<String> response = HTTP.send(

@@ -52,10 +52,7 @@ class MailboxMigrationIT {
 
     @AfterAll
     void shutdown() throws Exception {
-        if (server != null) {
-            server.close();
-            MailAccess.keepLog(server, "MailboxMigrationIT");
-        }
+        PackagedServer.closeKeepingLog(server, "MailboxMigrationIT");
     }
 
     @Test

@@ -33,10 +33,7 @@ class MessageStoreChoiceIT {
 
     @AfterAll
     void shutdown() throws Exception {
-        if (server != null) {
-            server.close();
-            MailAccess.keepLog(server, "MessageStoreChoiceIT");
-        }
+        PackagedServer.closeKeepingLog(server, "MessageStoreChoiceIT");
     }
 
     @Test

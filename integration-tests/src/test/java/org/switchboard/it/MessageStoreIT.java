@@ -40,10 +40,7 @@ class MessageStoreIT {
 
     @AfterAll
     void shutdown() throws Exception {
-        if (server != null) {
-            server.close();
-            MailAccess.keepLog(server, "MessageStoreIT");
-        }
+        PackagedServer.closeKeepingLog(server, "MessageStoreIT");
     }
 
     @Test

@@ -51,10 +51,7 @@ class MessageSwitchIT {
 
     @AfterAll
     void shutdown() throws Exception {
-        if (server != null) {
-            server.close();
-            MailAccess.keepLog(server, "MessageSwitchIT");
-        }
+        PackagedServer.closeKeepingLog(server, "MessageSwitchIT");
     }
 
     @Test

@@ -81,10 +81,7 @@ class NoticesIT {
 
     @AfterAll
     static void shutdown() throws Exception {
-        if (server != null) {
-            server.close();
-            MailAccess.keepLog(server, "NoticesIT");
-        }
+        PackagedServer.closeKeepingLog(server, "NoticesIT");
     }
 
     private static long count(String text, String needle) {

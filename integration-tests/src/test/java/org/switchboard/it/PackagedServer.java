@@ -102,6 +102,27 @@ public final class PackagedServer implements AutoCloseable {
      */
     public boolean classDataSharing;
 
+    /**
+     * Stops the server (if one was made) and copies its log to {@code target/switchboard-logs/NAME.log}: the temp dir
+     * goes away after the class. For each test class's {@code @AfterAll}.
+     */
+    public static void closeKeepingLog(PackagedServer server, String name) throws Exception {
+        if (server == null) {
+            return;
+        }
+        server.close();
+        Path log = server.home.resolve("var/log/switchboard.log");
+        try {
+            if (Files.exists(log)) {
+                Path target = Path.of("target", "switchboard-logs");
+                Files.createDirectories(target);
+                Files.copy(log, target.resolve(name + ".log"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
+        } catch (IOException e) {
+            System.err.println("could not keep the server log: " + e);
+        }
+    }
+
     public void start() throws IOException, InterruptedException {
         // a shared 2-core machine under load can take minutes to boot: wait up to 6 minutes before calling it failed
         Result result = run(home, startEnvironment(), Duration.ofMinutes(7), List.of("bin/switchboard", "start"));

@@ -134,10 +134,7 @@ class PreprocessorIT {
 
     @AfterAll
     static void shutdown() throws Exception {
-        if (server != null) {
-            server.close();
-            MailAccess.keepLog(server, "PreprocessorIT");
-        }
+        PackagedServer.closeKeepingLog(server, "PreprocessorIT");
     }
 
     // ------------------------------------------------------------------------------- input channel and the matrix

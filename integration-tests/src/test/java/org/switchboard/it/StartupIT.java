@@ -37,10 +37,7 @@ class StartupIT {
 
     @AfterAll
     void shutdown() throws Exception {
-        if (server != null) {
-            server.close();
-            MailAccess.keepLog(server, "StartupIT");
-        }
+        PackagedServer.closeKeepingLog(server, "StartupIT");
     }
 
     @Test

@@ -43,10 +43,7 @@ class TnefIT {
 
     @AfterAll
     static void shutdown() throws Exception {
-        if (server != null) {
-            server.close();
-            MailAccess.keepLog(server, "TnefIT");
-        }
+        PackagedServer.closeKeepingLog(server, "TnefIT");
     }
 
     private static byte[] send(String recipient, String subject, String messageId, byte[] tnef) throws Exception {

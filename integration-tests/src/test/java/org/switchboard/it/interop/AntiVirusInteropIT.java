@@ -113,10 +113,7 @@ class AntiVirusInteropIT {
     @AfterAll
     static void shutdown() throws Exception {
         try {
-            if (server != null) {
-                server.close();
-                MailAccess.keepLog(server, "AntiVirusInteropIT");
-            }
+            PackagedServer.closeKeepingLog(server, "AntiVirusInteropIT");
         } finally {
             if (clamd != null) {
                 clamd.close();

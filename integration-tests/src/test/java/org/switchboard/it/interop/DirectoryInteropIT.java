@@ -82,10 +82,7 @@ class DirectoryInteropIT {
 
     @AfterAll
     static void shutdown() throws Exception {
-        if (server != null) {
-            server.close();
-            MailAccess.keepLog(server, "DirectoryInteropIT");
-        }
+        PackagedServer.closeKeepingLog(server, "DirectoryInteropIT");
     }
 
     @Test

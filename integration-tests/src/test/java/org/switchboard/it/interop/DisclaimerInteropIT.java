@@ -65,10 +65,7 @@ class DisclaimerInteropIT {
 
     @AfterAll
     static void stopServer() throws Exception {
-        if (server != null) {
-            server.close();
-            MailAccess.keepLog(server, "DisclaimerInteropIT");
-        }
+        PackagedServer.closeKeepingLog(server, "DisclaimerInteropIT");
     }
 
     @Test

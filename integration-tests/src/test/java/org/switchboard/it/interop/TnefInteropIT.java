@@ -60,10 +60,7 @@ class TnefInteropIT {
 
     @AfterAll
     static void shutdown() throws Exception {
-        if (server != null) {
-            server.close();
-            MailAccess.keepLog(server, "TnefInteropIT");
-        }
+        PackagedServer.closeKeepingLog(server, "TnefInteropIT");
     }
 
     static List<String> streamsWithFiles() {

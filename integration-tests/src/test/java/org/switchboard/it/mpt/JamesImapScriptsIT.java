@@ -105,10 +105,7 @@ class JamesImapScriptsIT {
 
     @AfterAll
     void shutdown() throws Exception {
-        if (server != null) {
-            server.close();
-            MailAccess.keepLog(server, "JamesImapScriptsIT");
-        }
+        PackagedServer.closeKeepingLog(server, "JamesImapScriptsIT");
     }
 
     static ImapHostSystem hostSystem() {
