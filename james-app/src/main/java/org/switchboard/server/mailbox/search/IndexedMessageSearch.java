@@ -119,6 +119,10 @@ public class IndexedMessageSearch extends ListeningMessageSearchIndex {
 
     @Override
     protected Flux<MessageUid> doSearch(MailboxSession session, Mailbox mailbox, SearchQuery searchQuery) throws MailboxException {
+        if (listsUidsOnly(searchQuery)) {
+            // SELECT/EXAMINE list the mailbox this way (James' SelectedMailboxImpl): never wait for the indexer
+            return scanner.search(session, mailbox, searchQuery);
+        }
         if (caughtUp(List.of(mailbox.getMailboxId()))) {
             return lucene.doSearch(session, mailbox, IndexQueryAdapter.adapt(searchQuery));
         }
@@ -131,6 +135,12 @@ public class IndexedMessageSearch extends ListeningMessageSearchIndex {
             return lucene.search(session, mailboxIds, IndexQueryAdapter.adapt(searchQuery), limit);
         }
         return scanner.search(session, mailboxIds, searchQuery, limit);
+    }
+
+    /** "ALL" or UID ranges: the store answers from its metadata, no text to look for. */
+    private static boolean listsUidsOnly(SearchQuery searchQuery) {
+        return !searchQuery.getCriteria().isEmpty() && searchQuery.getCriteria().stream()
+            .allMatch(criterion -> criterion instanceof SearchQuery.AllCriterion || criterion instanceof SearchQuery.UidCriterion);
     }
 
     private boolean caughtUp(Collection<MailboxId> mailboxIds) throws MailboxException {
