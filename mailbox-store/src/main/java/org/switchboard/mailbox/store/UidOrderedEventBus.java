@@ -16,12 +16,21 @@ import org.apache.james.mailbox.events.MailboxEvents;
 import org.reactivestreams.Publisher;
 
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * The event bus as the store's message managers see it: "message added" events of a mailbox go out in UID order
  * ({@link AddedEventsInUidOrder}); everything else passes unchanged.
  */
 final class UidOrderedEventBus implements EventBus {
+    /**
+     * Where announcements wait for their turn: threads of their own, so that a waiting announcement never holds a
+     * worker of Reactor's shared pool on which the append it waits for could be queued.
+     */
+    private static final Scheduler WAITING = Schedulers.newBoundedElastic(256, Integer.MAX_VALUE, "announce-in-uid-order",
+        60, true);
+
     private final EventBus delegate;
     private final AddedEventsInUidOrder order;
 
@@ -40,7 +49,8 @@ final class UidOrderedEventBus implements EventBus {
         return Mono.defer(() -> {
             order.awaitTurn(added.getMailboxId(), lowest);
             return delegate.dispatch(event, keys);
-        }).doFinally(signal -> order.announced(added.getMailboxId(), uids));
+        }).subscribeOn(WAITING)
+            .doFinally(signal -> order.announced(added.getMailboxId(), uids));
     }
 
     @Override
