@@ -126,13 +126,19 @@ public class MessageStoreDelivery extends GenericMailet {
         List<Failure> failures;
         if (recipients.size() == 1) {
             // the message is the same for every recipient: its size is computed once
-            Body body = new Body(MimeMessageUtil.getMessageSize(message), () -> new MimeMessageInputStream(message));
+            Content body = content(MimeMessageUtil.getMessageSize(message), () -> {
+                try {
+                    return new MimeMessageInputStream(message);
+                } catch (MessagingException e) {
+                    throw new IOException(e);
+                }
+            });
             failures = deliverOrFail(mail, body, recipients.get(0)).stream().toList();
         } else {
             // Several mailboxes: appends run side by side so that they share the store's fsyncs (a list of
             // thousands would otherwise wait for one fsync per member), reading one copy of the octets.
             byte[] octets = octetsOf(message);
-            Body body = new Body(octets.length, () -> new ByteArrayInputStream(octets));
+            Content body = content(octets.length, () -> new ByteArrayInputStream(octets));
             failures = Flux.fromIterable(recipients)
                 .flatMap(recipient -> Mono.fromCallable(() -> deliverOrFail(mail, body, recipient))
                     .subscribeOn(appendThreads), parallelAppends)
@@ -148,7 +154,7 @@ public class MessageStoreDelivery extends GenericMailet {
         mail.setState(Mail.GHOST);
     }
 
-    private Optional<Failure> deliverOrFail(Mail mail, Body body, MailAddress recipient) {
+    private Optional<Failure> deliverOrFail(Mail mail, Content body, MailAddress recipient) {
         try {
             deliver(mail, body, recipient);
             return Optional.empty();
@@ -167,19 +173,30 @@ public class MessageStoreDelivery extends GenericMailet {
         }
     }
 
-    /** The message as stored below the trace fields: its size and a fresh stream of its octets on each call. */
-    private record Body(long size, OctetSource octets) {
-    }
-
     @FunctionalInterface
     private interface OctetSource {
-        InputStream open() throws MessagingException;
+        InputStream open() throws IOException;
+    }
+
+    /** James' {@link Content}: a size and a fresh stream of the octets on each call. */
+    private static Content content(long size, OctetSource octets) {
+        return new Content() {
+            @Override
+            public InputStream getInputStream() throws IOException {
+                return octets.open();
+            }
+
+            @Override
+            public long size() {
+                return size;
+            }
+        };
     }
 
     private record Failure(MailAddress recipient, Exception cause) {
     }
 
-    private void deliver(Mail mail, Body body, MailAddress recipient) throws MailboxException, UsersRepositoryException, MessagingException {
+    private void deliver(Mail mail, Content body, MailAddress recipient) throws MailboxException, UsersRepositoryException, MessagingException {
         Username user = usersRepository.getUsername(recipient);
         StorageDirective directive = StorageDirective.fromMail(user, mail).withDefaultFolder(folder);
         MailboxSession session = mailboxManager.createSystemSession(user);
@@ -235,24 +252,10 @@ public class MessageStoreDelivery extends GenericMailet {
     }
 
     /** {@code Return-Path} and {@code Delivered-To} on top, then the message as it stands, streamed, not copied. */
-    private static Content withTraceFields(Mail mail, Body body, MailAddress recipient) {
+    private static Content withTraceFields(Mail mail, Content body, MailAddress recipient) throws MailboxException {
         byte[] trace = ("Return-Path: <" + mail.getMaybeSender().asString("") + ">\r\n"
             + "Delivered-To: " + recipient.asString() + "\r\n").getBytes(StandardCharsets.UTF_8);
-        long size = trace.length + body.size();
-        return new Content() {
-            @Override
-            public InputStream getInputStream() throws IOException {
-                try {
-                    return new SequenceInputStream(new ByteArrayInputStream(trace), body.octets().open());
-                } catch (MessagingException e) {
-                    throw new IOException(e);
-                }
-            }
-
-            @Override
-            public long size() {
-                return size;
-            }
-        };
+        return content(trace.length + body.size(),
+            () -> new SequenceInputStream(new ByteArrayInputStream(trace), body.getInputStream()));
     }
 }
