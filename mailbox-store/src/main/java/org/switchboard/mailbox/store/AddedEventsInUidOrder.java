@@ -21,8 +21,10 @@ import org.slf4j.LoggerFactory;
  * message: without an order, UID 12 could be announced before UID 11. An IMAP session that has seen 12 then inserts 11
  * below it, and message numbers shift without an EXPUNGE (a client asks for message 70 and gets another one, or
  * nothing). So the UIDs of a written batch are noted here, under the mailbox lock, and an announcement waits until
- * every smaller noted UID of its mailbox was announced. The wait is bounded: an append that was written but whose
- * announcement never comes (its thread failed in between) holds the others up for {@link #MAX_WAIT} at most.
+ * every smaller noted UID of its mailbox was announced. The wait is bounded by the mailbox's progress, not by a
+ * total: only when no announcement of the mailbox completed for {@link #MAX_WAIT} (an append was written but its
+ * announcement never comes: its thread failed in between) is the gap given up. A total bound broke the order under
+ * load, when a long queue of announcements, each slow but all progressing, outlasted it.
  */
 final class AddedEventsInUidOrder {
     private static final Logger LOGGER = LoggerFactory.getLogger(AddedEventsInUidOrder.class);
@@ -44,19 +46,24 @@ final class AddedEventsInUidOrder {
         }
     }
 
-    /** Waits until every smaller written UID of the mailbox was announced (or {@link #MAX_WAIT} passed). */
+    /** Waits until every smaller written UID of the mailbox was announced (or none was for {@link #MAX_WAIT}). */
     void awaitTurn(MailboxId mailboxId, MessageUid lowest) {
         Pending pending = mailboxes.get(mailboxId);
         if (pending == null) {
             return;
         }
-        long deadline = System.nanoTime() + MAX_WAIT.toNanos();
         pending.lock.lock();
         try {
+            long progress = pending.announcements;
+            long deadline = System.nanoTime() + MAX_WAIT.toNanos();
             while (!pending.uids.isEmpty() && pending.uids.first() < lowest.asLong()) {
+                if (pending.announcements != progress) {
+                    progress = pending.announcements;
+                    deadline = System.nanoTime() + MAX_WAIT.toNanos();
+                }
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
-                    LOGGER.warn("Mailbox {}: UIDs {} were written but not announced within {}; announcing UID {} anyway",
+                    LOGGER.warn("Mailbox {}: UIDs {} were written but no announcement came for {}; announcing UID {} anyway",
                         mailboxId.serialize(), pending.uids.headSet(lowest.asLong()), MAX_WAIT, lowest.asLong());
                     pending.uids.headSet(lowest.asLong()).clear();
                     break;
@@ -79,6 +86,7 @@ final class AddedEventsInUidOrder {
         pending.lock.lock();
         try {
             uids.forEach(uid -> pending.uids.remove(uid.asLong()));
+            pending.announcements++;
             pending.announced.signalAll();
             // kept when empty: removing it could race with a writer that already holds it
         } finally {
@@ -90,5 +98,7 @@ final class AddedEventsInUidOrder {
         private final ReentrantLock lock = new ReentrantLock();
         private final Condition announced = lock.newCondition();
         private final TreeSet<Long> uids = new TreeSet<>();
+        /** Completed announcements: a waiter's deadline restarts whenever this moves. */
+        private long announcements;
     }
 }

@@ -230,6 +230,7 @@ public class RocksDbMessageMapper implements MessageMapper {
         try (Batch batch = store.batch()) {
             MessageMetaData metaData = storeCopy(batch, mailbox.getMailboxId(), original);
             batch.commit();
+            writtenUnderLock(mailbox.getMailboxId(), metaData);
             return metaData;
         } finally {
             lock.unlock();
@@ -246,10 +247,16 @@ public class RocksDbMessageMapper implements MessageMapper {
             messages.removeFromMailbox(batch, original);
             messages.putCounters(batch, sourceId, messages.counters(sourceId).plus(-1, original.isSeen() ? 0 : -1));
             batch.commit();
+            writtenUnderLock(mailbox.getMailboxId(), metaData);
             return metaData;
         } finally {
             locks.forEach(Lock::unlock);
         }
+    }
+
+    /** Copies and moves are announced in UID order with the appends of the same mailbox ({@link AddedEventsInUidOrder}). */
+    private void writtenUnderLock(MailboxId targetId, MessageMetaData metaData) {
+        store.addedEvents().written(targetId, List.of(metaData.getUid()));
     }
 
     /** A copy is a new message of the target mailbox (new UID, MODSEQ, save date, \Recent) sharing the octets. */
