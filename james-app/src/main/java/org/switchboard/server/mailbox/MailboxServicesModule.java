@@ -43,7 +43,7 @@ import org.apache.james.quota.search.scanning.ScanningQuotaSearcher;
 import org.apache.james.user.api.UsernameChangeTaskStep;
 import org.apache.mailbox.tools.indexer.ReIndexerImpl;
 import org.switchboard.server.mailbox.search.IndexedMessageSearch;
-import org.switchboard.server.mailbox.search.SearchIndexDirectory;
+import org.switchboard.server.mailbox.search.SearchIndexConfiguration;
 
 import com.google.inject.AbstractModule;
 import com.google.inject.Provides;
@@ -79,8 +79,9 @@ public class MailboxServicesModule extends AbstractModule {
 
     @Provides
     @Singleton
-    SearchIndexDirectory searchIndexDirectory(FileSystem fileSystem) throws IOException {
-        return new SearchIndexDirectory(fileSystem.getFile(SEARCH_INDEX_LOCATION + storeName).toPath());
+    SearchIndexConfiguration searchIndexConfiguration(FileSystem fileSystem) throws IOException {
+        return new SearchIndexConfiguration(fileSystem.getFile(SEARCH_INDEX_LOCATION + storeName).toPath(),
+            MailboxProperties.indexOnDelivery(fileSystem.getFile(FileSystem.FILE_PROTOCOL_AND_CONF).toPath()));
     }
 
     @Override

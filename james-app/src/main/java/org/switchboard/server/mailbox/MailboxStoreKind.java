@@ -1,12 +1,9 @@
 package org.switchboard.server.mailbox;
 
 import java.io.IOException;
-import java.io.Reader;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
-import java.util.Properties;
 import java.util.function.Supplier;
 
 import com.google.inject.Module;
@@ -16,7 +13,6 @@ public enum MailboxStoreKind {
     ROCKSDB(RocksDbMailboxStoreModule::new),
     JPA(JpaMailboxStoreModule::new);
 
-    static final String FILE = "mailbox.properties";
     static final String PROPERTY = "mailbox.store";
 
     private final Supplier<Module> module;
@@ -31,19 +27,11 @@ public enum MailboxStoreKind {
 
     /** The store configured in {@code confDirectory}; RocksDB when the file or the property is absent. */
     public static MailboxStoreKind configuredIn(Path confDirectory) throws IOException {
-        Path file = confDirectory.resolve(FILE);
-        if (!Files.exists(file)) {
-            return ROCKSDB;
-        }
-        Properties properties = new Properties();
-        try (Reader reader = Files.newBufferedReader(file)) {
-            properties.load(reader);
-        }
-        String value = properties.getProperty(PROPERTY, ROCKSDB.name()).trim();
+        String value = MailboxProperties.read(confDirectory).getProperty(PROPERTY, ROCKSDB.name()).trim();
         return Arrays.stream(values())
             .filter(kind -> kind.name().equalsIgnoreCase(value))
             .findFirst()
-            .orElseThrow(() -> new IllegalArgumentException(file + ": " + PROPERTY + "=" + value
+            .orElseThrow(() -> new IllegalArgumentException(confDirectory.resolve(MailboxProperties.FILE) + ": " + PROPERTY + "=" + value
                 + " is not a message store; use " + ROCKSDB.name().toLowerCase(Locale.ROOT)
                 + " or " + JPA.name().toLowerCase(Locale.ROOT)));
     }

@@ -76,12 +76,13 @@ public class IndexedMessageSearch extends ListeningMessageSearchIndex {
         LOGGER.info("Search index opened in {}", directory);
     }
 
-    /** The index in {@code directory}, with the default settings (built by Guice, so that it is closed at stop). */
+    /** The index as configured, with the default settings otherwise (built by Guice, so that it is closed at stop). */
     @Inject
     public IndexedMessageSearch(MailboxSessionMapperFactory mappers, SessionProvider sessions, MailboxId.Factory mailboxIds,
                                 MessageId.Factory messageIds, SimpleMessageSearchIndex scanner,
-                                SearchIndexDirectory directory) throws IOException {
-        this(mappers, sessions, mailboxIds, messageIds, scanner, directory.path(), IndexSettings.DEFAULT);
+                                SearchIndexConfiguration configuration) throws IOException {
+        this(mappers, sessions, mailboxIds, messageIds, scanner, configuration.directory(),
+            IndexSettings.DEFAULT.withIndexOnDelivery(configuration.indexOnDelivery()));
     }
 
     @PreDestroy

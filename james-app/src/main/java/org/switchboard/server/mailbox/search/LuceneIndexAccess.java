@@ -44,6 +44,8 @@ final class LuceneIndexAccess {
     private static final String MAILBOX_ID_FIELD = "mailboxid";
     private static final String UID_FIELD = "uid";
     private static final String FLAGS_FIELD = "flags";
+    /** Field of the marker documents of mailboxes indexed in full (no James query names it). */
+    private static final String INDEXED_MAILBOX_FIELD = "switchboard-indexed-mailbox";
 
     private final IndexWriter writer;
 
@@ -75,35 +77,72 @@ final class LuceneIndexAccess {
         writer.updateDocument(flagsTerm(mailboxId, uid), flagsDocument(mailboxId, uid, flags));
     }
 
+    /**
+     * Notes that every message of the mailbox is in the index: a document committed with the messages it vouches
+     * for, so that a crash loses both or neither.
+     */
+    void markIndexed(MailboxId mailboxId) throws IOException {
+        Document doc = new Document();
+        doc.add(new org.apache.lucene.document.Field(ID_FIELD, indexedTerm(mailboxId).text(), Store.NO, Index.NOT_ANALYZED));
+        doc.add(new org.apache.lucene.document.Field(INDEXED_MAILBOX_FIELD, mailboxId.serialize(), Store.YES, Index.NOT_ANALYZED));
+        writer.updateDocument(indexedTerm(mailboxId), doc);
+    }
+
+    void unmarkIndexed(MailboxId mailboxId) throws IOException {
+        writer.deleteDocuments(indexedTerm(mailboxId));
+    }
+
+    /** The mailboxes marked by {@link #markIndexed}, as serialized ids. */
+    List<String> indexedMailboxes() throws IOException {
+        try (IndexSearcher searcher = new IndexSearcher(IndexReader.open(writer, true))) {
+            List<Integer> docs = matching(searcher, new PrefixQuery(new Term(INDEXED_MAILBOX_FIELD, "")));
+            MapFieldSelector fields = new MapFieldSelector(INDEXED_MAILBOX_FIELD);
+            List<String> ids = new ArrayList<>();
+            for (int doc : docs) {
+                ids.add(searcher.doc(doc, fields).get(INDEXED_MAILBOX_FIELD));
+            }
+            return ids;
+        }
+    }
+
+    private static Term indexedTerm(MailboxId mailboxId) {
+        return new Term(ID_FIELD, "indexed-mailbox-" + mailboxId.serialize());
+    }
+
+    private static List<Integer> matching(IndexSearcher searcher, org.apache.lucene.search.Query query) throws IOException {
+        List<Integer> docs = new ArrayList<>();
+        searcher.search(query, new Collector() {
+            private int base;
+
+            @Override
+            public void setScorer(Scorer scorer) {
+            }
+
+            @Override
+            public void collect(int doc) {
+                docs.add(base + doc);
+            }
+
+            @Override
+            public void setNextReader(IndexReader reader, int docBase) {
+                base = docBase;
+            }
+
+            @Override
+            public boolean acceptsDocsOutOfOrder() {
+                return true;
+            }
+        });
+        return docs;
+    }
+
     /** The flags of every message of the mailbox as indexed, uncommitted changes included. */
     Map<MessageUid, Flags> indexedFlags(MailboxId mailboxId) throws IOException {
         try (IndexSearcher searcher = new IndexSearcher(IndexReader.open(writer, true))) {
             BooleanQuery query = new BooleanQuery();
             query.add(new TermQuery(new Term(MAILBOX_ID_FIELD, mailboxId.serialize())), BooleanClause.Occur.MUST);
             query.add(new PrefixQuery(new Term(FLAGS_FIELD, "")), BooleanClause.Occur.MUST);
-            List<Integer> docs = new ArrayList<>();
-            searcher.search(query, new Collector() {
-                private int base;
-
-                @Override
-                public void setScorer(Scorer scorer) {
-                }
-
-                @Override
-                public void collect(int doc) {
-                    docs.add(base + doc);
-                }
-
-                @Override
-                public void setNextReader(IndexReader reader, int docBase) {
-                    base = docBase;
-                }
-
-                @Override
-                public boolean acceptsDocsOutOfOrder() {
-                    return true;
-                }
-            });
+            List<Integer> docs = matching(searcher, query);
             MapFieldSelector fields = new MapFieldSelector(UID_FIELD, FLAGS_FIELD);
             Map<MessageUid, Flags> flags = new HashMap<>();
             for (int doc : docs) {

@@ -53,6 +53,11 @@ import reactor.core.publisher.Mono;
  * After a stop that was not clean (no {@link CleanStopMark}), no mailbox is trusted: each is compared with the store
  * ({@link MailboxReconciler}) before its first search, and all of them in the background after
  * {@link IndexSettings#verifyDelay()}. Nothing of that happens during start-up.
+ *
+ * Unless {@link IndexSettings#indexOnDelivery()}, only mailboxes that were searched are kept in the index: the first
+ * search of a mailbox indexes it in full (the same comparison with the store) and marks it in the index
+ * ({@link LuceneIndexAccess#markIndexed}); changes of unmarked mailboxes are not indexed. As Dovecot's full-text
+ * search does by default: mailboxes nobody searches cost no indexing.
  */
 final class SearchIndexWorker {
     private static final Logger LOGGER = LoggerFactory.getLogger(SearchIndexWorker.class);
@@ -87,6 +92,8 @@ final class SearchIndexWorker {
     private final Thread thread;
 
     private final Set<MailboxId> verified = ConcurrentHashMap.newKeySet();
+    /** Serialized ids of the mailboxes kept in the index (when not every mailbox is). */
+    private final Set<String> indexedMailboxes = ConcurrentHashMap.newKeySet();
     private final Set<MailboxId> suspects = ConcurrentHashMap.newKeySet();
     private volatile boolean suspectAll;
     private volatile boolean stopped;
@@ -107,6 +114,9 @@ final class SearchIndexWorker {
         this.mark = mark;
         this.settings = settings;
         this.suspectAll = !mark.takeAtStart();
+        if (!settings.indexOnDelivery()) {
+            indexedMailboxes.addAll(access.indexedMailboxes());
+        }
         if (suspectAll) {
             LOGGER.info("Search index: no clean-stop mark (first start, or the last run did not stop in order); each mailbox "
                 + "is compared with the store before its first search, and all of them in the background from {} s after start",
@@ -276,7 +286,11 @@ final class SearchIndexWorker {
             }
         } else if (task instanceof Barrier barrier) {
             for (MailboxId mailboxId : barrier.mailboxIds()) {
-                verifyIfNeeded(mailboxId);
+                if (kept(mailboxId)) {
+                    verifyIfNeeded(mailboxId);
+                } else {
+                    indexInFull(mailboxId);
+                }
             }
             barrier.done().complete(null);
         } else if (task instanceof Verify verify) {
@@ -287,6 +301,29 @@ final class SearchIndexWorker {
                 verified.clear();
             }
             LOGGER.info("Search index: {} mailboxes compared with the store since start", pass.mailboxes());
+        }
+    }
+
+    /** Whether the changes of this mailbox are indexed as they come. */
+    private boolean kept(MailboxId mailboxId) {
+        return settings.indexOnDelivery() || indexedMailboxes.contains(mailboxId.serialize());
+    }
+
+    /** The first search of a mailbox: every message in, and the mailbox marked as kept from now on. */
+    private void indexInFull(MailboxId mailboxId) {
+        long start = System.nanoTime();
+        try {
+            MailboxReconciler.Result result = reconciler.reconcile(mailboxId);
+            access.markIndexed(mailboxId);
+            indexedMailboxes.add(mailboxId.serialize());
+            written(result.indexed() + result.removed() + result.reflagged() + 1);
+            indexedMessages.addAndGet(result.indexed());
+            suspects.remove(mailboxId);
+            verified.add(mailboxId);
+            LOGGER.info("Search index: mailbox {} indexed at its first search in {} ms ({} messages indexed); its new mail is indexed as it comes",
+                mailboxId.serialize(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start), result.indexed());
+        } catch (Exception e) {
+            LOGGER.warn("Search index: could not index mailbox {}; tried again at its next search", mailboxId.serialize(), e);
         }
     }
 
@@ -327,15 +364,21 @@ final class SearchIndexWorker {
 
     private int applyChange(MailboxEvent event) throws Exception {
         MailboxId mailboxId = event.getMailboxId();
+        if (event instanceof MailboxDeletion) {
+            lucene.delete(mailboxId, MessageRange.all());
+            if (indexedMailboxes.remove(mailboxId.serialize())) {
+                access.unmarkIndexed(mailboxId);
+            }
+            return 1;
+        }
+        if (!kept(mailboxId)) {
+            return 0; // indexed in full at its first search
+        }
         if (event instanceof Expunged expunged) {
             for (MessageUid uid : expunged.getUids()) {
                 access.deleteMessage(mailboxId, uid);
             }
             return expunged.getUids().size();
-        }
-        if (event instanceof MailboxDeletion) {
-            lucene.delete(mailboxId, MessageRange.all());
-            return 1;
         }
         if (!(event instanceof Added) && !(event instanceof FlagsUpdated)) {
             return 0;
@@ -394,6 +437,7 @@ final class SearchIndexWorker {
             MailboxSession session = sessions.createSystemSession(MailboxReconciler.INDEXER);
             List<MailboxId> all = mappers.getMailboxMapper(session).list()
                 .map(Mailbox::getMailboxId)
+                .filter(this::kept)
                 .collectList()
                 .block();
             mappers.endProcessingRequest(session);

@@ -30,7 +30,7 @@ import reactor.core.publisher.Flux;
 class IndexedMessageSearchTest {
     /** Commits so rare that nothing this test writes is committed before the "crash". */
     private static final IndexSettings NO_COMMIT_BEFORE_CRASH = new IndexSettings(Duration.ofHours(1), 1_000_000,
-        Duration.ofSeconds(20), Duration.ofHours(1));
+        Duration.ofSeconds(20), Duration.ofHours(1), true);
 
     @TempDir
     Path directory;
@@ -135,6 +135,46 @@ class IndexedMessageSearchTest {
             assertThat(indexDirectory().resolve(CleanStopMark.FILE_NAME)).doesNotExist();
             assertThat(new Inbox(restarted).search(SearchQuery.bodyContains("delta"))).containsExactly(uid);
             assertThat(restarted.index.indexedMessages()).isZero();
+        }
+    }
+
+    @Test
+    void onFirstSearchAMailboxIsIndexedWhenFirstSearchedThenAsMailArrives() throws Exception {
+        IndexSettings onFirstSearch = IndexSettings.DEFAULT.withIndexOnDelivery(false);
+        MessageUid late;
+        try (IndexedRocksDbSystem system = open(onFirstSearch)) {
+            Inbox inbox = new Inbox(system);
+            for (int i = 0; i < 30; i++) {
+                inbox.append("sender" + i + "@example.org", "unsearched " + i, "epsilon" + i);
+            }
+            // nobody searched yet: delivery cost no indexing
+            assertThat(inbox.search(SearchQuery.flagIsSet(Flags.Flag.ANSWERED))).isEmpty();
+            assertThat(system.index.indexedMessages()).isEqualTo(30);
+            assertThat(inbox.search(SearchQuery.bodyContains("epsilon17"))).hasSize(1);
+
+            late = inbox.append("late@example.org", "after the first search", "zeta");
+            assertThat(inbox.search(SearchQuery.bodyContains("zeta"))).containsExactly(late);
+            assertThat(system.index.indexedMessages()).isEqualTo(31);
+        }
+        // the mark survives a stop: the next start indexes new mail as it comes, without indexing the mailbox again
+        try (IndexedRocksDbSystem restarted = open(onFirstSearch)) {
+            Inbox inbox = new Inbox(restarted);
+            MessageUid after = inbox.append("next@example.org", "after the restart", "kappa");
+            assertThat(inbox.search(SearchQuery.bodyContains("kappa"))).containsExactly(after);
+            assertThat(inbox.search(SearchQuery.bodyContains("zeta"))).containsExactly(late);
+            assertThat(restarted.index.indexedMessages()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void onFirstSearchAnUnsearchedMailboxIsNotIndexed() throws Exception {
+        try (IndexedRocksDbSystem system = open(IndexSettings.DEFAULT.withIndexOnDelivery(false))) {
+            Inbox inbox = new Inbox(system);
+            inbox.append("a@example.org", "never searched", "theta");
+            inbox.append("b@example.org", "never searched either", "iota");
+            // SELECT's listing is not a search of the index
+            assertThat(inbox.search(SearchQuery.all())).hasSize(2);
+            assertThat(system.index.indexedMessages()).isZero();
         }
     }
 
