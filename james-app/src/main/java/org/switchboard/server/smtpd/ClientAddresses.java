@@ -1,0 +1,62 @@
+package org.switchboard.server.smtpd;
+
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.util.Locale;
+
+import org.apache.commons.configuration2.ex.ConfigurationException;
+import org.apache.james.protocols.api.Response;
+import org.apache.james.protocols.smtp.SMTPResponse;
+
+/** What the connection controls share: reading a network list parameter, closing refusals, DNS name forms. */
+final class ClientAddresses {
+    private ClientAddresses() {
+    }
+
+    static NetworkList networks(HandlerParameters parameters, String name) throws ConfigurationException {
+        try {
+            return NetworkList.parse(parameters.requiredList(name, "192.0.2.0/24, 2001:db8::/32"));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigurationException(parameters.owner() + ": parameter " + name + ": " + e.getMessage());
+        }
+    }
+
+    /** A reply that ends the session: sent in place of the greeting, then the connection is closed. */
+    static Response refuseConnection(String code, String text) {
+        SMTPResponse response = new SMTPResponse(code, text);
+        response.setEndSession(true);
+        return response;
+    }
+
+    /** A DNS name without its root dot, in lower case: PTR targets come back as {@code host.example.}. */
+    static String normalizeName(String name) {
+        String lower = name.trim().toLowerCase(Locale.ROOT);
+        return lower.endsWith(".") ? lower.substring(0, lower.length() - 1) : lower;
+    }
+
+    /**
+     * The name under which a DNS block list or the reverse zone lists an address: reversed octets for IPv4
+     * ({@code 2.0.0.127}), reversed nibbles for IPv6 (RFC 5782).
+     */
+    static String reversed(InetAddress address) {
+        byte[] octets = address.getAddress();
+        StringBuilder name = new StringBuilder();
+        if (address instanceof Inet4Address) {
+            for (int i = octets.length - 1; i >= 0; i--) {
+                name.append(octets[i] & 0xFF);
+                if (i > 0) {
+                    name.append('.');
+                }
+            }
+            return name.toString();
+        }
+        for (int i = octets.length - 1; i >= 0; i--) {
+            name.append(Character.forDigit(octets[i] & 0x0F, 16)).append('.')
+                .append(Character.forDigit((octets[i] >> 4) & 0x0F, 16));
+            if (i > 0) {
+                name.append('.');
+            }
+        }
+        return name.toString();
+    }
+}
