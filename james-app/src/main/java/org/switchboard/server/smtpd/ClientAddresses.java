@@ -8,6 +8,8 @@ import org.apache.commons.configuration2.ex.ConfigurationException;
 import org.apache.james.protocols.api.Response;
 import org.apache.james.protocols.smtp.SMTPResponse;
 
+import com.google.common.net.InetAddresses;
+
 /** What the connection controls share: reading a network list parameter, closing refusals, DNS name forms. */
 final class ClientAddresses {
     private ClientAddresses() {
@@ -26,6 +28,11 @@ final class ClientAddresses {
         SMTPResponse response = new SMTPResponse(code, text);
         response.setEndSession(true);
         return response;
+    }
+
+    /** An address as replies and logs show it: IPv6 in its short form ({@code 2001:db8::1}). */
+    static String text(InetAddress address) {
+        return InetAddresses.toAddrString(address);
     }
 
     /** A DNS name without its root dot, in lower case: PTR targets come back as {@code host.example.}. */

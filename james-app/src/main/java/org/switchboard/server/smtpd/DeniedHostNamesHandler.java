@@ -59,8 +59,8 @@ public class DeniedHostNamesHandler implements ConnectHandler<SMTPSession> {
             return null;
         }
         LOGGER.info("DeniedHostNamesHandler: refused connection from {}: host name {} matches denied {}",
-            client.getHostAddress(), reverseName, pattern);
+            ClientAddresses.text(client), reverseName, pattern);
         return ClientAddresses.refuseConnection("554", "5.7.1 Connection refused: host name " + reverseName + " of "
-            + client.getHostAddress() + " is on this site's deny list");
+            + ClientAddresses.text(client) + " is on this site's deny list");
     }
 }

@@ -38,8 +38,8 @@ public class DeniedNetworksHandler implements ConnectHandler<SMTPSession> {
         if (!networks.contains(client)) {
             return null;
         }
-        LOGGER.info("DeniedNetworksHandler: refused connection from {}: address on the deny list", client.getHostAddress());
-        return ClientAddresses.refuseConnection("554", "5.7.1 Connection refused: " + client.getHostAddress()
+        LOGGER.info("DeniedNetworksHandler: refused connection from {}: address on the deny list", ClientAddresses.text(client));
+        return ClientAddresses.refuseConnection("554", "5.7.1 Connection refused: " + ClientAddresses.text(client)
             + " is on this site's deny list");
     }
 }

@@ -49,7 +49,7 @@ public class DeniedSenderDomainsHook implements MailHook {
             return HookResult.DECLINED;
         }
         LOGGER.info("DeniedSenderDomainsHook: refused sender {} from {}: domain {} matches denied {}",
-            sender.asString(), session.getRemoteAddress().getAddress().getHostAddress(), domain, pattern);
+            sender.asString(), ClientAddresses.text(session.getRemoteAddress().getAddress()), domain, pattern);
         return HookResult.builder()
             .hookReturnCode(HookReturnCode.deny())
             .smtpReturnCode("550")

@@ -53,7 +53,7 @@ public class DnsBlockListHook implements MailHook {
 
     record Zone(String name, String code, String reply) {
         String replyFor(InetAddress client) {
-            return reply.replace("{ip}", client.getHostAddress()).replace("{zone}", name);
+            return reply.replace("{ip}", ClientAddresses.text(client)).replace("{zone}", name);
         }
     }
 
@@ -138,7 +138,7 @@ public class DnsBlockListHook implements MailHook {
             if (isListed(query)) {
                 String txt = dns.findTXTRecords(query).stream().map(DnsBlockListHook::unquote)
                     .filter(text -> !text.isBlank()).findFirst().orElse(null);
-                LOGGER.info("DnsBlockListHook: refused mail from {}: listed by {}{}", client.getHostAddress(),
+                LOGGER.info("DnsBlockListHook: refused mail from {}: listed by {}{}", ClientAddresses.text(client),
                     zone.name(), txt == null ? "" : " (" + txt + ")");
                 return zone.code() + " " + zone.replyFor(client) + (txt == null ? "" : " - " + txt);
             }

@@ -47,7 +47,7 @@ public class RelayTrickCmdHandler implements CommandHandler<SMTPSession> {
             return null;
         }
         LOGGER.info("RelayTrickCmdHandler: refused RCPT <{}> from {}: {}", path.get(),
-            session.getRemoteAddress().getAddress().getHostAddress(), trick.get());
+            ClientAddresses.text(session.getRemoteAddress().getAddress()), trick.get());
         return new SMTPResponse("553", "5.7.1 Rejected: " + trick.get() + "; relay address tricks are refused");
     }
 

@@ -106,7 +106,7 @@ public class RemoteNameVerificationHook implements HeloHook, MailHook {
     /** Why {@code helo} does not name {@code client} both ways, or empty when it does. */
     Optional<String> verify(String helo, InetAddress client) {
         String name = ClientAddresses.normalizeName(helo);
-        String address = client.getHostAddress();
+        String address = ClientAddresses.text(client);
         if (name.startsWith("[") || name.isEmpty()) {
             return Optional.of("HELO name " + helo + " is an address literal, not a host name");
         }
@@ -120,7 +120,8 @@ public class RemoteNameVerificationHook implements HeloHook, MailHook {
             return Optional.of("HELO name " + name + " does not resolve to " + address);
         }
         String reverseName = ClientAddresses.normalizeName(dns.getHostName(client));
-        if (reverseName.equals(address)) {
+        // James' DNS service answers the address itself when there is no PTR record
+        if (reverseName.equals(client.getHostAddress())) {
             return Optional.of(address + " has no PTR record");
         }
         if (!reverseName.equals(name)) {
@@ -131,7 +132,7 @@ public class RemoteNameVerificationHook implements HeloHook, MailHook {
 
     private HookResult refuse(SMTPSession session, String reason, String command) {
         LOGGER.info("RemoteNameVerificationHook: refused {} from {}: {}", command,
-            session.getRemoteAddress().getAddress().getHostAddress(), reason);
+            ClientAddresses.text(session.getRemoteAddress().getAddress()), reason);
         return HookResult.builder()
             .hookReturnCode(HookReturnCode.deny())
             .smtpReturnCode("550")

@@ -39,8 +39,8 @@ public class SiteNetworksHandler implements ConnectHandler<SMTPSession> {
         if (networks.contains(client)) {
             return null;
         }
-        LOGGER.info("SiteNetworksHandler: refused connection from {}: not in the site networks", client.getHostAddress());
-        return ClientAddresses.refuseConnection("554", "5.7.1 Connection refused: " + client.getHostAddress()
+        LOGGER.info("SiteNetworksHandler: refused connection from {}: not in the site networks", ClientAddresses.text(client));
+        return ClientAddresses.refuseConnection("554", "5.7.1 Connection refused: " + ClientAddresses.text(client)
             + " is not in this site's networks");
     }
 }
