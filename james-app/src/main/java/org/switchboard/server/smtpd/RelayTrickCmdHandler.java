@@ -29,8 +29,9 @@ import com.google.common.net.InetAddresses;
  * <li>a domain with a trailing dot {@code <user@ourdomain.>};</li>
  * <li>an address literal other than the address the client connected to: {@code <user@[192.0.2.1]>}.</li>
  * </ul>
- * It reads the command as sent, before James parses it (James would drop a source route), so it must be listed before
- * the core handlers: {@code <handler class="org.switchboard.server.smtpd.RelayTrickCmdHandler"/>}. No parameters.
+ * It reads the command as sent, before James parses the address (James' {@code MailAddress} means to strip a source
+ * route, RFC 5321 allows that, so no later check may count on seeing one), so it must be listed before the core
+ * handlers: {@code <handler class="org.switchboard.server.smtpd.RelayTrickCmdHandler"/>}. No parameters.
  */
 public class RelayTrickCmdHandler implements CommandHandler<SMTPSession> {
     private static final Logger LOGGER = LoggerFactory.getLogger(RelayTrickCmdHandler.class);
