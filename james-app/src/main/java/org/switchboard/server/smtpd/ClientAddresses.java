@@ -2,11 +2,14 @@ package org.switchboard.server.smtpd;
 
 import java.net.Inet4Address;
 import java.net.InetAddress;
+import java.util.List;
 import java.util.Locale;
 
 import org.apache.commons.configuration2.ex.ConfigurationException;
+import org.apache.james.protocols.api.ProtocolSession;
 import org.apache.james.protocols.api.Response;
 import org.apache.james.protocols.smtp.SMTPResponse;
+import org.apache.james.protocols.smtp.SMTPSession;
 
 import com.google.common.net.InetAddresses;
 
@@ -23,8 +26,39 @@ final class ClientAddresses {
         }
     }
 
+    /**
+     * The answer of a connection control that lets the client in: a response without lines, which writes nothing.
+     * Not {@code null}: James' JMX statistics of connect handlers ({@code ConnectHandlerStats}, on every server with a
+     * {@code <jmxName>}) fail on a null answer and abort the connection.
+     */
+    static final Response PASS = new Response() {
+        @Override
+        public String getRetCode() {
+            return "";
+        }
+
+        @Override
+        public List<CharSequence> getLines() {
+            return List.of();
+        }
+
+        @Override
+        public boolean isEndSession() {
+            return false;
+        }
+    };
+
+    /** Set when a control refused the connection: the ones after it have nothing left to check. */
+    private static final ProtocolSession.AttachmentKey<Boolean> REFUSED =
+        ProtocolSession.AttachmentKey.of("switchboard.connection.refused", Boolean.class);
+
+    static boolean alreadyRefused(SMTPSession session) {
+        return session.getAttachment(REFUSED, ProtocolSession.State.Connection).isPresent();
+    }
+
     /** A reply that ends the session: sent in place of the greeting, then the connection is closed. */
-    static Response refuseConnection(String code, String text) {
+    static Response refuseConnection(SMTPSession session, String code, String text) {
+        session.setAttachment(REFUSED, Boolean.TRUE, ProtocolSession.State.Connection);
         SMTPResponse response = new SMTPResponse(code, text);
         response.setEndSession(true);
         return response;

@@ -48,19 +48,22 @@ public class DeniedHostNamesHandler implements ConnectHandler<SMTPSession> {
 
     @Override
     public Response onConnect(SMTPSession session) {
+        if (ClientAddresses.alreadyRefused(session)) {
+            return ClientAddresses.PASS;
+        }
         InetAddress client = session.getRemoteAddress().getAddress();
         // James' DNS service answers the address itself when there is no PTR record
         String reverseName = ClientAddresses.normalizeName(dns.getHostName(client));
         if (reverseName.equals(client.getHostAddress())) {
-            return null;
+            return ClientAddresses.PASS;
         }
         String pattern = hostNames.match(reverseName);
         if (pattern == null) {
-            return null;
+            return ClientAddresses.PASS;
         }
         LOGGER.info("DeniedHostNamesHandler: refused connection from {}: host name {} matches denied {}",
             ClientAddresses.text(client), reverseName, pattern);
-        return ClientAddresses.refuseConnection("554", "5.7.1 Connection refused: host name " + reverseName + " of "
+        return ClientAddresses.refuseConnection(session, "554", "5.7.1 Connection refused: host name " + reverseName + " of "
             + ClientAddresses.text(client) + " is on this site's deny list");
     }
 }

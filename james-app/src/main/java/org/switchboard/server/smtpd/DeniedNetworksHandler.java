@@ -34,12 +34,15 @@ public class DeniedNetworksHandler implements ConnectHandler<SMTPSession> {
 
     @Override
     public Response onConnect(SMTPSession session) {
+        if (ClientAddresses.alreadyRefused(session)) {
+            return ClientAddresses.PASS;
+        }
         InetAddress client = session.getRemoteAddress().getAddress();
         if (!networks.contains(client)) {
-            return null;
+            return ClientAddresses.PASS;
         }
         LOGGER.info("DeniedNetworksHandler: refused connection from {}: address on the deny list", ClientAddresses.text(client));
-        return ClientAddresses.refuseConnection("554", "5.7.1 Connection refused: " + ClientAddresses.text(client)
+        return ClientAddresses.refuseConnection(session, "554", "5.7.1 Connection refused: " + ClientAddresses.text(client)
             + " is on this site's deny list");
     }
 }

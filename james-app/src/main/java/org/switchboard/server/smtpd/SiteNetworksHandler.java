@@ -35,12 +35,15 @@ public class SiteNetworksHandler implements ConnectHandler<SMTPSession> {
 
     @Override
     public Response onConnect(SMTPSession session) {
+        if (ClientAddresses.alreadyRefused(session)) {
+            return ClientAddresses.PASS;
+        }
         InetAddress client = session.getRemoteAddress().getAddress();
         if (networks.contains(client)) {
-            return null;
+            return ClientAddresses.PASS;
         }
         LOGGER.info("SiteNetworksHandler: refused connection from {}: not in the site networks", ClientAddresses.text(client));
-        return ClientAddresses.refuseConnection("554", "5.7.1 Connection refused: " + ClientAddresses.text(client)
+        return ClientAddresses.refuseConnection(session, "554", "5.7.1 Connection refused: " + ClientAddresses.text(client)
             + " is not in this site's networks");
     }
 }

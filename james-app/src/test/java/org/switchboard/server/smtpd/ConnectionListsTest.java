@@ -24,8 +24,8 @@ class ConnectionListsTest {
     void siteNetworksLetListedClientsIn() throws Exception {
         SiteNetworksHandler handler = site("192.0.2.0/24, 2001:db8::/32");
 
-        assertThat(handler.onConnect(FakeSession.from("192.0.2.200"))).isNull();
-        assertThat(handler.onConnect(FakeSession.from("2001:db8:1::7"))).isNull();
+        assertThat(handler.onConnect(FakeSession.from("192.0.2.200"))).isSameAs(ClientAddresses.PASS);
+        assertThat(handler.onConnect(FakeSession.from("2001:db8:1::7"))).isSameAs(ClientAddresses.PASS);
     }
 
     @Test
@@ -44,9 +44,19 @@ class ConnectionListsTest {
         handler.init(Handlers.config(SiteNetworksHandler.class,
             "<networks>192.0.2.0/24</networks><networks>198.51.100.9 2001:db8::1</networks>"));
 
-        assertThat(handler.onConnect(FakeSession.from("198.51.100.9"))).isNull();
-        assertThat(handler.onConnect(FakeSession.from("2001:db8::1"))).isNull();
-        assertThat(handler.onConnect(FakeSession.from("2001:db8::2"))).isNotNull();
+        assertThat(handler.onConnect(FakeSession.from("198.51.100.9"))).isSameAs(ClientAddresses.PASS);
+        assertThat(handler.onConnect(FakeSession.from("2001:db8::1"))).isSameAs(ClientAddresses.PASS);
+        assertThat(handler.onConnect(FakeSession.from("2001:db8::2")).isEndSession()).isTrue();
+    }
+
+    @Test
+    void afterARefusalTheNextControlsPass() throws Exception {
+        org.apache.james.protocols.smtp.SMTPSession session = FakeSession.from("198.51.100.9");
+        DeniedNetworksHandler denied = new DeniedNetworksHandler();
+        denied.init(Handlers.config(DeniedNetworksHandler.class, "<networks>198.51.100.0/24</networks>"));
+
+        assertThat(site("192.0.2.0/24").onConnect(session).isEndSession()).isTrue();
+        assertThat(denied.onConnect(session)).as("one refusal, one log line").isSameAs(ClientAddresses.PASS);
     }
 
     @Test
@@ -78,9 +88,9 @@ class ConnectionListsTest {
         Response refused = handler.onConnect(FakeSession.from("203.0.113.77"));
         assertThat(Handlers.lines(refused)).containsExactly("554 5.7.1 Connection refused: 203.0.113.77 is on this site's deny list");
         assertThat(refused.isEndSession()).isTrue();
-        assertThat(handler.onConnect(FakeSession.from("2001:db8:bad:1::1"))).isNotNull();
-        assertThat(handler.onConnect(FakeSession.from("203.0.114.1"))).isNull();
-        assertThat(handler.onConnect(FakeSession.from("2001:db8:bae::1"))).isNull();
+        assertThat(handler.onConnect(FakeSession.from("2001:db8:bad:1::1")).isEndSession()).isTrue();
+        assertThat(handler.onConnect(FakeSession.from("203.0.114.1"))).isSameAs(ClientAddresses.PASS);
+        assertThat(handler.onConnect(FakeSession.from("2001:db8:bae::1"))).isSameAs(ClientAddresses.PASS);
     }
 
     @Test
@@ -95,10 +105,10 @@ class ConnectionListsTest {
 
         assertThat(Handlers.lines(handler.onConnect(FakeSession.from("198.51.100.1")))).containsExactly(
             "554 5.7.1 Connection refused: host name host-1.dynamic.example.net of 198.51.100.1 is on this site's deny list");
-        assertThat(handler.onConnect(FakeSession.from("198.51.100.2"))).as("the wildcard is for names below").isNull();
-        assertThat(handler.onConnect(FakeSession.from("198.51.100.3"))).isNotNull();
-        assertThat(handler.onConnect(FakeSession.from("198.51.100.4"))).isNull();
-        assertThat(handler.onConnect(FakeSession.from("198.51.100.5"))).as("no PTR record").isNull();
+        assertThat(handler.onConnect(FakeSession.from("198.51.100.2"))).as("the wildcard is for names below").isSameAs(ClientAddresses.PASS);
+        assertThat(handler.onConnect(FakeSession.from("198.51.100.3")).isEndSession()).isTrue();
+        assertThat(handler.onConnect(FakeSession.from("198.51.100.4"))).isSameAs(ClientAddresses.PASS);
+        assertThat(handler.onConnect(FakeSession.from("198.51.100.5"))).as("no PTR record").isSameAs(ClientAddresses.PASS);
     }
 
     @Test
