@@ -100,6 +100,14 @@ class ConnectionControlsInteropIT {
             "<autodiscover>false</autodiscover><servers><server>" + dns.address() + "</server></servers>");
         server.rewrite("smtpserver.xml", "<handler class=\"org.switchboard.server.smtpd.DirectoryValidRcptHandler\"/>",
             CONTROLS);
+        // on the submission port, the HELO stage: clients are refused at EHLO, before they could authenticate
+        server.rewrite("smtpserver.xml", "<handler class=\"org.switchboard.server.smtpd.AuthenticationRequiredHook\"/>",
+            """
+            <handler class="org.switchboard.server.smtpd.RemoteNameVerificationHook">
+                <rejectAt>helo</rejectAt>
+                <exemptLoopback>false</exemptLoopback>
+            </handler>
+            <handler class="org.switchboard.server.smtpd.AuthenticationRequiredHook"/>""");
         server.startWith(DOMAIN, PASSWORD, ALICE);
     }
 
@@ -149,6 +157,18 @@ class ConnectionControlsInteropIT {
         assertRefused(swaks("127.0.0.5", "liar.client.test", SENDER),
             "550 5.7.25 Remote name verification failed: PTR record of 127.0.0.5 names other.client.test, not "
                 + "liar.client.test");
+    }
+
+    @Test
+    void atTheHeloStageTheEhloItselfIsRefused() throws Exception {
+        Outcome refused = swaksOn(server.submissionPort, "127.0.0.5", "liar.client.test", SENDER, "--quit-after", "HELO");
+        assertRefused(refused, "550 5.7.25 Remote name verification failed: PTR record of 127.0.0.5 names "
+            + "other.client.test, not liar.client.test");
+        assertLogged("RemoteNameVerificationHook: refused HELO from 127.0.0.5: PTR record of 127.0.0.5 names "
+            + "other.client.test, not liar.client.test");
+
+        Outcome accepted = swaksOn(server.submissionPort, "127.0.0.2", "good.client.test", SENDER, "--quit-after", "HELO");
+        assertThat(accepted.exitCode()).as(accepted.describe()).isZero();
     }
 
     @Test
@@ -220,8 +240,12 @@ class ConnectionControlsInteropIT {
     }
 
     private static Outcome swaks(String localAddress, String helo, String from, String... options) {
+        return swaksOn(server.smtpPort, localAddress, helo, from, options);
+    }
+
+    private static Outcome swaksOn(int port, String localAddress, String helo, String from, String... options) {
         List<String> command = new ArrayList<>(List.of("swaks", "--server", "127.0.0.1", "--port",
-            Integer.toString(server.smtpPort), "--local-interface", localAddress, "--helo", helo, "--from", from,
+            Integer.toString(port), "--local-interface", localAddress, "--helo", helo, "--from", from,
             "--to", ALICE, "--timeout", "30"));
         command.addAll(List.of(options));
         return DebianPrograms.run(temp, Map.of("HOME", temp.toString()), Duration.ofSeconds(90), command);
