@@ -94,11 +94,7 @@ class OpenRelayIT {
 
     @Test
     void mxPortAfterAuthentication() throws Exception {
-        try (SmtpClient smtp = SmtpClient.connectFrom(REMOTE_CLIENT, server.smtpPort)) {
-            smtp.ehlo("laptop.test");
-            smtp.startTls();
-            smtp.ehlo("laptop.test");
-            assertThat(smtp.authPlain(ALICE, PASSWORD).code()).isEqualTo(235);
+        try (SmtpClient smtp = authenticated(server.smtpPort)) {
             assertBatteryRefused(smtp, "MX port, authenticated", ALICE);
             assertThat(rcpt(smtp, "alice@other.test").code()).as("plain relay after AUTH").isEqualTo(250);
         }
@@ -121,11 +117,7 @@ class OpenRelayIT {
 
     @Test
     void submissionPortAfterAuthentication() throws Exception {
-        try (SmtpClient smtp = SmtpClient.connectFrom(REMOTE_CLIENT, server.submissionPort)) {
-            smtp.ehlo("laptop.test");
-            smtp.startTls();
-            smtp.ehlo("laptop.test");
-            assertThat(smtp.authPlain(ALICE, PASSWORD).code()).isEqualTo(235);
+        try (SmtpClient smtp = authenticated(server.submissionPort)) {
             assertBatteryRefused(smtp, "submission port, authenticated", ALICE);
             assertThat(rcpt(smtp, "alice@other.test").code()).as("plain relay after AUTH").isEqualTo(250);
         }
@@ -148,6 +140,17 @@ class OpenRelayIT {
         }
         System.out.println("OBSERVED " + where + ":\n  " + String.join("\n  ", observed));
         soft.assertAll();
+    }
+
+    /** A session from the remote client, inside TLS, authenticated as Alice. */
+    private static SmtpClient authenticated(int port) throws Exception {
+        SmtpClient smtp = SmtpClient.connectFrom(REMOTE_CLIENT, port);
+        smtp.ehlo("laptop.test");
+        smtp.startTls();
+        smtp.ehlo("laptop.test");
+        Reply auth = smtp.authPlain(ALICE, PASSWORD);
+        assertThat(auth.code()).as("AUTH PLAIN: %s", auth).isEqualTo(235);
+        return smtp;
     }
 
     private static Reply rcpt(SmtpClient smtp, String address) throws Exception {

@@ -13,7 +13,6 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 import org.switchboard.it.interop.DebianPrograms.Program;
 
@@ -74,25 +73,9 @@ final class Dnsmasq implements AutoCloseable {
     }
 
     private void start() throws IOException, InterruptedException {
-        Path executable = DebianPrograms.locate(PROGRAM.name());
-        process = new ProcessBuilder(executable.toString(), "--keep-in-foreground", "--conf-file=" + home.resolve("dnsmasq.conf"))
-            .directory(home.toFile())
-            .redirectErrorStream(true)
-            .redirectOutput(home.resolve("dnsmasq.out").toFile())
-            .start();
-        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
-        while (!answers()) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("dnsmasq exited with " + process.exitValue() + " (port 53 needs root):\n"
-                    + output());
-            }
-            if (System.nanoTime() > deadline) {
-                close();
-                throw new IllegalStateException("dnsmasq did not answer on " + address + ":53 within " + START_TIMEOUT
-                    + ":\n" + output());
-            }
-            Thread.sleep(100);
-        }
+        // failing to bind port 53 (not root) ends dnsmasq at once: its output says so
+        process = DebianPrograms.startServer(home, List.of(PROGRAM.name(), "--keep-in-foreground",
+            "--conf-file=" + home.resolve("dnsmasq.conf")), START_TIMEOUT, this::answers, this::output);
     }
 
     /** Any answer to a query for {@code ready.test} (A, IN). */
@@ -129,13 +112,6 @@ final class Dnsmasq implements AutoCloseable {
 
     @Override
     public void close() throws InterruptedException {
-        if (process == null) {
-            return;
-        }
-        process.destroy();
-        if (!process.waitFor(20, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            process.waitFor(20, TimeUnit.SECONDS);
-        }
+        DebianPrograms.stopServer(process);
     }
 }

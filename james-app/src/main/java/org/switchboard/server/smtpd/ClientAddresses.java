@@ -26,6 +26,15 @@ final class ClientAddresses {
         }
     }
 
+    /** A list of names or {@code *.domain} patterns ({@link NamePatterns}), at least one. */
+    static NamePatterns names(HandlerParameters parameters, String name, String example) throws ConfigurationException {
+        try {
+            return NamePatterns.parse(parameters.requiredList(name, example));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigurationException(parameters.owner() + ": parameter " + name + ": " + e.getMessage());
+        }
+    }
+
     /**
      * The answer of a connection control that lets the client in: a response without lines, which writes nothing.
      * Not {@code null}: James' JMX statistics of connect handlers ({@code ConnectHandlerStats}, on every server with a

@@ -38,12 +38,7 @@ public class DeniedHostNamesHandler implements ConnectHandler<SMTPSession> {
 
     @Override
     public void init(Configuration config) throws ConfigurationException {
-        HandlerParameters parameters = HandlerParameters.of(getClass(), config, Set.of(HOSTNAMES));
-        try {
-            hostNames = NamePatterns.parse(parameters.requiredList(HOSTNAMES, "*.dynamic.example.net"));
-        } catch (IllegalArgumentException e) {
-            throw new ConfigurationException(parameters.owner() + ": parameter " + HOSTNAMES + ": " + e.getMessage());
-        }
+        hostNames = ClientAddresses.names(HandlerParameters.of(getClass(), config, Set.of(HOSTNAMES)), HOSTNAMES, "*.dynamic.example.net");
     }
 
     @Override

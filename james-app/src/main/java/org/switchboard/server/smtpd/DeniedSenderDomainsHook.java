@@ -30,12 +30,7 @@ public class DeniedSenderDomainsHook implements MailHook {
 
     @Override
     public void init(Configuration config) throws ConfigurationException {
-        HandlerParameters parameters = HandlerParameters.of(getClass(), config, Set.of(DOMAINS));
-        try {
-            domains = NamePatterns.parse(parameters.requiredList(DOMAINS, "spam.example.com"));
-        } catch (IllegalArgumentException e) {
-            throw new ConfigurationException(parameters.owner() + ": parameter " + DOMAINS + ": " + e.getMessage());
-        }
+        domains = ClientAddresses.names(HandlerParameters.of(getClass(), config, Set.of(DOMAINS)), DOMAINS, "spam.example.com");
     }
 
     @Override
