@@ -1,6 +1,7 @@
 package org.switchboard.server.smtpd;
 
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 
@@ -34,7 +35,7 @@ final class HandlerParameters {
     /** Reads {@code config}, refusing element names outside {@code allowed} (a typo would silently disable a check). */
     static HandlerParameters of(Class<?> handler, Configuration config, Set<String> allowed) throws ConfigurationException {
         HandlerParameters result = new HandlerParameters(handler.getName(), config);
-        Set<String> names = new java.util.LinkedHashSet<>();
+        Set<String> names = new LinkedHashSet<>();
         config.getKeys().forEachRemaining(key -> names.add(topElement(key)));
         names.remove(CLASS_ATTRIBUTE);
         try {
@@ -62,10 +63,6 @@ final class HandlerParameters {
 
     String owner() {
         return owner;
-    }
-
-    Configuration configuration() {
-        return config;
     }
 
     /**
@@ -108,13 +105,5 @@ final class HandlerParameters {
         } catch (MessagingException e) {
             throw new ConfigurationException(e.getMessage(), e);
         }
-    }
-
-    boolean isPresent(String name) {
-        return config.containsKey(name);
-    }
-
-    ConfigurationException invalid(String name, String value, String problem) {
-        return new ConfigurationException(parameters.invalid(name, value, problem).getMessage());
     }
 }

@@ -2,6 +2,7 @@ package org.switchboard.server.smtpd;
 
 import java.net.InetAddress;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 import com.google.common.net.InetAddresses;
@@ -37,10 +38,6 @@ final class NetworkList {
         return networks.stream().anyMatch(network -> network.contains(octets));
     }
 
-    boolean isEmpty() {
-        return networks.isEmpty();
-    }
-
     @Override
     public String toString() {
         return networks.toString();
@@ -69,7 +66,7 @@ final class NetworkList {
         }
 
         boolean contains(byte[] octets) {
-            return octets.length == prefix.length && java.util.Arrays.equals(mask(octets, bits), prefix);
+            return octets.length == prefix.length && Arrays.equals(mask(octets, bits), prefix);
         }
 
         private static byte[] mask(byte[] octets, int bits) {
