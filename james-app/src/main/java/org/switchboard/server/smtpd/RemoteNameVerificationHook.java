@@ -1,10 +1,13 @@
 package org.switchboard.server.smtpd;
 
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 import javax.inject.Inject;
 
@@ -20,10 +23,15 @@ import org.apache.james.protocols.smtp.hook.HookReturnCode;
 import org.apache.james.protocols.smtp.hook.MailHook;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.xbill.DNS.AAAARecord;
+import org.xbill.DNS.Lookup;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.TextParseException;
+import org.xbill.DNS.Type;
 
 /**
  * Remote name verification (forward-confirmed reverse DNS of the HELO/EHLO name): the name the client gives must
- * resolve (A records, through James' DNS service) to the client's address, and the PTR record of the client's
+ * resolve (A records through James' DNS service, AAAA records for an IPv6 client) to the client's address, and the PTR record of the client's
  * address must name it. Otherwise {@code 550 5.7.25} (RFC 7372: reverse DNS validation failed), at HELO/EHLO or at
  * MAIL FROM ({@code <rejectAt>}, default {@code mail}, so that a client may still authenticate first).
  * <pre>{@code
@@ -45,14 +53,43 @@ public class RemoteNameVerificationHook implements HeloHook, MailHook {
     private static final ProtocolSession.AttachmentKey<String> FAILURE =
         ProtocolSession.AttachmentKey.of("switchboard.remoteNameVerification.failure", String.class);
 
+    /** The IPv6 addresses of a name; {@link UnknownHostException} when it has none. */
+    @FunctionalInterface
+    interface AaaaLookup {
+        Collection<InetAddress> addresses(String name) throws UnknownHostException;
+    }
+
     private final DNSService dns;
+    private final AaaaLookup aaaa;
     private Stage rejectAt;
     private boolean exemptAuthenticated;
     private boolean exemptLoopback;
 
     @Inject
     public RemoteNameVerificationHook(DNSService dns) {
+        this(dns, RemoteNameVerificationHook::dnsjavaAaaa);
+    }
+
+    RemoteNameVerificationHook(DNSService dns, AaaaLookup aaaa) {
         this.dns = dns;
+        this.aaaa = aaaa;
+    }
+
+    /**
+     * James' DNS service looks up A records only. dnsjava's default resolver and cache are the ones James'
+     * {@code DNSJavaService} registers ({@code setAsDNSJavaDefault}, true by default), so this asks the same servers.
+     */
+    private static Collection<InetAddress> dnsjavaAaaa(String name) throws UnknownHostException {
+        Record[] records;
+        try {
+            records = new Lookup(name, Type.AAAA).run();
+        } catch (TextParseException e) {
+            throw new UnknownHostException(name);
+        }
+        if (records == null) {
+            throw new UnknownHostException(name);
+        }
+        return Arrays.stream(records).map(record -> ((AAAARecord) record).getAddress()).collect(Collectors.toList());
     }
 
     @Override
@@ -112,7 +149,7 @@ public class RemoteNameVerificationHook implements HeloHook, MailHook {
         }
         Collection<InetAddress> addresses;
         try {
-            addresses = dns.getAllByName(name);
+            addresses = client instanceof Inet6Address ? aaaa.addresses(name) : dns.getAllByName(name);
         } catch (UnknownHostException e) {
             return Optional.of("HELO name " + name + " does not resolve");
         }

@@ -99,6 +99,23 @@ class RemoteNameVerificationHookTest {
     }
 
     @Test
+    void ipv6ClientsAreCheckedAgainstAaaaRecords() throws Exception {
+        RecordedDns ipv6 = new RecordedDns().a("v4only.example.net", "192.0.2.20")
+            .ptr("2001:db8::20", "mail6.example.net").ptr("2001:db8::21", "v4only.example.net");
+        RemoteNameVerificationHook hook = new RemoteNameVerificationHook(ipv6, name -> {
+            if (name.equals("mail6.example.net")) {
+                return java.util.List.of(address("2001:db8::20"));
+            }
+            throw new java.net.UnknownHostException(name);
+        });
+        hook.init(Handlers.config(RemoteNameVerificationHook.class, ""));
+
+        assertThat(hook.verify("mail6.example.net", address("2001:db8::20"))).isEmpty();
+        assertThat(hook.verify("v4only.example.net", address("2001:db8::21")))
+            .as("an A record does not vouch for an IPv6 client").contains("HELO name v4only.example.net does not resolve");
+    }
+
+    @Test
     void configurationErrorsNameTheParameter() {
         assertThatThrownBy(() -> hook("<rejectAt>rcpt</rejectAt>"))
             .hasMessage("org.switchboard.server.smtpd.RemoteNameVerificationHook: parameter rejectAt 'rcpt': expected "
