@@ -11,7 +11,6 @@ import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 import org.switchboard.it.interop.DebianPrograms.Program;
 
@@ -76,36 +75,13 @@ final class Clamd implements AutoCloseable {
         if (process != null && process.isAlive()) {
             return;
         }
-        Path executable = DebianPrograms.locate(PROGRAM.name());
-        process = new ProcessBuilder(executable.toString(), "--config-file=" + home.resolve("clamd.conf"))
-            .directory(home.toFile())
-            .redirectErrorStream(true)
-            .redirectOutput(home.resolve("clamd.out").toFile())
-            .start();
-        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
-        while (!answers()) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("clamd exited with " + process.exitValue() + ":\n" + output());
-            }
-            if (System.nanoTime() > deadline) {
-                stop();
-                throw new IllegalStateException("clamd did not listen on port " + port + " within " + START_TIMEOUT
-                    + ":\n" + output());
-            }
-            Thread.sleep(100);
-        }
+        process = DebianPrograms.startServer(home, List.of(PROGRAM.name(), "--config-file=" + home.resolve("clamd.conf")),
+            START_TIMEOUT, this::answers, this::output);
     }
 
     /** Stops clamd (SIGTERM, then SIGKILL) and waits until it is gone. */
     void stop() throws InterruptedException {
-        if (process == null) {
-            return;
-        }
-        process.destroy();
-        if (!process.waitFor(20, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            process.waitFor(20, TimeUnit.SECONDS);
-        }
+        DebianPrograms.stopServer(process);
     }
 
     /** Freezes clamd (SIGSTOP): connections are accepted by the kernel, nothing answers. */

@@ -11,6 +11,9 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 import org.switchboard.it.PackagedServer;
 
@@ -107,6 +110,47 @@ final class DebianPrograms {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new AssertionError("interrupted while running " + String.join(" ", line), e);
+        }
+    }
+
+    /**
+     * Starts a server program in the foreground ({@code command}, its first word looked up with {@link #locate}) in
+     * {@code home}, its output in {@code home/<name>.out}, and waits until {@code answers} holds. Fails with
+     * {@code output} when the program exits or does not answer within {@code timeout} (then it is stopped).
+     */
+    static Process startServer(Path home, List<String> command, Duration timeout, BooleanSupplier answers,
+            Supplier<String> output) throws IOException, InterruptedException {
+        List<String> line = new ArrayList<>(command);
+        String name = line.get(0);
+        line.set(0, locate(name).toString());
+        Process process = new ProcessBuilder(line)
+            .directory(home.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(home.resolve(name + ".out").toFile())
+            .start();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!answers.getAsBoolean()) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException(name + " exited with " + process.exitValue() + ":\n" + output.get());
+            }
+            if (System.nanoTime() > deadline) {
+                stopServer(process);
+                throw new IllegalStateException(name + " did not answer within " + timeout + ":\n" + output.get());
+            }
+            Thread.sleep(100);
+        }
+        return process;
+    }
+
+    /** Stops a program started by {@link #startServer} (SIGTERM, then SIGKILL) and waits until it is gone. */
+    static void stopServer(Process process) throws InterruptedException {
+        if (process == null) {
+            return;
+        }
+        process.destroy();
+        if (!process.waitFor(20, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            process.waitFor(20, TimeUnit.SECONDS);
         }
     }
 }
