@@ -361,6 +361,9 @@ def main():
     p.add_argument("--java-opts", default=os.environ.get("JAVA_OPTS", "-Xms512m -Xmx1g"))
     p.add_argument("--no-crash", action="store_true")
     p.add_argument("--keep", action="store_true")
+    p.add_argument("--search-index", choices=["first-search", "delivery"], default="delivery",
+                   help="search.index of the server: delivery (default here: the fill is indexed as it arrives) or "
+                        "first-search (as shipped: the first SEARCH indexes the mailbox)")
     args = p.parse_args()
     if args.quick:
         args.n, args.reps = 10_000, 5
@@ -383,6 +386,8 @@ def main():
     try:
         sb.unpack()
         sb.configure()
+        sb.set_search_index(args.search_index)
+        out["search_index"] = args.search_index
         sb.start()
         sb.cli("AddDomain", si.DOMAIN)
         sb.cli("AddUser", USER, PASSWORD)
