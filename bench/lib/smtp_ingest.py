@@ -124,6 +124,26 @@ def proc_cpu_seconds(pid):
         return None
 
 
+def jit_cpu_seconds(pid):
+    """CPU of the JVM's JIT compiler threads (C1/C2 CompilerThread*): compilation, not mail work."""
+    total = 0.0
+    try:
+        tasks = os.listdir("/proc/%d/task" % pid)
+    except OSError:
+        return None
+    for tid in tasks:
+        try:
+            with open("/proc/%d/task/%s/stat" % (pid, tid)) as f:
+                raw = f.read()
+        except OSError:
+            continue
+        comm = raw[raw.index("(") + 1:raw.rindex(")")]
+        if comm.startswith(("C1 CompilerThre", "C2 CompilerThre")):
+            fields = raw.rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / CLK_TCK
+    return total
+
+
 def pid_alive(pid):
     try:
         os.kill(pid, 0)
@@ -270,6 +290,7 @@ def measure(label, smtp, port, n, sessions, size, rcpt, count_fn, base, pids_fn=
     """Sends n messages and waits until count_fn() >= base + n. Returns a dict of results."""
     sampler = RssSampler(pids_fn) if pids_fn else None
     cpu0 = proc_cpu_seconds(cpu_pid) if cpu_pid else None
+    jit0 = jit_cpu_seconds(cpu_pid) if cpu_pid else None
     load0 = round(os.getloadavg()[0], 2)
     if sampler:
         sampler.start()
@@ -293,6 +314,7 @@ def measure(label, smtp, port, n, sessions, size, rcpt, count_fn, base, pids_fn=
         if sampler:
             sampler.stop()
     cpu1 = proc_cpu_seconds(cpu_pid) if cpu_pid else None
+    jit1 = jit_cpu_seconds(cpu_pid) if cpu_pid else None
     delivered = (last or 0) - base
     res = {
         "loadavg_1m_at_start": load0,
@@ -308,6 +330,11 @@ def measure(label, smtp, port, n, sessions, size, rcpt, count_fn, base, pids_fn=
     if cpu0 is not None and cpu1 is not None:
         res["cpu_seconds"] = round(cpu1 - cpu0, 2)
         res["cpu_ms_per_msg"] = round((cpu1 - cpu0) * 1000 / n, 3)
+        # the JIT compiler threads' share (a server that ran longer has compiled its code: that part then vanishes);
+        # compiler threads that ended during the run are not counted, so this is a lower bound
+        if jit0 is not None and jit1 is not None and jit1 >= jit0:
+            res["jit_cpu_seconds"] = round(jit1 - jit0, 2)
+            res["cpu_ms_per_msg_without_jit"] = round((cpu1 - cpu0 - (jit1 - jit0)) * 1000 / n, 3)
     if not res["complete"]:
         res["error"] = "only %d of %d messages reached the mailbox (no progress for %d s)" % (
             delivered, n, stall_timeout)

@@ -60,6 +60,7 @@ public final class RocksDbMailboxStore implements AutoCloseable {
     static final long BLOB_THRESHOLD_BYTES = 8 * 1024;
     private static final int LOCK_STRIPES = 1024;
     private static final UInt64AddOperator QUOTA_ADDITION;
+    static final long MAX_SUCCESSIVE_QUOTA_MERGES = 32;
     private static final BloomFilter KEY_FILTER;
     private static final byte[] LAST_MAILBOX_ID = Keys.utf8("last-mailbox-id");
 
@@ -153,8 +154,11 @@ public final class RocksDbMailboxStore implements AutoCloseable {
                         .setEnableBlobGarbageCollection(true);
                 }
                 if (table == Table.QUOTAS) {
-                    // usage changes are merged (added) by the engine: concurrent deliveries need no read nor lock
-                    tableOptions.setMergeOperator(QUOTA_ADDITION);
+                    // usage changes are merged (added) by the engine: concurrent deliveries need no read nor lock;
+                    // every few merges the sum is written as a value, or each read of the counter would add up every
+                    // change since the last memtable flush (perf: a quarter of the CPU of a delivery after 30,000)
+                    tableOptions.setMergeOperator(QUOTA_ADDITION)
+                        .setMaxSuccessiveMerges(MAX_SUCCESSIVE_QUOTA_MERGES);
                 }
                 options.add(tableOptions);
                 descriptors.add(new ColumnFamilyDescriptor(Keys.utf8(table.columnFamily), tableOptions));
