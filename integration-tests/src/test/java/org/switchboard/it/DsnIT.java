@@ -125,6 +125,33 @@ class DsnIT {
         assertThat(find(ALICE, "nobody-" + never)).as("no notice of any kind for NOTIFY=NEVER").isNull();
     }
 
+    @Test
+    void badDsnParametersAreRefusedWithSyntaxErrors() throws Exception {
+        try (SmtpClient smtp = SmtpClient.connect(server.submissionPort)) {
+            smtp.ehlo("client.example");
+            smtp.startTls();
+            smtp.ehlo("client.example");
+            assertThat(smtp.authPlain(ALICE, PASSWORD).code()).isEqualTo(235);
+            assertThat(smtp.command("MAIL FROM:<" + ALICE + "> RET=HDRS").code()).isEqualTo(250);
+            for (String bad : List.of("NOTIFY=SOMETIMES", "NOTIFY=NEVER,SUCCESS", "NOTIFY=", "ORCPT=bob@example.com",
+                    "ORCPT=rfc822;not-an-address")) {
+                Reply refused = smtp.command("RCPT TO:<" + BOB + "> " + bad);
+                System.out.println("OBSERVED RCPT " + bad + " -> " + refused);
+                assertThat(refused.code()).as("%s: %s", bad, refused).isEqualTo(501);
+                assertThat(refused.enhancedCode()).isEqualTo("5.5.4");
+            }
+            Reply other = smtp.command("RCPT TO:<" + BOB + "> NOTIFY=success ORCPT=x400;c+3Dus+3Ba+3D+20");
+            System.out.println("OBSERVED RCPT with an ORCPT of another address type -> " + other);
+            assertThat(other.code()).as("RFC 3461 4.2: any addr-type").isEqualTo(250);
+            Reply twice = smtp.command("RCPT TO:<" + BOB + "> NOTIFY=NEVER");
+            assertThat(twice.code()).as("a recipient given again: %s", twice).isEqualTo(250);
+            Reply data = smtp.data(("Subject: twice\r\n\r\nbob twice\r\n").getBytes(StandardCharsets.US_ASCII));
+            System.out.println("OBSERVED DATA after a repeated recipient -> " + data);
+            assertThat(data.code()).isEqualTo(250);
+            smtp.quit();
+        }
+    }
+
     private static Reply submit(String mailParameters, String recipient, String rcptParameters, String id) throws Exception {
         try (SmtpClient smtp = SmtpClient.connect(server.submissionPort)) {
             smtp.ehlo("client.example");
@@ -145,7 +172,7 @@ class DsnIT {
 
     private static Report awaitReport(String id) throws Exception {
         ImapMessage found = await().atMost(DELIVERY).pollInterval(Duration.ofMillis(500)).ignoreExceptions()
-            .until(() -> find(ALICE, id), message -> message != null && parse(message.raw()).getContentType().startsWith("multipart/report"));
+            .until(() -> find(ALICE, id), DsnIT::isReport);
         MimeMessage message = parse(found.raw());
         ContentType type = new ContentType(message.getContentType());
         assertThat(type.getBaseType()).isEqualTo("multipart/report");
@@ -165,6 +192,14 @@ class DsnIT {
             returned = raw.toString(StandardCharsets.UTF_8);
         }
         return new Report(message, fields, returnedType, returned);
+    }
+
+    private static boolean isReport(ImapMessage message) {
+        try {
+            return message != null && parse(message.raw()).getContentType().startsWith("multipart/report");
+        } catch (Exception e) {
+            return false;
+        }
     }
 
     /** The message of the user's INBOX whose octets contain {@code needle}, or null. */

@@ -10,8 +10,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -228,32 +226,12 @@ class EsmtpIT {
         assertThat(attribute(seen, "MAIL_PRIORITY")).as("spool priority").isEqualTo(spoolPriority);
     }
 
-    /** The WebAdmin view (with attributes) of the mail from {@code sender} in the test's repository. */
     private static String seenMail(String sender) {
-        List<String> found = new ArrayList<>();
-        await().atMost(DELIVERY).pollInterval(Duration.ofMillis(500)).ignoreExceptions().until(() -> {
-            found.clear();
-            String keys = MailAccess.webAdmin(server.webAdminPort, SEEN);
-            Matcher key = Pattern.compile("\"([^\"]+)\"").matcher(keys);
-            while (key.find()) {
-                String mail = MailAccess.webAdmin(server.webAdminPort, SEEN + "/" + key.group(1) + "?additionalFields=attributes");
-                if (mail.contains("\"" + sender + "\"")) {
-                    found.add(mail);
-                }
-            }
-            return found.size() == 1;
-        });
-        return found.get(0);
+        return MailAccess.repositoryMailFrom(server.webAdminPort, SEEN, sender, DELIVERY);
     }
 
-    /** An attribute's value in WebAdmin's JSON, quotes and JSON string escaping taken off. */
     private static String attribute(String json, String name) {
-        Matcher value = Pattern.compile("\"" + Pattern.quote(name) + "\"\\s*:\\s*\"?(\\\\\"|[^\",}])*").matcher(json);
-        if (!value.find()) {
-            return null;
-        }
-        String raw = value.group().substring(value.group().indexOf(':') + 1).trim();
-        return raw.replace("\\\"", "").replace("\"", "");
+        return MailAccess.attribute(json, name);
     }
 
     private static ImapMessage awaitDelivered(String user, String id) {

@@ -323,6 +323,32 @@ public final class MailAccess {
         return found;
     }
 
+    /**
+     * The WebAdmin view, with its attributes, of the one mail from {@code sender} in a mail repository
+     * ({@code /mailRepositories/PATH/mails}), waiting up to {@code timeout} for it.
+     */
+    public static String repositoryMailFrom(int webAdminPort, String repositoryMails, String sender, Duration timeout) {
+        List<String> found = new ArrayList<>();
+        org.awaitility.Awaitility.await().atMost(timeout).pollInterval(Duration.ofMillis(500)).ignoreExceptions().until(() -> {
+            found.clear();
+            Matcher key = Pattern.compile("\"([^\"]+)\"").matcher(webAdmin(webAdminPort, repositoryMails));
+            while (key.find()) {
+                String mail = webAdmin(webAdminPort, repositoryMails + "/" + key.group(1) + "?additionalFields=attributes");
+                if (mail.contains("\"sender\":\"" + sender + "\"")) {
+                    found.add(mail);
+                }
+            }
+            return found.size() == 1;
+        });
+        return found.get(0);
+    }
+
+    /** A mail attribute's value as WebAdmin shows it (a string), or null when the mail does not have it. */
+    public static String attribute(String mailJson, String name) {
+        Matcher value = Pattern.compile("\"" + Pattern.quote(name) + "\"\\s*:\\s*\"((?:\\\\.|[^\"\\\\])*)\"").matcher(mailJson);
+        return value.find() ? value.group(1) : null;
+    }
+
     /** Extracts {@code "size":N} from a WebAdmin answer. */
     public static long jsonSize(String json) {
         Matcher size = Pattern.compile("\"size\"\\s*:\\s*(\\d+)").matcher(json);

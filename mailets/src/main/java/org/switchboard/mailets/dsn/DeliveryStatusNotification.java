@@ -102,7 +102,7 @@ public class DeliveryStatusNotification extends GenericMailet {
 
     private static String localHostName() {
         try {
-            return InetAddress.getLocalHost().getCanonicalHostName();
+            return InetAddress.getLocalHost().getHostName();
         } catch (UnknownHostException e) {
             return "localhost";
         }
