@@ -45,12 +45,7 @@ class EsmtpIT {
     static void boot() throws Exception {
         server = PackagedServer.unpack(tempDir);
         server.rewrite("smtpserver.xml", "<maxmessagesize>51200</maxmessagesize>", "<maxmessagesize>" + MAX_KIB + "</maxmessagesize>");
-        server.rewrite("mailetcontainer.xml", "<processor state=\"root\" enableJmx=\"true\">", """
-            <processor state="root" enableJmx="true">
-                        <mailet match="All" class="ToRepository">
-                            <repositoryPath>jpa://var/mail/seen/</repositoryPath>
-                            <passThrough>true</passThrough>
-                        </mailet>""");
+        server.copyEveryMailTo("jpa://var/mail/seen/");
         server.startWith(DOMAIN, PASSWORD, ALICE, BOB);
     }
 

@@ -343,6 +343,24 @@ public final class MailAccess {
         return found.get(0);
     }
 
+    /**
+     * The {@code message/delivery-status} part of an RFC 3464 report ({@code multipart/report;
+     * report-type=delivery-status}, the status in its second part), or null when the message is not one.
+     */
+    public static String deliveryStatus(byte[] raw) throws MessagingException, IOException {
+        javax.mail.internet.MimeMessage message = new javax.mail.internet.MimeMessage(Session.getInstance(new Properties()),
+            new java.io.ByteArrayInputStream(raw));
+        javax.mail.internet.ContentType type = new javax.mail.internet.ContentType(message.getContentType());
+        if (!type.match("multipart/report") || !"delivery-status".equals(type.getParameter("report-type"))) {
+            return null;
+        }
+        javax.mail.BodyPart status = ((javax.mail.Multipart) message.getContent()).getBodyPart(1);
+        if (!status.isMimeType("message/delivery-status")) {
+            return null;
+        }
+        return new String(status.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+    }
+
     /** A mail attribute's value as WebAdmin shows it (a string), or null when the mail does not have it. */
     public static String attribute(String mailJson, String name) {
         Matcher value = Pattern.compile("\"" + Pattern.quote(name) + "\"\\s*:\\s*\"((?:\\\\.|[^\"\\\\])*)\"").matcher(mailJson);
