@@ -184,6 +184,16 @@ class EsmtpIT {
         assertPriority("bulk@origin.example", "-9", "0");
         assertPriority("pushy@origin.example", "0", "5");
         assertPriority("modest@origin.example", "-3", "3");
+        try (SmtpClient smtp = SmtpClient.connectFrom("127.0.0.1", server.smtpPort)) {
+            smtp.ehlo("client.example");
+            Reply refused = smtp.command("MAIL FROM:<stale@origin.example> MT-PRIORITY=9 BODY=8BITMIME SIZE=" + (MAX_BYTES + 1));
+            assertThat(refused.code()).as("%s", refused).isEqualTo(552);
+            assertThat(smtp.send("stale@origin.example", BOB, message(id("stale"), "stale@origin.example",
+                "no parameters this time\r\n".getBytes(StandardCharsets.US_ASCII), "")).code()).isEqualTo(250);
+            smtp.quit();
+        }
+        assertThat(seenMail("stale@origin.example")).as("nothing left from the refused MAIL")
+            .doesNotContain("org.switchboard.smtp.mt-priority").doesNotContain("MAIL_PRIORITY").doesNotContain("org.switchboard.smtp.body");
         String plain = seenMail("plain@origin.example");
         assertThat(plain).doesNotContain("org.switchboard.smtp.mt-priority").doesNotContain("MAIL_PRIORITY");
     }

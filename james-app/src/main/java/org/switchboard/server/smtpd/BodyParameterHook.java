@@ -1,11 +1,16 @@
 package org.switchboard.server.smtpd;
 
 import java.util.Locale;
+import java.util.Collection;
+import java.util.List;
 import java.util.Set;
 
 import org.apache.commons.configuration2.Configuration;
 import org.apache.commons.configuration2.ex.ConfigurationException;
 import org.apache.james.protocols.api.ProtocolSession;
+import org.apache.james.protocols.api.Request;
+import org.apache.james.protocols.api.Response;
+import org.apache.james.protocols.api.handler.CommandHandler;
 import org.apache.james.protocols.smtp.SMTPRetCode;
 import org.apache.james.protocols.smtp.SMTPSession;
 import org.apache.james.protocols.smtp.dsn.DSNStatus;
@@ -25,7 +30,7 @@ import org.apache.mailet.Mail;
  * "8BITMIME"; absent when the client sent no BODY) for SMTPC, which must convert or bounce 8-bit mail for a peer
  * without 8BITMIME. The message octets themselves are stored as received, whatever the declaration.
  */
-public class BodyParameterHook implements MailParametersHook, JamesMessageHook {
+public class BodyParameterHook implements CommandHandler<SMTPSession>, MailParametersHook, JamesMessageHook {
     public static final String ATTRIBUTE_NAME = "org.switchboard.smtp.body";
     public static final AttributeName ATTRIBUTE = AttributeName.of(ATTRIBUTE_NAME);
     private static final Set<String> VALUES = Set.of("7BIT", "8BITMIME");
@@ -55,6 +60,23 @@ public class BodyParameterHook implements MailParametersHook, JamesMessageHook {
         }
         session.setAttachment(BODY, value, ProtocolSession.State.Transaction);
         return HookResult.DECLINED;
+    }
+
+    /**
+     * Runs before James' MAIL handler: a MAIL refused after this parameter was read (a later parameter or the address
+     * was bad) leaves the value in the transaction, where the next MAIL without the parameter would find it.
+     */
+    @Override
+    public Response onCommand(SMTPSession session, Request request) {
+        if (session.getAttachment(SMTPSession.SENDER, ProtocolSession.State.Transaction).isEmpty()) {
+            session.removeAttachment(BODY, ProtocolSession.State.Transaction);
+        }
+        return null;
+    }
+
+    @Override
+    public Collection<String> getImplCommands() {
+        return List.of("MAIL");
     }
 
     @Override

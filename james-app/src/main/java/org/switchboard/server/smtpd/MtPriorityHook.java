@@ -1,12 +1,17 @@
 package org.switchboard.server.smtpd;
 
 import java.util.Optional;
+import java.util.Collection;
+import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
 
 import org.apache.commons.configuration2.Configuration;
 import org.apache.commons.configuration2.ex.ConfigurationException;
 import org.apache.james.protocols.api.ProtocolSession;
+import org.apache.james.protocols.api.Request;
+import org.apache.james.protocols.api.Response;
+import org.apache.james.protocols.api.handler.CommandHandler;
 import org.apache.james.protocols.smtp.SMTPRetCode;
 import org.apache.james.protocols.smtp.SMTPSession;
 import org.apache.james.protocols.smtp.dsn.DSNStatus;
@@ -36,7 +41,7 @@ import org.slf4j.LoggerFactory;
  * {@link MailPrioritySupport#MAIL_PRIORITY} (0..9, which the spool orders by) as {@code floor((n + 10) / 2)}:
  * -9 → 0, -4 → 3, 0 → 5 (James' normal), 4 → 7, 9 → 9. A mail without the parameter gets neither attribute.
  */
-public class MtPriorityHook implements HeloHook, MailParametersHook, JamesMessageHook {
+public class MtPriorityHook implements CommandHandler<SMTPSession>, HeloHook, MailParametersHook, JamesMessageHook {
     public static final String ATTRIBUTE_NAME = "org.switchboard.smtp.mt-priority";
     public static final AttributeName ATTRIBUTE = AttributeName.of(ATTRIBUTE_NAME);
     static final String PARAMETER = "MT-PRIORITY";
@@ -96,6 +101,23 @@ public class MtPriorityHook implements HeloHook, MailParametersHook, JamesMessag
         }
         session.setAttachment(PRIORITY, priority, ProtocolSession.State.Transaction);
         return HookResult.DECLINED;
+    }
+
+    /**
+     * Runs before James' MAIL handler: a MAIL refused after this parameter was read (a later parameter or the address
+     * was bad) leaves the value in the transaction, where the next MAIL without the parameter would find it.
+     */
+    @Override
+    public Response onCommand(SMTPSession session, Request request) {
+        if (session.getAttachment(SMTPSession.SENDER, ProtocolSession.State.Transaction).isEmpty()) {
+            session.removeAttachment(PRIORITY, ProtocolSession.State.Transaction);
+        }
+        return null;
+    }
+
+    @Override
+    public Collection<String> getImplCommands() {
+        return List.of("MAIL");
     }
 
     @Override

@@ -77,6 +77,33 @@ class MtPriorityHookTest {
     }
 
     @Test
+    void aRefusedMailCommandLeavesNoPriorityForTheNextOne() throws Exception {
+        MtPriorityHook hook = hook("");
+        SMTPSession session = FakeSession.session("192.0.2.1", "alice@example.com", false);
+        hook.doMailParameter(session, "MT-PRIORITY", "7");
+        // James refused that MAIL (say, SIZE too big): no sender; the next MAIL has no MT-PRIORITY
+        assertThat(hook.onCommand(session, null)).isNull();
+        MailImpl mail = MailImpl.builder().name("m").addRecipient("bob@example.com").build();
+        hook.onMessage(session, mail);
+
+        assertThat(mail.attributes()).isEmpty();
+    }
+
+    @Test
+    void aSecondMailCommandInATransactionKeepsThePriority() throws Exception {
+        MtPriorityHook hook = hook("");
+        SMTPSession session = FakeSession.session("192.0.2.1", "alice@example.com", false);
+        hook.doMailParameter(session, "MT-PRIORITY", "7");
+        session.setAttachment(SMTPSession.SENDER, org.apache.james.core.MaybeSender.getMailSender("alice@example.com"),
+            org.apache.james.protocols.api.ProtocolSession.State.Transaction);
+        hook.onCommand(session, null);
+        MailImpl mail = MailImpl.builder().name("m").addRecipient("bob@example.com").build();
+        hook.onMessage(session, mail);
+
+        assertThat(mail.getAttribute(MtPriorityHook.ATTRIBUTE).map(a -> (Object) a.getValue().value())).contains(7);
+    }
+
+    @Test
     void withoutTheParameterTheMailGetsNoPriority() throws Exception {
         MailImpl mail = MailImpl.builder().name("m").addRecipient("bob@example.com").build();
         hook("").onMessage(FakeSession.from("192.0.2.1"), mail);
