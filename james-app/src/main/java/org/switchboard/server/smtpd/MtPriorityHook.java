@@ -1,26 +1,17 @@
 package org.switchboard.server.smtpd;
 
-import java.util.Optional;
-import java.util.Collection;
-import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
 
 import org.apache.commons.configuration2.Configuration;
 import org.apache.commons.configuration2.ex.ConfigurationException;
-import org.apache.james.protocols.api.ProtocolSession;
-import org.apache.james.protocols.api.Request;
-import org.apache.james.protocols.api.Response;
-import org.apache.james.protocols.api.handler.CommandHandler;
 import org.apache.james.protocols.smtp.SMTPRetCode;
 import org.apache.james.protocols.smtp.SMTPSession;
 import org.apache.james.protocols.smtp.dsn.DSNStatus;
 import org.apache.james.protocols.smtp.hook.HeloHook;
 import org.apache.james.protocols.smtp.hook.HookResult;
 import org.apache.james.protocols.smtp.hook.HookReturnCode;
-import org.apache.james.protocols.smtp.hook.MailParametersHook;
 import org.apache.james.queue.api.MailPrioritySupport;
-import org.apache.james.smtpserver.JamesMessageHook;
 import org.apache.mailet.Attribute;
 import org.apache.mailet.AttributeName;
 import org.apache.mailet.AttributeValue;
@@ -41,13 +32,12 @@ import org.slf4j.LoggerFactory;
  * {@link MailPrioritySupport#MAIL_PRIORITY} (0..9, which the spool orders by) as {@code floor((n + 10) / 2)}:
  * -9 → 0, -4 → 3, 0 → 5 (James' normal), 4 → 7, 9 → 9. A mail without the parameter gets neither attribute.
  */
-public class MtPriorityHook implements CommandHandler<SMTPSession>, HeloHook, MailParametersHook, JamesMessageHook {
+public class MtPriorityHook extends MailParameterHook<Integer> implements HeloHook {
     public static final String ATTRIBUTE_NAME = "org.switchboard.smtp.mt-priority";
     public static final AttributeName ATTRIBUTE = AttributeName.of(ATTRIBUTE_NAME);
     static final String PARAMETER = "MT-PRIORITY";
     static final String POLICY = "MIXER";
     private static final Logger LOGGER = LoggerFactory.getLogger(MtPriorityHook.class);
-    private static final ProtocolSession.AttachmentKey<Integer> PRIORITY = ProtocolSession.AttachmentKey.of("MT_PRIORITY", Integer.class);
     private static final Pattern VALUE = Pattern.compile("[+-]?[0-9]");
     private static final HookResult INVALID = HookResult.builder()
         .hookReturnCode(HookReturnCode.deny())
@@ -57,6 +47,10 @@ public class MtPriorityHook implements CommandHandler<SMTPSession>, HeloHook, Ma
         .build();
 
     private int untrustedMaximum = 0;
+
+    public MtPriorityHook() {
+        super("MT_PRIORITY", Integer.class);
+    }
 
     @Override
     public void init(Configuration config) throws ConfigurationException {
@@ -99,35 +93,14 @@ public class MtPriorityHook implements CommandHandler<SMTPSession>, HeloHook, Ma
             LOGGER.info("MT-PRIORITY {} from untrusted client {} lowered to {}", requested,
                 session.getRemoteAddress().getAddress().getHostAddress(), priority);
         }
-        session.setAttachment(PRIORITY, priority, ProtocolSession.State.Transaction);
+        remember(session, priority);
         return HookResult.DECLINED;
     }
 
-    /**
-     * Runs before James' MAIL handler: a MAIL refused after this parameter was read (a later parameter or the address
-     * was bad) leaves the value in the transaction, where the next MAIL without the parameter would find it.
-     */
     @Override
-    public Response onCommand(SMTPSession session, Request request) {
-        if (session.getAttachment(SMTPSession.SENDER, ProtocolSession.State.Transaction).isEmpty()) {
-            session.removeAttachment(PRIORITY, ProtocolSession.State.Transaction);
-        }
-        return null;
-    }
-
-    @Override
-    public Collection<String> getImplCommands() {
-        return List.of("MAIL");
-    }
-
-    @Override
-    public HookResult onMessage(SMTPSession session, Mail mail) {
-        Optional<Integer> priority = session.getAttachment(PRIORITY, ProtocolSession.State.Transaction);
-        priority.ifPresent(value -> {
-            mail.setAttribute(new Attribute(ATTRIBUTE, AttributeValue.of(value)));
-            mail.setAttribute(new Attribute(MailPrioritySupport.MAIL_PRIORITY, AttributeValue.of(spoolPriority(value))));
-        });
-        return HookResult.DECLINED;
+    protected void record(Mail mail, Integer priority) {
+        mail.setAttribute(new Attribute(ATTRIBUTE, AttributeValue.of(priority)));
+        mail.setAttribute(new Attribute(MailPrioritySupport.MAIL_PRIORITY, AttributeValue.of(spoolPriority(priority))));
     }
 
     /** RFC 6710's -9..9 onto James' 0..9, keeping 0 at James' normal priority (5). */
