@@ -215,9 +215,7 @@ class DsnIT {
     }
 
     private static void awaitInbox(String user, String id) {
-        byte[] needle = ("X-Test-Id: " + id).getBytes(StandardCharsets.US_ASCII);
-        await().atMost(DELIVERY).pollInterval(Duration.ofMillis(500)).ignoreExceptions().until(() ->
-            MailAccess.imapInbox(server.imapPort, user, PASSWORD).stream().anyMatch(m -> MailAccess.contains(m.raw(), needle)));
+        MailAccess.awaitTestMessage(server.imapPort, user, PASSWORD, id, DELIVERY);
     }
 
     private static MimeMessage parse(byte[] raw) throws Exception {

@@ -113,6 +113,18 @@ public final class MailAccess {
         }
     }
 
+    /** Waits up to {@code timeout} for the message with this {@code X-Test-Id:} header in the user's INBOX. */
+    public static ImapMessage awaitTestMessage(int port, String user, String password, String testId, Duration timeout) {
+        byte[] needle = ("X-Test-Id: " + testId + "\r\n").getBytes(StandardCharsets.US_ASCII);
+        List<ImapMessage> found = new ArrayList<>();
+        org.awaitility.Awaitility.await().atMost(timeout).pollInterval(Duration.ofMillis(400)).ignoreExceptions().until(() -> {
+            found.clear();
+            imapInbox(port, user, password).stream().filter(message -> contains(message.raw(), needle)).forEach(found::add);
+            return !found.isEmpty();
+        });
+        return found.get(0);
+    }
+
     /** Every message of INBOX, in UID order, fetched with {@code BODY.PEEK[]} over IMAP after STARTTLS. */
     public static List<ImapMessage> imapInbox(int port, String user, String password) throws MessagingException, IOException {
         return withInbox(port, user, password, inbox -> {
