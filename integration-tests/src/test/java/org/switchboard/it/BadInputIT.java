@@ -499,14 +499,7 @@ class BadInputIT {
     }
 
     private static ImapMessage awaitDelivered(String user, String id) {
-        byte[] needle = ("X-Test-Id: " + id + "\r\n").getBytes(StandardCharsets.US_ASCII);
-        List<ImapMessage> found = new ArrayList<>();
-        await().atMost(DELIVERY).pollInterval(Duration.ofMillis(400)).ignoreExceptions().until(() -> {
-            found.clear();
-            MailAccess.imapInbox(server.imapPort, user, PASSWORD).stream().filter(m -> MailAccess.contains(m.raw(), needle)).forEach(found::add);
-            return !found.isEmpty();
-        });
-        return found.get(0);
+        return MailAccess.awaitTestMessage(server.imapPort, user, PASSWORD, id, DELIVERY);
     }
 
     private static byte[] message(String id, String subject, String body) {

@@ -113,6 +113,18 @@ public final class MailAccess {
         }
     }
 
+    /** Waits up to {@code timeout} for the message with this {@code X-Test-Id:} header in the user's INBOX. */
+    public static ImapMessage awaitTestMessage(int port, String user, String password, String testId, Duration timeout) {
+        byte[] needle = ("X-Test-Id: " + testId + "\r\n").getBytes(StandardCharsets.US_ASCII);
+        List<ImapMessage> found = new ArrayList<>();
+        org.awaitility.Awaitility.await().atMost(timeout).pollInterval(Duration.ofMillis(400)).ignoreExceptions().until(() -> {
+            found.clear();
+            imapInbox(port, user, password).stream().filter(message -> contains(message.raw(), needle)).forEach(found::add);
+            return !found.isEmpty();
+        });
+        return found.get(0);
+    }
+
     /** Every message of INBOX, in UID order, fetched with {@code BODY.PEEK[]} over IMAP after STARTTLS. */
     public static List<ImapMessage> imapInbox(int port, String user, String password) throws MessagingException, IOException {
         return withInbox(port, user, password, inbox -> {
@@ -321,6 +333,50 @@ public final class MailAccess {
             }
         }
         return found;
+    }
+
+    /**
+     * The WebAdmin view, with its attributes, of the one mail from {@code sender} in a mail repository
+     * ({@code /mailRepositories/PATH/mails}), waiting up to {@code timeout} for it.
+     */
+    public static String repositoryMailFrom(int webAdminPort, String repositoryMails, String sender, Duration timeout) {
+        List<String> found = new ArrayList<>();
+        org.awaitility.Awaitility.await().atMost(timeout).pollInterval(Duration.ofMillis(500)).ignoreExceptions().until(() -> {
+            found.clear();
+            Matcher key = Pattern.compile("\"([^\"]+)\"").matcher(webAdmin(webAdminPort, repositoryMails));
+            while (key.find()) {
+                String mail = webAdmin(webAdminPort, repositoryMails + "/" + key.group(1) + "?additionalFields=attributes");
+                if (mail.contains("\"sender\":\"" + sender + "\"")) {
+                    found.add(mail);
+                }
+            }
+            return found.size() == 1;
+        });
+        return found.get(0);
+    }
+
+    /**
+     * The {@code message/delivery-status} part of an RFC 3464 report ({@code multipart/report;
+     * report-type=delivery-status}, the status in its second part), or null when the message is not one.
+     */
+    public static String deliveryStatus(byte[] raw) throws MessagingException, IOException {
+        javax.mail.internet.MimeMessage message = new javax.mail.internet.MimeMessage(Session.getInstance(new Properties()),
+            new java.io.ByteArrayInputStream(raw));
+        javax.mail.internet.ContentType type = new javax.mail.internet.ContentType(message.getContentType());
+        if (!type.match("multipart/report") || !"delivery-status".equals(type.getParameter("report-type"))) {
+            return null;
+        }
+        javax.mail.BodyPart status = ((javax.mail.Multipart) message.getContent()).getBodyPart(1);
+        if (!status.isMimeType("message/delivery-status")) {
+            return null;
+        }
+        return new String(status.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+    }
+
+    /** A mail attribute's value as WebAdmin shows it (a string), or null when the mail does not have it. */
+    public static String attribute(String mailJson, String name) {
+        Matcher value = Pattern.compile("\"" + Pattern.quote(name) + "\"\\s*:\\s*\"((?:\\\\.|[^\"\\\\])*)\"").matcher(mailJson);
+        return value.find() ? value.group(1) : null;
     }
 
     /** Extracts {@code "size":N} from a WebAdmin answer. */

@@ -97,6 +97,16 @@ public final class PackagedServer implements AutoCloseable {
     }
 
     /**
+     * For tests that look at mail attributes: every mail leaving the spool is first copied, attributes and all, to
+     * this mail repository (then read with WebAdmin, {@link MailAccess#repositoryMailFrom}).
+     */
+    public void copyEveryMailTo(String repositoryUrl) throws IOException {
+        rewrite("mailetcontainer.xml", "<processor state=\"root\" enableJmx=\"true\">", "<processor state=\"root\" enableJmx=\"true\">"
+            + "<mailet match=\"All\" class=\"ToRepository\"><repositoryPath>" + repositoryUrl + "</repositoryPath>"
+            + "<passThrough>true</passThrough></mailet>");
+    }
+
+    /**
      * Whether {@code bin/switchboard} keeps a class data sharing archive ({@code var/cds/}); off unless a test asks:
      * writing it makes the first stop of each server minutes long on a busy machine (StartupIT covers it).
      */

@@ -56,7 +56,8 @@ import reactor.core.scheduler.Schedulers;
  * {@code onMailetException}, default the {@code error} processor); the others are removed, so nothing is stored
  * twice when the error processor bounces or keeps it.
  *
- * <p>Parameters: {@code folder} (default {@code INBOX}).
+ * <p>Parameters: {@code folder} (default {@code INBOX}); {@code consume} (default {@code true}): {@code false} lets the
+ * stored mail go on to the next mailet, e.g. a "delivered" DSN for the recipients that asked for one.
  */
 public class MessageStoreDelivery extends GenericMailet {
     private static final Logger LOGGER = LoggerFactory.getLogger(MessageStoreDelivery.class);
@@ -67,6 +68,7 @@ public class MessageStoreDelivery extends GenericMailet {
     private final UsersRepository usersRepository;
     private String folder;
     private int parallelAppends;
+    private boolean consume;
     /**
      * Threads of their own for the side-by-side appends: they block on the mailbox API, whose own steps run on
      * Reactor's shared pool; blocking that pool's threads instead could leave those steps no thread to run on.
@@ -82,7 +84,8 @@ public class MessageStoreDelivery extends GenericMailet {
     @Override
     public void init() throws MessagingException {
         InitParameters parameters = InitParameters.of(this);
-        parameters.checkNames(this::checkInitParameters, Set.of("folder", "parallelAppends", "onMailetException"));
+        parameters.checkNames(this::checkInitParameters, Set.of("folder", "parallelAppends", "consume", "onMailetException"));
+        consume = parameters.flag("consume", true);
         folder = parameters.value("folder", DEFAULT_FOLDER);
         parallelAppends = parameters.optional("parallelAppends", MessageStoreDelivery::parallelism)
             .orElse(DEFAULT_PARALLEL_APPENDS);
@@ -151,7 +154,9 @@ public class MessageStoreDelivery extends GenericMailet {
             mail.setRecipients(failed);
             throw new MessagingException("Could not store the message for " + failed, failures.get(failures.size() - 1).cause());
         }
-        mail.setState(Mail.GHOST);
+        if (consume) {
+            mail.setState(Mail.GHOST);
+        }
     }
 
     private Optional<Failure> deliverOrFail(Mail mail, Content body, MailAddress recipient) {
