@@ -114,12 +114,17 @@ def kb(field):
     return int(field.split()[0])
 
 
+def stat_cpu_seconds(raw):
+    """utime + stime of a /proc/.../stat line."""
+    fields = raw.rsplit(")", 1)[1].split()
+    # after the comm field: state is fields[0]; utime = field 14 -> index 11, stime -> 12
+    return (int(fields[11]) + int(fields[12])) / CLK_TCK
+
+
 def proc_cpu_seconds(pid):
     try:
         with open("/proc/%d/stat" % pid) as f:
-            fields = f.read().rsplit(")", 1)[1].split()
-        # after the comm field: state is fields[0]; utime = field 14 -> index 11, stime -> 12
-        return (int(fields[11]) + int(fields[12])) / CLK_TCK
+            return stat_cpu_seconds(f.read())
     except (OSError, IndexError, ValueError):
         return None
 
@@ -139,8 +144,7 @@ def jit_cpu_seconds(pid):
             continue
         comm = raw[raw.index("(") + 1:raw.rindex(")")]
         if comm.startswith(("C1 CompilerThre", "C2 CompilerThre")):
-            fields = raw.rsplit(")", 1)[1].split()
-            total += (int(fields[11]) + int(fields[12])) / CLK_TCK
+            total += stat_cpu_seconds(raw)
     return total
 
 

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -312,19 +313,18 @@ final class SearchIndexWorker {
     /** The first search of a mailbox: every message in, and the mailbox marked as kept from now on. */
     private void indexInFull(MailboxId mailboxId) {
         long start = System.nanoTime();
-        try {
-            MailboxReconciler.Result result = reconciler.reconcile(mailboxId);
-            access.markIndexed(mailboxId);
-            indexedMailboxes.add(mailboxId.serialize());
-            written(result.indexed() + result.removed() + result.reflagged() + 1);
-            indexedMessages.addAndGet(result.indexed());
-            suspects.remove(mailboxId);
-            verified.add(mailboxId);
-            LOGGER.info("Search index: mailbox {} indexed at its first search in {} ms ({} messages indexed); its new mail is indexed as it comes",
-                mailboxId.serialize(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start), result.indexed());
-        } catch (Exception e) {
-            LOGGER.warn("Search index: could not index mailbox {}; tried again at its next search", mailboxId.serialize(), e);
-        }
+        compareWithStore(mailboxId).ifPresent(result -> {
+            try {
+                access.markIndexed(mailboxId);
+                indexedMailboxes.add(mailboxId.serialize());
+                written(1);
+                LOGGER.info("Search index: mailbox {} indexed at its first search in {} ms ({} messages indexed); its new mail is indexed as it comes",
+                    mailboxId.serialize(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start), result.indexed());
+            } catch (IOException e) {
+                LOGGER.warn("Search index: could not mark mailbox {} as indexed; it is compared again at its next search",
+                    mailboxId.serialize(), e);
+            }
+        });
     }
 
     private void suspect(MailboxId mailboxId) {
@@ -341,6 +341,15 @@ final class SearchIndexWorker {
             return;
         }
         long start = System.nanoTime();
+        compareWithStore(mailboxId)
+            .filter(MailboxReconciler.Result::changedSomething)
+            .ifPresent(result -> LOGGER.info("Search index: mailbox {} compared with the store in {} ms: {} indexed, {} removed, {} flags rewritten",
+                mailboxId.serialize(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start),
+                result.indexed(), result.removed(), result.reflagged()));
+    }
+
+    /** Brings the mailbox's index in line with the store ({@link MailboxReconciler}); empty when that failed. */
+    private Optional<MailboxReconciler.Result> compareWithStore(MailboxId mailboxId) {
         try {
             MailboxReconciler.Result result = reconciler.reconcile(mailboxId);
             written(result.indexed() + result.removed() + result.reflagged());
@@ -350,15 +359,12 @@ final class SearchIndexWorker {
             if (suspectAll) {
                 verified.add(mailboxId);
             }
-            if (result.changedSomething()) {
-                LOGGER.info("Search index: mailbox {} compared with the store in {} ms: {} indexed, {} removed, {} flags rewritten",
-                    mailboxId.serialize(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start),
-                    result.indexed(), result.removed(), result.reflagged());
-            }
+            return Optional.of(result);
         } catch (Exception e) {
             LOGGER.warn("Search index: could not compare mailbox {} with the store; tried again at its next search",
                 mailboxId.serialize(), e);
             suspects.add(mailboxId);
+            return Optional.empty();
         }
     }
 
