@@ -38,6 +38,7 @@ import org.slf4j.LoggerFactory;
 import org.slf4j.bridge.SLF4JBridgeHandler;
 import org.switchboard.server.directory.DirectoryConnection;
 import org.switchboard.server.directory.DirectoryModule;
+import org.switchboard.server.imap.OrderedImapWritesModule;
 import org.switchboard.server.jmx.LoopbackRmiSockets;
 import org.switchboard.server.mailbox.MailboxStoreKind;
 import org.switchboard.server.mailetcontainer.PostmasterModule;
@@ -61,7 +62,7 @@ public final class SwitchboardServerMain {
         new ProtocolHandlerModule(),
         new SMTPServerModule(),
         new LMTPServerModule(),
-        new IMAPServerModule(),
+        Modules.override(new IMAPServerModule()).with(new OrderedImapWritesModule()),
         new POP3ServerModule(),
         new ManageSieveServerModule());
 
