@@ -5,6 +5,7 @@ import java.util.List;
 
 import org.apache.james.imap.api.message.response.ImapResponseMessage;
 import org.apache.james.imap.api.process.ImapProcessor.Responder;
+import org.apache.james.imap.message.response.ContinuationResponse;
 
 /**
  * A responder several threads may write to: one response (or flush) at a time, each written whole. Until
@@ -36,11 +37,16 @@ final class SerializedResponder implements Responder {
         }
     }
 
-    /** Writes what was kept, then every response as it comes. */
+    /**
+     * Writes what was kept, the command continuation request first, then every response as it comes. James' IDLE
+     * listens to the mailbox before it answers {@code + Idling}, so an event can be kept before it; a client waits for
+     * the {@code +} before it reads the mailbox's news.
+     */
     synchronized void open() {
         if (!open) {
             open = true;
-            kept.forEach(delegate::respond);
+            kept.stream().filter(ContinuationResponse.class::isInstance).forEach(delegate::respond);
+            kept.stream().filter(response -> !(response instanceof ContinuationResponse)).forEach(delegate::respond);
             kept.clear();
             delegate.flush();
         }

@@ -10,7 +10,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import org.apache.james.imap.api.display.HumanReadableText;
 import org.apache.james.imap.api.message.response.ImapResponseMessage;
+import org.apache.james.imap.message.response.ContinuationResponse;
 import org.apache.james.imap.api.process.ImapProcessor.Responder;
 import org.junit.jupiter.api.Test;
 
@@ -71,6 +73,30 @@ class SerializedResponderTest {
         serialized.respond(named("i OK"));
         serialized.flush();
         assertThat(written).containsExactly("+ Idling", "* 3 EXISTS", "flush", "i OK", "flush");
+    }
+
+    @Test
+    void theContinuationKeptAfterAnEventIsWrittenFirst() {
+        List<String> written = new ArrayList<>();
+        Responder composer = new Responder() {
+            @Override
+            public void respond(ImapResponseMessage message) {
+                written.add(message instanceof ContinuationResponse ? "+ Idling" : message.toString());
+            }
+
+            @Override
+            public void flush() {
+                written.add("flush");
+            }
+        };
+        SerializedResponder serialized = new SerializedResponder(composer);
+        // IDLE listens before it answers: a delivery in between is kept before the continuation
+        serialized.respond(named("* 256 EXISTS"));
+        serialized.respond(new ContinuationResponse(HumanReadableText.IDLING));
+        serialized.respond(named("* 257 EXISTS"));
+
+        serialized.open();
+        assertThat(written).containsExactly("+ Idling", "* 256 EXISTS", "* 257 EXISTS", "flush");
     }
 
     private static ImapResponseMessage named(String text) {
