@@ -41,7 +41,8 @@ class ImapViewConsistencyIT {
     private static final String PASSWORD = "View-test-1357";
     private static final int MESSAGES = 200;
     private static final int SENDERS = 4;
-    private static final int MIN_CHECKS = 40;
+    private static final int READERS = 4;
+    private static final int MIN_CHECKS = 40 * READERS;
     private static final int MAX_MESSAGES = 3000;
     private static final Pattern EXISTS = Pattern.compile("^\\* (\\d+) EXISTS");
 
@@ -87,6 +88,31 @@ class ImapViewConsistencyIT {
             }));
         }
 
+        // several sessions read at once: each check is a chance for the view, or the order of the output, to go wrong
+        ExecutorService readers = Executors.newFixedThreadPool(READERS);
+        List<Future<Long>> views = new ArrayList<>();
+        try {
+            for (int reader = 0; reader < READERS; reader++) {
+                views.add(readers.submit(() -> readUntilAllAnnounced(sent, sentCount, checks)));
+            }
+            for (Future<Long> view : views) {
+                assertThat(view.get()).as("all messages delivered and announced").isEqualTo(sentCount.get());
+            }
+        } finally {
+            readers.shutdownNow();
+            senders.shutdown();
+            senders.awaitTermination(2, TimeUnit.MINUTES);
+        }
+        for (Future<?> future : sent) {
+            future.get();
+        }
+        assertThat(sentCount.get()).as("messages sent").isGreaterThanOrEqualTo(MESSAGES);
+        assertThat(checks.get()).as("the view was checked while mail arrived").isGreaterThanOrEqualTo(MIN_CHECKS);
+    }
+
+    /** SELECTs (or NOOPs) and fetches the last announced message at once, until every sent message is announced. */
+    private long readUntilAllAnnounced(List<Future<?>> sent, AtomicInteger sentCount, AtomicInteger checks)
+        throws Exception {
         long exists = 0;
         try (Imap imap = Imap.login(server.imapPort, USER, PASSWORD)) {
             long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
@@ -109,16 +135,8 @@ class ImapViewConsistencyIT {
                     break;
                 }
             }
-        } finally {
-            senders.shutdown();
-            senders.awaitTermination(2, TimeUnit.MINUTES);
         }
-        for (Future<?> future : sent) {
-            future.get();
-        }
-        assertThat(sentCount.get()).as("messages sent").isGreaterThanOrEqualTo(MESSAGES);
-        assertThat(exists).as("all messages delivered and announced").isEqualTo(sentCount.get());
-        assertThat(checks.get()).as("the view was checked while mail arrived").isGreaterThanOrEqualTo(MIN_CHECKS);
+        return exists;
     }
 
     /** A minimal IMAP client that shows the server's lines as they are (STARTTLS, then LOGIN). */
