@@ -24,6 +24,8 @@ import org.rocksdb.WriteOptions;
  * a crash only hands the mail out again, which the Message Store's delivery keys make harmless.
  */
 final class SpoolDatabase implements AutoCloseable {
+    private static final long WRITE_BUFFER_BYTES = 32L * 1024 * 1024;
+
     static {
         RocksDB.loadLibrary();
     }
@@ -53,6 +55,9 @@ final class SpoolDatabase implements AutoCloseable {
             // rewritten by compactions
             .setEnableBlobFiles(true)
             .setMinBlobSize(64 * 1024)
+            // two memtables of 32 MiB (not the default 64): some thousands of queued 4 KiB mails each, and 64 MiB less
+            // resident memory
+            .setWriteBufferSize(WRITE_BUFFER_BYTES)
             .setKeepLogFileNum(3);
         try {
             return new SpoolDatabase(options, RocksDB.open(options, directory.toString()), synced);
