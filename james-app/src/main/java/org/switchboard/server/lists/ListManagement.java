@@ -33,6 +33,8 @@ import com.unboundid.ldap.sdk.Modification;
 import com.unboundid.ldap.sdk.ModificationType;
 import com.unboundid.ldap.sdk.RDN;
 import com.unboundid.ldap.sdk.ResultCode;
+import com.unboundid.ldap.sdk.SearchResultEntry;
+import com.unboundid.ldap.sdk.SearchScope;
 
 /**
  * The list manager's administration (spec: create, delete, search, describe, modify lists, add and edit members,
@@ -88,7 +90,14 @@ public class ListManagement implements ListManagementMBean, Startable {
     @Override
     public void deleteList(String address) throws Exception {
         DistributionList list = existing(address);
-        ldap("delete the list " + list.address().asString(), () -> pool.delete(list.dn()));
+        // its pending requests (ielistrequest entries below it) go with it
+        ldap("delete the list " + list.address().asString(), () -> {
+            for (SearchResultEntry request : pool.search(list.dn(), SearchScope.ONE, "(objectClass=*)", "1.1")
+                .getSearchEntries()) {
+                pool.delete(request.getDN());
+            }
+            pool.delete(list.dn());
+        });
         LOGGER.info("Lists: deleted {}", list.address().asString());
     }
 

@@ -9,6 +9,8 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 
+import javax.mail.internet.MimeMessage;
+
 import org.apache.james.core.MailAddress;
 import org.apache.mailet.Mail;
 import org.apache.mailet.MailetContext;
@@ -18,7 +20,8 @@ import org.switchboard.pipeline.InputChannel;
 
 /**
  * James' {@link FakeMailContext}, recording each mail a mailet sends as it was at that moment (the mailet disposes
- * its copies right after): envelope, processor, error message, input channel and message text.
+ * its copies right after): envelope, processor ({@code root} for a new message), error message, input channel and
+ * message text.
  */
 final class RecordingContext {
     record Sent(Optional<MailAddress> sender, Collection<MailAddress> recipients, String state, String errorMessage,
@@ -38,6 +41,15 @@ final class RecordingContext {
                     mail.getMessage().writeTo(text);
                     sent.add(new Sent(mail.getMaybeSender().asOptional(), List.copyOf(mail.getRecipients()), state,
                         mail.getErrorMessage(), InputChannel.of(mail), text.toString(StandardCharsets.UTF_8)));
+                    return null;
+                }
+                if (method.getName().equals("sendMail") && args.length == 3 && args[2] instanceof MimeMessage message) {
+                    ByteArrayOutputStream text = new ByteArrayOutputStream();
+                    message.writeTo(text);
+                    @SuppressWarnings("unchecked")
+                    Collection<MailAddress> recipients = (Collection<MailAddress>) args[1];
+                    sent.add(new Sent(Optional.ofNullable((MailAddress) args[0]), List.copyOf(recipients), "root",
+                        null, Optional.empty(), text.toString(StandardCharsets.UTF_8)));
                     return null;
                 }
                 try {

@@ -1,6 +1,7 @@
 package org.switchboard.mailets.lists;
 
 import java.util.ArrayList;
+import java.util.Date;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -27,6 +28,7 @@ import com.unboundid.ldap.sdk.ResultCode;
 import com.unboundid.ldap.sdk.SearchRequest;
 import com.unboundid.ldap.sdk.SearchResultEntry;
 import com.unboundid.ldap.sdk.SearchScope;
+import com.unboundid.util.StaticUtils;
 
 /**
  * {@link ListDirectory} over LDAP (UnboundID SDK), below the directory's suffix. The pool's account must read and
@@ -45,6 +47,12 @@ public final class LdapListDirectory implements ListDirectory {
     static final String ARCHIVE = "ieListArchive";
     static final String[] ATTRIBUTES = {MAIL, "cn", "description", OWNER, POSTING, SUBSCRIPTION, BLOCKED,
         SUBJECT_PREFIX, ARCHIVE, DeliveryMode.IMMEDIATE.attribute(), DeliveryMode.DIGEST.attribute()};
+    static final String REQUEST_CLASS = "ielistrequest";
+    static final String REQUEST_TOKEN = "ieRequestToken";
+    static final String REQUEST_TYPE = "ieRequestType";
+    static final String REQUEST_ADDRESS = "ieRequestAddress";
+    static final String REQUEST_LIST = "ieRequestList";
+    static final String REQUEST_DATE = "ieRequestDate";
     private static final Logger LOGGER = LoggerFactory.getLogger(LdapListDirectory.class);
     private static final int SEARCH_SIZE_LIMIT = 10_000;
 
@@ -107,6 +115,70 @@ public final class LdapListDirectory implements ListDirectory {
         modify(list, List.of(new Modification(ModificationType.DELETE, mode.attribute(), member.asString())),
             "remove " + member.asString() + " from");
         return true;
+    }
+
+    @Override
+    public void addRequest(DistributionList list, ListRequest request) throws DirectoryUnavailableException {
+        Entry entry = new Entry(REQUEST_TOKEN + "=" + request.token() + "," + list.dn());
+        entry.addAttribute("objectClass", "top", REQUEST_CLASS);
+        entry.addAttribute(REQUEST_TOKEN, request.token());
+        entry.addAttribute(REQUEST_TYPE, request.type().name());
+        entry.addAttribute(REQUEST_ADDRESS, request.address().asString());
+        entry.addAttribute(REQUEST_LIST, request.list().asString());
+        entry.addAttribute(REQUEST_DATE, StaticUtils.encodeGeneralizedTime(Date.from(request.created())));
+        try {
+            pool.add(entry);
+        } catch (LDAPException e) {
+            throw unavailable("store a request for list " + list.address().asString(), e);
+        }
+    }
+
+    @Override
+    public Optional<ListRequest> request(String token) throws DirectoryUnavailableException {
+        return requestEntry(token).flatMap(LdapListDirectory::readRequest);
+    }
+
+    @Override
+    public boolean removeRequest(ListRequest request) throws DirectoryUnavailableException {
+        Optional<SearchResultEntry> entry = requestEntry(request.token());
+        if (entry.isEmpty()) {
+            return false;
+        }
+        try {
+            pool.delete(entry.get().getDN());
+            return true;
+        } catch (LDAPException e) {
+            if (e.getResultCode() == ResultCode.NO_SUCH_OBJECT) {
+                return false;
+            }
+            throw unavailable("remove the request " + entry.get().getDN(), e);
+        }
+    }
+
+    private Optional<SearchResultEntry> requestEntry(String token) throws DirectoryUnavailableException {
+        Filter filter = Filter.createANDFilter(Filter.createEqualityFilter("objectClass", REQUEST_CLASS),
+            Filter.createEqualityFilter(REQUEST_TOKEN, token));
+        try {
+            List<SearchResultEntry> found = pool.search(new SearchRequest(suffix, SearchScope.SUB, filter,
+                REQUEST_TOKEN, REQUEST_TYPE, REQUEST_ADDRESS, REQUEST_LIST, REQUEST_DATE)).getSearchEntries();
+            return found.size() == 1 ? Optional.of(found.get(0)) : Optional.empty();
+        } catch (LDAPException e) {
+            throw unavailable("look up a list request", e);
+        }
+    }
+
+    /** The request of an entry; empty (WARN) when a value does not parse. */
+    private static Optional<ListRequest> readRequest(Entry entry) {
+        try {
+            return Optional.of(new ListRequest(entry.getAttributeValue(REQUEST_TOKEN).toLowerCase(Locale.ROOT),
+                ListRequest.Type.valueOf(entry.getAttributeValue(REQUEST_TYPE).trim().toUpperCase(Locale.ROOT)),
+                new MailAddress(entry.getAttributeValue(REQUEST_ADDRESS)),
+                new MailAddress(entry.getAttributeValue(REQUEST_LIST)),
+                StaticUtils.decodeGeneralizedTime(entry.getAttributeValue(REQUEST_DATE)).toInstant()));
+        } catch (AddressException | java.text.ParseException | RuntimeException e) {
+            LOGGER.warn("Lists: request entry {} ignored: {}", entry.getDN(), e.getMessage());
+            return Optional.empty();
+        }
     }
 
     private void modify(DistributionList list, List<Modification> changes, String what)

@@ -25,4 +25,16 @@ public interface ListDirectory {
 
     /** Removes the member (both modes); false when it was no member. */
     boolean removeMember(DistributionList list, MailAddress member) throws DirectoryUnavailableException;
+
+    /** Stores a pending request below its list. */
+    void addRequest(DistributionList list, ListRequest request) throws DirectoryUnavailableException;
+
+    /** The pending request with that token, whatever its list; empty when there is none. */
+    Optional<ListRequest> request(String token) throws DirectoryUnavailableException;
+
+    /**
+     * Removes the request; false when it was gone already. Whoever removes it answers it: a token shown twice at the
+     * same time is used once.
+     */
+    boolean removeRequest(ListRequest request) throws DirectoryUnavailableException;
 }
