@@ -20,11 +20,14 @@ import org.switchboard.it.SmtpClient.Reply;
 
 import com.unboundid.ldap.sdk.Entry;
 import com.unboundid.ldap.sdk.LDAPConnection;
+import com.unboundid.ldap.sdk.Modification;
+import com.unboundid.ldap.sdk.ModificationType;
 
 /**
- * The Distribution List Manager on the packaged server, with real SMTP and IMAP clients: lists made over LDAP, posts
- * from members and non-members to an open and a closed list, a blocked sender, the list header fields and envelope
- * of what members receive, and a post that already went through the list.
+ * The Distribution List Manager on the packaged server, with real SMTP and IMAP clients: lists made over LDAP and
+ * with james-cli, posts from members and non-members to an open and a closed list, a blocked sender, the list header
+ * fields and envelope of what members receive, a post that already went through the list; subscription by mail
+ * (subscribe, confirm, welcome), a replayed and a forged token, and an owner denying a closed list's applicant.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ListsIT {
@@ -130,6 +133,98 @@ class ListsIT {
         await().atMost(DELIVERY).until(() -> MailAccess.webAdmin(server.webAdminPort,
             "/mailRepositories/var%2Fmail%2Flists-loop/mails").contains("\""));
         assertThat(inboxWith("alice@example.com", looped)).isFalse();
+    }
+
+    @Test
+    void listMadeByCliTakesPostsAndIsDescribed() throws Exception {
+        // each james-cli call starts a JVM: the other commands are covered by ListManagementTest
+        server.cli("CreateList", "cli@example.com", "OPEN", "Made by the CLI");
+        server.cli("AddListMember", "cli@example.com", "bob@example.com");
+        assertThat(server.cli("DescribeList", "cli@example.com")).contains("description: Made by the CLI")
+            .contains("posting: OPEN").contains("member: bob@example.com IMMEDIATE");
+
+        String id = UUID.randomUUID().toString();
+        send("alice@example.com", "cli@example.com", "via cli", id);
+        MailAccess.awaitTestMessage(server.imapPort, "bob@example.com", PASSWORD, id, DELIVERY);
+
+        server.cli("DeleteList", "cli@example.com");
+        try (LDAPConnection ldap = admin()) {
+            assertThat(ldap.getEntry("mail=cli@example.com," + SUFFIX)).isNull();
+        }
+    }
+
+    @Test
+    void subscribeConfirmWelcomeThenAForgedTokenDoesNothing() throws Exception {
+        send("bob@example.com", "open-subscribe@example.com", "join", UUID.randomUUID().toString());
+        ImapMessage confirmation = awaitSubject("bob@example.com", "join open@example.com");
+        String token = token(confirmation);
+        assertThat(confirmation.text()).contains("Reply-To: open-request@example.com")
+            .contains("Auto-Submitted: auto-replied");
+
+        send("bob@example.com", "open-request@example.com", "Re: Confirm " + token + ": join open@example.com",
+            UUID.randomUUID().toString());
+        awaitSubject("bob@example.com", "Welcome to open@example.com");
+        assertThat(members("open@example.com")).contains("bob@example.com");
+
+        // the replay and a forged token change nothing and are answered so
+        send("carol@example.com", "open-request@example.com", "confirm " + token, UUID.randomUUID().toString());
+        send("carol@example.com", "open-request@example.com", "confirm 00112233445566778899aabbccddeeff00112233",
+            UUID.randomUUID().toString());
+        await().atMost(DELIVERY).ignoreExceptions().until(() -> MailAccess.imapSubjects(server.imapPort,
+            "carol@example.com", PASSWORD).stream().filter(subject -> subject.startsWith("Not done")).count() == 2);
+        assertThat(members("open@example.com")).doesNotContain("carol@example.com");
+    }
+
+    @Test
+    void closedListSubscriptionNeedsTheOwnerWhoMayDeny() throws Exception {
+        try (LDAPConnection ldap = admin()) {
+            ldap.modify("mail=closed@example.com," + SUFFIX, new Modification(ModificationType.REPLACE,
+                "ieListSubscription", "CLOSED"));
+        }
+        send("dave@example.com", "closed-request@example.com", "subscribe", UUID.randomUUID().toString());
+        String token = token(awaitSubject("dave@example.com", "join closed@example.com"));
+        send("dave@example.com", "closed-request@example.com", "Re: Confirm " + token, UUID.randomUUID().toString());
+        String ownerToken = token(awaitSubject("erin@example.com", "dave@example.com to closed@example.com"));
+        send("erin@example.com", "closed-request@example.com", "Re: deny " + ownerToken, UUID.randomUUID().toString());
+        awaitSubject("dave@example.com", "Subscription to closed@example.com denied");
+        assertThat(members("closed@example.com")).doesNotContain("dave@example.com");
+    }
+
+    /** The list's members as the directory holds them, both delivery modes. */
+    private List<String> members(String list) throws Exception {
+        try (LDAPConnection ldap = admin()) {
+            com.unboundid.ldap.sdk.Entry entry = ldap.getEntry("mail=" + list + "," + SUFFIX);
+            List<String> members = new java.util.ArrayList<>();
+            for (String attribute : List.of("ieListMember", "ieListDigestMember")) {
+                String[] values = entry.getAttributeValues(attribute);
+                if (values != null) {
+                    members.addAll(List.of(values));
+                }
+            }
+            return members;
+        }
+    }
+
+    private ImapMessage awaitSubject(String user, String subjectPart) {
+        List<ImapMessage> found = new java.util.ArrayList<>();
+        await().atMost(DELIVERY).ignoreExceptions().until(() -> {
+            found.clear();
+            MailAccess.imapInbox(server.imapPort, user, PASSWORD).stream()
+                .filter(message -> unfolded(message).contains(subjectPart)).forEach(found::add);
+            return !found.isEmpty();
+        });
+        return found.get(found.size() - 1);
+    }
+
+    /** The message's text with its folded header lines joined (a long Subject is folded). */
+    private static String unfolded(ImapMessage message) {
+        return message.text().replaceAll("\\r\\n[ \\t]+", " ");
+    }
+
+    private static String token(ImapMessage message) {
+        java.util.regex.Matcher matcher = java.util.regex.Pattern.compile("\\b([0-9a-f]{40})\\b").matcher(message.text());
+        assertThat(matcher.find()).as(message.text()).isTrue();
+        return matcher.group(1);
     }
 
     private boolean inboxWith(String user, String testId) throws Exception {
