@@ -139,16 +139,17 @@ public class DistributionListManager extends GenericMailet {
                 list.address().asString());
             return;
         }
-        MimeMessageWrapper message = new MimeMessageWrapper(mail.getMessage());
-        ListHeaders.apply(message, list);
-        message.saveChanges();
         MailImpl post = MailImpl.builder()
             .name(MailImpl.getId())
             .sender(list.commandAddress(DistributionList.BOUNCES))
             .addRecipients(members)
-            .mimeMessage(message)
             .build();
         try {
+            // the post owns the copy (disposed with it); the builder would copy it once more
+            MimeMessageWrapper message = new MimeMessageWrapper(mail.getMessage());
+            post.setMessageNoCopy(message);
+            ListHeaders.apply(message, list);
+            message.saveChanges();
             InputChannel.set(post, Channel.DL);
             getMailetContext().sendMail(post, processor.getValue());
         } finally {
