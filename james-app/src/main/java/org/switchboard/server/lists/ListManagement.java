@@ -47,7 +47,7 @@ public class ListManagement implements ListManagementMBean, Startable {
     private static final Logger LOGGER = LoggerFactory.getLogger(ListManagement.class);
     private static final Map<String, String> SINGLE_SETTINGS = Map.of("description", "description",
         "posting", "ieListPosting", "subscription", "ieListSubscription", "subjectprefix", "ieListSubjectPrefix",
-        "archive", "ieListArchive");
+        "archive", "ieListArchive", "replyto", "ieListReplyTo", "maxmessagesize", "ieListMaxMessageSize");
     private static final Map<String, String> ADDED_VALUES = Map.of("addowner", "ieListOwnerAddress",
         "block", "ieListBlocked");
     private static final Map<String, String> REMOVED_VALUES = Map.of("removeowner", "ieListOwnerAddress",
@@ -123,7 +123,9 @@ public class ListManagement implements ListManagementMBean, Startable {
             .append("posting: ").append(list.posting()).append('\n')
             .append("subscription: ").append(list.subscription()).append('\n')
             .append("subject prefix: ").append(list.subjectPrefix().orElse("")).append('\n')
-            .append("archive: ").append(list.archive()).append('\n');
+            .append("archive: ").append(list.archive()).append('\n')
+            .append("reply-to: ").append(list.replyTo().map(MailAddress::asString).orElse("")).append('\n')
+            .append("max message size: ").append(list.maxMessageSize().map(String::valueOf).orElse("")).append('\n');
         list.owners().stream().map(MailAddress::asString).sorted()
             .forEach(owner -> text.append("owner: ").append(owner).append('\n'));
         list.blocked().stream().sorted().forEach(blocked -> text.append("blocked: ").append(blocked).append('\n'));
@@ -149,7 +151,8 @@ public class ListManagement implements ListManagementMBean, Startable {
             change = new Modification(ModificationType.DELETE, REMOVED_VALUES.get(key), value.trim());
         } else {
             throw new IllegalArgumentException("Unknown setting '" + setting + "'; the settings are description, "
-                + "posting, subscription, subjectPrefix, archive, addOwner, removeOwner, block, unblock");
+                + "posting, subscription, subjectPrefix, archive, replyTo, maxMessageSize, addOwner, removeOwner, "
+                + "block, unblock");
         }
         ldap("change " + setting + " of the list " + list.address().asString(), () -> pool.modify(list.dn(), change));
         LOGGER.info("Lists: {} of {} changed", setting, list.address().asString());
@@ -205,6 +208,15 @@ public class ListManagement implements ListManagementMBean, Startable {
                     throw new IllegalArgumentException("archive is true or false, not '" + value + "'");
                 }
                 yield value.toUpperCase(Locale.ROOT);
+            }
+            case "replyto" -> value.equalsIgnoreCase("LIST") || value.equalsIgnoreCase("SENDER")
+                ? value.toUpperCase(Locale.ROOT) : address(value).asString();
+            case "maxmessagesize" -> {
+                try {
+                    yield String.valueOf(Long.parseUnsignedLong(value));
+                } catch (NumberFormatException e) {
+                    throw new IllegalArgumentException("maxMessageSize is a number of octets, not '" + value + "'");
+                }
             }
             case "addowner" -> address(value).asString();
             case "block" -> value.startsWith("@") ? value.toLowerCase(Locale.ROOT) : address(value).asString();

@@ -22,7 +22,8 @@ public interface ListManagementMBean {
 
     /**
      * Changes a setting: {@code description}, {@code posting}, {@code subscription}, {@code subjectPrefix},
-     * {@code archive} (replaced; the value {@code -} removes it), {@code addOwner}, {@code removeOwner},
+     * {@code archive}, {@code replyTo} (LIST, SENDER or an address), {@code maxMessageSize} (octets) (replaced; the
+     * value {@code -} removes it), {@code addOwner}, {@code removeOwner},
      * {@code block}, {@code unblock} (an address or {@code @domain}).
      */
     void modifyList(String address, String setting, String value) throws Exception;

@@ -68,6 +68,8 @@ class ListManagementTest {
         management.modifyList(list, "subjectPrefix", "[team]");
         management.modifyList(list, "addOwner", "erin@example.com");
         management.modifyList(list, "block", "@Spam.Invalid");
+        management.modifyList(list, "replyTo", "list");
+        management.modifyList(list, "maxMessageSize", "1048576");
 
         assertThat(management.describeList(list)).contains("list: " + list)
             .contains("description: Team talk")
@@ -76,6 +78,8 @@ class ListManagementTest {
             .contains("subject prefix: [team]")
             .contains("owner: erin@example.com")
             .contains("blocked: @spam.invalid")
+            .contains("reply-to: " + list)
+            .contains("max message size: 1048576")
             .contains("member: alice@example.com IMMEDIATE")
             .contains("member: bob@example.com DIGEST");
         assertThat(management.searchLists("team talk")).singleElement().asString().startsWith(list + " posting=OPEN");
@@ -102,6 +106,8 @@ class ListManagementTest {
         assertThatThrownBy(() -> management.modifyList(list, "colour", "blue")).hasMessageContaining("Unknown setting");
         assertThatThrownBy(() -> management.modifyList(list, "archive", "maybe"))
             .hasMessageContaining("archive is true or false");
+        assertThatThrownBy(() -> management.modifyList(list, "maxMessageSize", "big"))
+            .hasMessageContaining("number of octets");
         assertThatThrownBy(() -> management.setMember(list, "not an address", "IMMEDIATE"))
             .hasMessageContaining("is not a mail address");
         assertThatThrownBy(() -> management.removeMember(list, "nobody@example.com"))

@@ -24,11 +24,14 @@ import org.apache.james.core.MailAddress;
  * @param blocked      {@code ieListBlocked}: addresses, and domains written {@code @domain}, lower-cased
  * @param subjectPrefix {@code ieListSubjectPrefix}, put before the Subject of list messages when present
  * @param archive      {@code ieListArchive}
+ * @param replyTo      {@code ieListReplyTo}: {@code LIST} (replies go to the list), an address, or empty (the
+ *                     value {@code SENDER}, or none: the post's own Reply-To, if any, is kept)
+ * @param maxMessageSize {@code ieListMaxMessageSize}: the largest post accepted, in octets; empty: no limit
  */
 public record DistributionList(String dn, MailAddress address, String description, PostingPolicy posting,
                                SubscriptionPolicy subscription, Map<MailAddress, DeliveryMode> members,
                                Set<MailAddress> owners, Set<String> blocked, Optional<String> subjectPrefix,
-                               boolean archive) {
+                               boolean archive, Optional<MailAddress> replyTo, Optional<Long> maxMessageSize) {
     /** Suffixes of the list's command addresses, Mailman's way: {@code staff-request@example.com}. */
     public static final String REQUEST = "-request";
     public static final String SUBSCRIBE = "-subscribe";

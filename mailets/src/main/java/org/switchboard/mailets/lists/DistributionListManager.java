@@ -36,7 +36,8 @@ import org.switchboard.pipeline.RouteAttribute;
  *
  * <ul>
  *   <li>Who may post: {@link PostingPolicy} ({@code ieListPosting}); a post from an envelope sender whose address or
- *       domain the list blocks ({@code ieListBlocked}) is refused too (a blocked member still receives). A refused
+ *       domain the list blocks ({@code ieListBlocked}) is refused too (a blocked member still receives), and so is a
+ *       post larger than {@code ieListMaxMessageSize}. A refused
  *       post goes, with an error message saying why, to {@code rejectProcessor} (default {@code lists-rejected},
  *       which bounces it to its sender).</li>
  *   <li>The new mail: envelope sender {@code <list>-bounces@domain}, so that failures never reach the poster; the
@@ -127,7 +128,7 @@ public class DistributionListManager extends GenericMailet {
                 + list.address().asString());
             return;
         }
-        Optional<String> refusal = refusal(mail.getMaybeSender().asOptional(), list);
+        Optional<String> refusal = refusal(mail.getMaybeSender().asOptional(), mail.getMessageSize(), list);
         if (refusal.isPresent()) {
             divert(mail, recipient, rejectProcessor, refusal.get());
             return;
@@ -159,8 +160,8 @@ public class DistributionListManager extends GenericMailet {
             mail.getMaybeSender().asString(), list.address().asString(), members.size(), post.getName());
     }
 
-    /** Why the sender may not post to the list; empty when it may. */
-    static Optional<String> refusal(Optional<MailAddress> sender, DistributionList list) {
+    /** Why the sender may not post this message ({@code size} octets) to the list; empty when it may. */
+    static Optional<String> refusal(Optional<MailAddress> sender, long size, DistributionList list) {
         String name = list.address().asString();
         if (sender.isEmpty()) {
             return Optional.of("The list " + name + " takes no posts without a sender (MAIL FROM:<>)");
@@ -170,6 +171,10 @@ public class DistributionListManager extends GenericMailet {
             return Optional.of(poster.asString() + " is blocked from posting to the list " + name);
         }
         boolean member = list.isMember(poster) || list.isOwner(poster);
+        if (size > list.maxMessageSize().orElse(Long.MAX_VALUE)) {
+            return Optional.of("The message (" + size + " octets) is larger than the list " + name + " accepts ("
+                + list.maxMessageSize().get() + " octets)");
+        }
         return switch (list.posting()) {
             case OPEN -> Optional.empty();
             case MEMBERS -> member ? Optional.empty() : Optional.of("The list " + name

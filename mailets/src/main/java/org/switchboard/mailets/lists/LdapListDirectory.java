@@ -45,8 +45,11 @@ public final class LdapListDirectory implements ListDirectory {
     static final String BLOCKED = "ieListBlocked";
     static final String SUBJECT_PREFIX = "ieListSubjectPrefix";
     static final String ARCHIVE = "ieListArchive";
+    static final String REPLY_TO = "ieListReplyTo";
+    static final String MAX_MESSAGE_SIZE = "ieListMaxMessageSize";
     static final String[] ATTRIBUTES = {MAIL, "cn", "description", OWNER, POSTING, SUBSCRIPTION, BLOCKED,
-        SUBJECT_PREFIX, ARCHIVE, DeliveryMode.IMMEDIATE.attribute(), DeliveryMode.DIGEST.attribute()};
+        SUBJECT_PREFIX, ARCHIVE, REPLY_TO, MAX_MESSAGE_SIZE, DeliveryMode.IMMEDIATE.attribute(),
+        DeliveryMode.DIGEST.attribute()};
     static final String REQUEST_CLASS = "ielistrequest";
     static final String REQUEST_TOKEN = "ieRequestToken";
     static final String REQUEST_TYPE = "ieRequestType";
@@ -235,7 +238,20 @@ public final class LdapListDirectory implements ListDirectory {
             policy(entry, SUBSCRIPTION, SubscriptionPolicy::named, SubscriptionPolicy.DEFAULT),
             members, owners, blocked, Optional.ofNullable(entry.getAttributeValue(SUBJECT_PREFIX))
                 .filter(prefix -> !prefix.isBlank()),
-            "TRUE".equalsIgnoreCase(entry.getAttributeValue(ARCHIVE))));
+            "TRUE".equalsIgnoreCase(entry.getAttributeValue(ARCHIVE)), replyTo(entry, address.get()),
+            Optional.ofNullable(entry.getAttributeValueAsLong(MAX_MESSAGE_SIZE)).filter(size -> size > 0)));
+    }
+
+    /** {@code LIST}: the list's address; {@code SENDER} or nothing: empty; else the address given. */
+    private static Optional<MailAddress> replyTo(Entry entry, MailAddress list) {
+        String value = entry.getAttributeValue(REPLY_TO);
+        if (value == null || value.isBlank() || value.trim().equalsIgnoreCase("SENDER")) {
+            return Optional.empty();
+        }
+        if (value.trim().equalsIgnoreCase("LIST")) {
+            return Optional.of(list);
+        }
+        return address(entry, value);
     }
 
     private static <T> T policy(Entry entry, String attribute, java.util.function.Function<String, T> parser,

@@ -58,6 +58,9 @@ final class ListHeaders {
             + ">");
         message.setHeader("List-Unsubscribe", "<mailto:"
             + list.commandAddress(DistributionList.UNSUBSCRIBE).asString() + ">");
+        if (list.replyTo().isPresent()) {
+            message.setHeader("Reply-To", list.replyTo().get().asString());
+        }
         message.setHeader("Precedence", "list");
         message.addHeader(LOOP_MARKER, list.address().asString());
         Optional<String> prefix = list.subjectPrefix();
