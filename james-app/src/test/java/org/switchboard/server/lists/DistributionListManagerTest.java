@@ -162,6 +162,7 @@ class DistributionListManagerTest {
             .contains("List-Id: <" + local + ".example.com>")
             .contains("List-Post: <mailto:" + name + ">")
             .contains("List-Unsubscribe: <mailto:" + local + "-unsubscribe@example.com>")
+            .contains("List-Owner: <mailto:" + local + "-owner@example.com>")
             .contains("X-Loop: " + name)
             .contains("Subject: [post] Hello")
             .contains("Message-ID: <original@example.com>");

@@ -261,6 +261,21 @@ class ListRequestsTest {
     }
 
     @Test
+    void mailToTheOwnerAddressReachesTheOwners() throws Exception {
+        String list = addList("owned", "ieListOwnerAddress: owner@example.com", "ieListOwnerAddress: other@example.com");
+        RecordingContext context = new RecordingContext();
+
+        mailet(context).service(mail("someone@remote.invalid", command(list, "-owner"), "A question", "Hello owner."));
+
+        assertThat(context.sent()).singleElement().satisfies(sent -> {
+            assertThat(sent.recipients()).containsExactlyInAnyOrder(new MailAddress("owner@example.com"),
+                new MailAddress("other@example.com"));
+            assertThat(sent.sender()).contains(new MailAddress(command(list, "-bounces")));
+            assertThat(sent.text()).contains("Subject: A question").contains("Hello owner.");
+        });
+    }
+
+    @Test
     void helpForAnUnknownCommand() throws Exception {
         String list = addList("help");
         RecordingContext context = new RecordingContext();

@@ -35,6 +35,13 @@ final class RecordingContext {
         FakeMailContext delegate = FakeMailContext.defaultContext();
         this.context = (MailetContext) Proxy.newProxyInstance(getClass().getClassLoader(),
             new Class<?>[] {MailetContext.class}, (proxy, method, args) -> {
+                if (method.getName().equals("sendMail") && args.length == 1 && args[0] instanceof Mail mail) {
+                    ByteArrayOutputStream text = new ByteArrayOutputStream();
+                    mail.getMessage().writeTo(text);
+                    sent.add(new Sent(mail.getMaybeSender().asOptional(), List.copyOf(mail.getRecipients()), "root",
+                        mail.getErrorMessage(), InputChannel.of(mail), text.toString(StandardCharsets.UTF_8)));
+                    return null;
+                }
                 if (method.getName().equals("sendMail") && args.length == 2 && args[0] instanceof Mail mail
                     && args[1] instanceof String state) {
                     ByteArrayOutputStream text = new ByteArrayOutputStream();

@@ -37,7 +37,8 @@ public record DistributionList(String dn, MailAddress address, String descriptio
     public static final String SUBSCRIBE = "-subscribe";
     public static final String UNSUBSCRIBE = "-unsubscribe";
     public static final String BOUNCES = "-bounces";
-    public static final List<String> COMMAND_SUFFIXES = List.of(REQUEST, SUBSCRIBE, UNSUBSCRIBE, BOUNCES);
+    public static final String OWNER = "-owner";
+    public static final List<String> COMMAND_SUFFIXES = List.of(REQUEST, SUBSCRIBE, UNSUBSCRIBE, BOUNCES, OWNER);
 
     public DistributionList {
         members = Map.copyOf(members);

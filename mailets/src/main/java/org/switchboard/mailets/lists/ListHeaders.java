@@ -10,7 +10,7 @@ import javax.mail.internet.MimeUtility;
 
 /**
  * The header fields a list message carries, Mailman's way: {@code List-Id} (RFC 2919), {@code List-Post},
- * {@code List-Help}, {@code List-Subscribe}, {@code List-Unsubscribe} (RFC 2369), {@code Precedence: list} and the
+ * {@code List-Help}, {@code List-Subscribe}, {@code List-Unsubscribe}, {@code List-Owner} (RFC 2369), {@code Precedence: list} and the
  * loop marker {@code X-Loop: <list address>}. A message arriving with this list's {@code List-Id} or loop marker
  * already went through the list: {@link #loopsThrough} says so, and it is not sent again.
  *
@@ -58,6 +58,7 @@ final class ListHeaders {
             + ">");
         message.setHeader("List-Unsubscribe", "<mailto:"
             + list.commandAddress(DistributionList.UNSUBSCRIBE).asString() + ">");
+        message.setHeader("List-Owner", "<mailto:" + list.commandAddress(DistributionList.OWNER).asString() + ">");
         if (list.replyTo().isPresent()) {
             message.setHeader("Reply-To", list.replyTo().get().asString());
         }

@@ -21,6 +21,7 @@ import javax.mail.internet.MimeMessage;
 
 import org.apache.james.core.MailAddress;
 import org.apache.james.lifecycle.api.LifecycleUtil;
+import org.apache.james.server.core.MailImpl;
 import org.apache.mailet.Mail;
 import org.apache.mailet.ProcessingState;
 import org.apache.mailet.base.GenericMailet;
@@ -44,6 +45,8 @@ import org.switchboard.pipeline.InitParameters;
  *   <li>{@code help}, or anything else to {@code -request}: a short help.</li>
  *   <li>{@code -bounces}: delivery failures of list mail; they go to {@code bounceProcessor} (default
  *       {@code lists-bounces}).</li>
+ *   <li>{@code -owner}: a copy goes to the owners (the postmaster when there are none), envelope sender
+ *       {@code -bounces}.</li>
  * </ul>
  * Tokens are 160 random bits, stored in the directory below the list ({@link ListRequest}); each is used once and
  * expires after {@code confirmationTimeout} (default {@code 3d}). An unknown, expired or used token changes nothing
@@ -110,6 +113,8 @@ public class ListRequests extends GenericMailet {
                         mail.getName(), recipient.asString());
                     divert(mail, recipient, new ProcessingState(Mail.ERROR),
                         recipient.asString() + " is no list command address");
+                } else if (command.get().suffix().equals(DistributionList.OWNER)) {
+                    toOwners(mail, command.get().list());
                 } else if (command.get().suffix().equals(DistributionList.BOUNCES)) {
                     LOGGER.info("Lists, mail {}: delivery failure report for {} -> processor {}", mail.getName(),
                         command.get().list().asString(), bounceProcessor.getValue());
@@ -126,6 +131,28 @@ public class ListRequests extends GenericMailet {
             return;
         }
         mail.setState(Mail.GHOST);
+    }
+
+    /** Mail to {@code <list>-owner@}: a copy to the owners (the postmaster when there are none), robots' too. */
+    private void toOwners(Mail mail, MailAddress listAddress) throws MessagingException, DirectoryUnavailableException {
+        Optional<DistributionList> list = directory.find(listAddress);
+        if (list.isEmpty()) {
+            LOGGER.info("Lists, mail {}: the list {} is gone", mail.getName(), listAddress.asString());
+            return;
+        }
+        MailImpl copy = MailImpl.builder()
+            .name(MailImpl.getId())
+            .sender(list.get().commandAddress(DistributionList.BOUNCES))
+            .addRecipients(List.copyOf(approvers(list.get())))
+            .mimeMessage(mail.getMessage())
+            .build();
+        try {
+            getMailetContext().sendMail(copy);
+        } finally {
+            LifecycleUtil.dispose(copy);
+        }
+        LOGGER.info("Lists, mail {} from {}: sent to the owners of {}", mail.getName(),
+            mail.getMaybeSender().asString(), listAddress.asString());
     }
 
     private void handle(Mail mail, MailAddress recipient, DistributionList.Command command)

@@ -20,7 +20,7 @@ import org.switchboard.mailets.lists.DistributionList;
 
 /**
  * Matches the recipients that are command addresses of a distribution list ({@code staff-request@},
- * {@code staff-subscribe@}, {@code staff-unsubscribe@}, {@code staff-bounces@} of the {@code ielist}
+ * {@code staff-subscribe@}, {@code staff-unsubscribe@}, {@code staff-bounces@}, {@code staff-owner@} of the {@code ielist}
  * {@code staff@}): the address minus its suffix is a list in the directory, and the address itself is no entry of
  * its own. No condition. Lookups go through the directory routing service's cache. When the directory does not
  * answer, an address with a command suffix matches (one WARN line): the list manager asks the directory again and
@@ -72,6 +72,6 @@ public class ListCommandAddress extends GenericMatcher {
 
     @Override
     public String getMatcherInfo() {
-        return "ListCommandAddress: recipients that are -request, -subscribe, -unsubscribe or -bounces addresses of a list";
+        return "ListCommandAddress: recipients that are command addresses of a list (-request, -owner, ...)";
     }
 }
