@@ -54,15 +54,6 @@ public record DistributionList(String dn, MailAddress address, String descriptio
         return owners.contains(address);
     }
 
-    /** The members who receive each post as it comes ({@link DeliveryMode#IMMEDIATE}). */
-    public List<MailAddress> immediateMembers() {
-        return members.entrySet().stream()
-            .filter(member -> member.getValue() == DeliveryMode.IMMEDIATE)
-            .map(Map.Entry::getKey)
-            .sorted((a, b) -> a.asString().compareTo(b.asString()))
-            .toList();
-    }
-
     /** Whether the envelope sender's address, or its domain ({@code @domain}), is blocked. */
     public boolean blocks(MailAddress sender) {
         return blocked.contains(sender.asString().toLowerCase(Locale.ROOT))
