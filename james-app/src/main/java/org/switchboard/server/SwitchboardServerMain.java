@@ -40,6 +40,7 @@ import org.switchboard.server.directory.DirectoryConnection;
 import org.switchboard.server.directory.DirectoryModule;
 import org.switchboard.server.imap.OrderedImapWritesModule;
 import org.switchboard.server.jmx.LoopbackRmiSockets;
+import org.switchboard.server.lists.ListsModule;
 import org.switchboard.server.mailbox.MailboxStoreKind;
 import org.switchboard.server.mailetcontainer.PostmasterModule;
 import org.switchboard.server.persistence.JpaPersistenceModule;
@@ -166,7 +167,7 @@ public final class SwitchboardServerMain {
     public static GuiceJamesServer createServer(Configuration configuration, DirectoryConnection directory) throws IOException {
         Module messageStore = MailboxStoreKind.configuredIn(Path.of(configuration.directories().getConfDirectory())).module();
         return GuiceJamesServer.forConfiguration(configuration)
-            .combineWith(CORE, PROTOCOLS, WEBADMIN, new JMXServerModule())
+            .combineWith(CORE, PROTOCOLS, WEBADMIN, new JMXServerModule(), new ListsModule())
             .combineWith(Modules.override(STORAGE, messageStore).with(new DirectoryModule(directory)))
             .overrideWith(new PostmasterModule());
     }

@@ -10,6 +10,7 @@ import java.util.List;
 
 import org.apache.james.cli.ServerCmd;
 import org.switchboard.server.jmx.JmxEndpoint;
+import org.switchboard.server.lists.ListCommands;
 
 /**
  * {@code bin/james-cli}: James' command line client, pointed at this installation's JMX endpoint. Host, port and the
@@ -41,6 +42,9 @@ public final class JamesCli {
         arguments.addAll(given);
         if (DirectoryCommands.handles(given)) {
             System.exit(DirectoryCommands.run(arguments));
+        }
+        if (ListCommands.handles(given)) {
+            System.exit(ListCommands.run(arguments));
         }
         ServerCmd.main(arguments.toArray(String[]::new));
     }

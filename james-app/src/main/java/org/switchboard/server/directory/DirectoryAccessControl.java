@@ -35,6 +35,8 @@ import org.slf4j.LoggerFactory;
  *   <li>A user changes only the {@link #SELF_SERVICE_ATTRIBUTES} of their own entry; everything else (mail,
  *       objectClass, routes, permissions, aliases, quotas, list attributes, other entries, adding and deleting
  *       entries) is refused with insufficientAccessRights. Anything not granted is refused.</li>
+ *   <li>A distribution list's owner binds as the list's entry with the list's password and changes the list's
+ *       settings and members ({@link #LIST_OWNER_ATTRIBUTES}, subentry {@value #LIST_OWNERS_SUBENTRY_RDN}).</li>
  *   <li>Anonymous (when {@code <allowAnonymousAccess>} is true): reads and searches only
  *       {@link #ANONYMOUS_ATTRIBUTES}.</li>
  * </ul>
@@ -51,6 +53,17 @@ final class DirectoryAccessControl {
         "telephoneNumber", "description", "userPassword");
     /** What anonymous clients may read and use in filters, when anonymous access is allowed. */
     static final List<String> ANONYMOUS_ATTRIBUTES = List.of("objectClass", "mail", "cn");
+
+    static final String LIST_OWNERS_SUBENTRY_RDN = "cn=switchboardListOwners";
+    /**
+     * What a list's owner, bound as the list's entry with its password ({@code userPassword} of the {@code ielist}),
+     * changes in it: the list's settings and members, not its address, routes, permissions or aliases.
+     */
+    static final List<String> LIST_OWNER_ATTRIBUTES = List.of("cn", "description", "ieListMember",
+        "ieListDigestMember", "ieListOwnerAddress", "ieListModerator", "ieListSubscription", "ieListPosting",
+        "ieListDigest", "ieListDigestInterval", "ieListDigestMaxMessages", "ieListSubjectPrefix", "ieListReplyTo",
+        "ieListMaxMessageSize", "ieListBlocked", "ieListArchive", "ieListFooter");
+    static final String LIST_CLASS = "ielist";
 
     /** Pending list requests: their RDN is the confirmation token. */
     static final String LIST_REQUEST_CLASS = "ielistrequest";
@@ -83,7 +96,19 @@ final class DirectoryAccessControl {
     static List<Subentry> subentries(boolean allowAnonymousAccess) {
         return List.of(new Subentry(SUBENTRY_RDN, "{}", prescriptiveAci(allowAnonymousAccess)),
             new Subentry(LIST_REQUESTS_SUBENTRY_RDN, "{ specificationFilter item:" + LIST_REQUEST_CLASS + " }",
-                List.of(LIST_REQUESTS_HIDDEN)));
+                List.of(LIST_REQUESTS_HIDDEN)),
+            new Subentry(LIST_OWNERS_SUBENTRY_RDN, "{ specificationFilter item:" + LIST_CLASS + " }",
+                List.of(listOwnerAci())));
+    }
+
+    /** The list's own entry (its owner, bound with the list's password) changes {@link #LIST_OWNER_ATTRIBUTES}. */
+    static String listOwnerAci() {
+        String attributes = String.join(", ", LIST_OWNER_ATTRIBUTES);
+        return "{ identificationTag \"switchboardListOwners\", precedence 20, authenticationLevel simple, "
+            + "itemOrUserFirst userFirst: { userClasses { thisEntry }, userPermissions { "
+            + "{ protectedItems { entry }, grantsAndDenials { grantModify } }, "
+            + "{ protectedItems { attributeType { " + attributes + " }, allAttributeValues { " + attributes
+            + " } }, grantsAndDenials { grantAdd, grantRemove } } } } }";
     }
 
     /** The {@code prescriptiveACI} values of {@value #SUBENTRY_RDN}, for the whole subtree. */

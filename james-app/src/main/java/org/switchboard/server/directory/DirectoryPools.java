@@ -20,7 +20,7 @@ import com.unboundid.util.ssl.SSLUtil;
 import com.unboundid.util.ssl.TrustAllTrustManager;
 
 /** The server's LDAP connection pools (users, routing), all made the same way from one set of settings. */
-final class DirectoryPools {
+public final class DirectoryPools {
     private DirectoryPools() {
     }
 
@@ -28,7 +28,7 @@ final class DirectoryPools {
      * @param bindAsAdmin connections bound with the configured DN and password, or unbound (to check users'
      *                    passwords by binding as them)
      */
-    static LDAPConnectionPool open(DirectoryUsersConfiguration configuration, boolean bindAsAdmin, int size,
+    public static LDAPConnectionPool open(DirectoryUsersConfiguration configuration, boolean bindAsAdmin, int size,
                                    String name) throws LDAPException {
         LDAPURL url = new LDAPURL(configuration.url());
         boolean ldaps = "ldaps".equalsIgnoreCase(url.getScheme());

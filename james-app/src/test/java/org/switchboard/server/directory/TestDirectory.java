@@ -33,8 +33,8 @@ import com.unboundid.util.ssl.TrustAllTrustManager;
  * A real embedded ApacheDS for tests, in a server root of its own (the test {@code directory.xml} on free ports, a
  * fresh self-signed key pair), and the LDAP clients the tests speak to it with.
  */
-final class TestDirectory implements AutoCloseable {
-    static final String SUFFIX = "dc=example,dc=com";
+public final class TestDirectory implements AutoCloseable {
+    public static final String SUFFIX = "dc=example,dc=com";
 
     private final Path root;
     private final EmbeddedDirectoryServer server;
@@ -47,7 +47,7 @@ final class TestDirectory implements AutoCloseable {
     }
 
     /** Starts a directory in {@code root}, with the administrator password it generates. */
-    static TestDirectory start(Path root) throws Exception {
+    public static TestDirectory start(Path root) throws Exception {
         EmbeddedDirectoryServer server = new EmbeddedDirectoryServer(configuration(root), root);
         server.start();
         return new TestDirectory(root, server,
@@ -75,11 +75,11 @@ final class TestDirectory implements AutoCloseable {
         return server;
     }
 
-    String adminPassword() {
+    public String adminPassword() {
         return adminPassword;
     }
 
-    int ldapPort() {
+    public int ldapPort() {
         return server.configuration().ldapPort();
     }
 
@@ -107,12 +107,12 @@ final class TestDirectory implements AutoCloseable {
         return bind(EmbeddedDirectoryServer.ADMIN_DN, adminPassword);
     }
 
-    LDAPConnection bind(String dn, String password) throws LDAPException {
+    public LDAPConnection bind(String dn, String password) throws LDAPException {
         return bind(ldapPort(), dn, password);
     }
 
     /** Connections bound as the administrator, as the server's own clients use them. */
-    LDAPConnectionPool adminPool() throws LDAPException {
+    public LDAPConnectionPool adminPool() throws LDAPException {
         LDAPConnectionPool pool = new LDAPConnectionPool(new SingleServerSet("127.0.0.1", ldapPort()),
             new SimpleBindRequest(EmbeddedDirectoryServer.ADMIN_DN, adminPassword), 1, 8);
         pool.setRetryFailedOperationsDueToInvalidConnections(true);

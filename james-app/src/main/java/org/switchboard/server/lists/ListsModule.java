@@ -1,0 +1,53 @@
+package org.switchboard.server.lists;
+
+import java.lang.management.ManagementFactory;
+
+import javax.management.ObjectName;
+
+import org.apache.james.utils.InitializationOperation;
+import org.apache.james.utils.InitilizationOperationBuilder;
+import org.switchboard.mailets.lists.LdapListDirectory;
+import org.switchboard.mailets.lists.ListDirectory;
+import org.switchboard.server.directory.DirectoryConnection;
+import org.switchboard.server.directory.DirectoryPools;
+
+import com.google.inject.AbstractModule;
+import com.google.inject.Provides;
+import com.google.inject.Singleton;
+import com.google.inject.multibindings.ProvidesIntoSet;
+import com.unboundid.ldap.sdk.LDAPConnectionPool;
+import com.unboundid.ldap.sdk.LDAPException;
+
+/**
+ * The Distribution List Manager's directory access (the lists, read and changed as the directory's administrator on
+ * a pool of their own, closed before the directory stops) and its JMX face ({@link ListManagement}).
+ */
+public class ListsModule extends AbstractModule {
+    private static final int POOL_SIZE = 4;
+
+    /** The lists' connections and the suffix below which lists live. */
+    public record ListPool(LDAPConnectionPool pool, String suffix) {
+    }
+
+    @Provides
+    @Singleton
+    ListPool listPool(DirectoryConnection connection) throws LDAPException {
+        LDAPConnectionPool pool = DirectoryPools.open(connection.usersConfiguration(), true, POOL_SIZE,
+            "switchboard-lists");
+        connection.closeBeforeStop(pool::close);
+        return new ListPool(pool, connection.configuration().suffix());
+    }
+
+    @Provides
+    @Singleton
+    ListDirectory listDirectory(ListPool listPool) {
+        return new LdapListDirectory(listPool.pool(), listPool.suffix());
+    }
+
+    @ProvidesIntoSet
+    InitializationOperation registerListManagement(ListManagement management) {
+        return InitilizationOperationBuilder.forClass(ListManagement.class)
+            .init(() -> ManagementFactory.getPlatformMBeanServer().registerMBean(management,
+                new ObjectName(ListManagement.OBJECT_NAME)));
+    }
+}

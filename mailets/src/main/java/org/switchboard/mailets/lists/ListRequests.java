@@ -1,0 +1,416 @@
+package org.switchboard.mailets.lists;
+
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.temporal.ChronoUnit;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+import javax.inject.Inject;
+import javax.mail.BodyPart;
+import javax.mail.MessagingException;
+import javax.mail.Multipart;
+import javax.mail.Part;
+import javax.mail.internet.MimeMessage;
+
+import org.apache.james.core.MailAddress;
+import org.apache.james.lifecycle.api.LifecycleUtil;
+import org.apache.james.server.core.MailImpl;
+import org.apache.mailet.Mail;
+import org.apache.mailet.ProcessingState;
+import org.apache.mailet.base.GenericMailet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.switchboard.directory.routing.DirectoryUnavailableException;
+import org.switchboard.pipeline.InitParameters;
+
+/**
+ * The Distribution List Manager's mail commands (spec: automatic subscription and unsubscription), sent to a list's
+ * command addresses ({@code staff-request@}, {@code staff-subscribe@}, {@code staff-unsubscribe@}):
+ * <ul>
+ *   <li>{@code -subscribe}, or {@code subscribe}/{@code join} as the Subject or first body line to {@code -request}:
+ *       the envelope sender gets a confirmation request carrying a token; answering it (the token anywhere in the
+ *       Subject or the body, to any command address) confirms. On an OPEN or CONFIRM list the requester is then a
+ *       member (immediate delivery) and gets a welcome; on a CLOSED list the confirmed request goes to the list's
+ *       owners (the postmaster when it has none) with a token of its own: an owner's reply approves it, a reply whose
+ *       Subject contains the word {@code deny} rejects it, and the requester is told either way.</li>
+ *   <li>{@code -unsubscribe}, or {@code unsubscribe}/{@code leave}: confirmed the same way, then the member is
+ *       removed. A request from an address that is no member is answered so and logged (WARN).</li>
+ *   <li>{@code help}, or anything else to {@code -request}: a short help.</li>
+ *   <li>{@code -bounces}: delivery failures of list mail; they go to {@code bounceProcessor} (default
+ *       {@code lists-bounces}).</li>
+ *   <li>{@code -owner}: a copy goes to the owners (the postmaster when there are none), envelope sender
+ *       {@code -bounces}.</li>
+ * </ul>
+ * Tokens are 160 random bits, stored in the directory below the list ({@link ListRequest}); each is used once and
+ * expires after {@code confirmationTimeout} (default {@code 3d}). An unknown, expired or used token changes nothing
+ * (the sender is told). Mail from robots (empty envelope sender, {@code Auto-Submitted} other than {@code no},
+ * {@code Precedence: bulk/junk/list}) is never answered: it is logged and dropped, so two robots cannot loop.
+ * When the directory does not answer, the mail goes unchanged to {@code unavailableProcessor} (default
+ * {@code directory-unavailable}).
+ */
+public class ListRequests extends GenericMailet {
+    public static final String CONFIRMATION_TIMEOUT_PARAMETER = "confirmationTimeout";
+    public static final String BOUNCE_PROCESSOR_PARAMETER = "bounceProcessor";
+    public static final String UNAVAILABLE_PROCESSOR_PARAMETER = "unavailableProcessor";
+    private static final Logger LOGGER = LoggerFactory.getLogger(ListRequests.class);
+    private static final Pattern DENY = Pattern.compile("\\bdeny\\b", Pattern.CASE_INSENSITIVE);
+    private static final Pattern REPLY_PREFIXES = Pattern.compile("^((re|fwd?|aw|sv)\\s*:\\s*)+",
+        Pattern.CASE_INSENSITIVE);
+    private static final int MAX_BODY_CHARS = 10_000;
+
+    private final ListDirectory directory;
+    private final Clock clock;
+    private Duration confirmationTimeout;
+    private ProcessingState bounceProcessor;
+    private ProcessingState unavailableProcessor;
+
+    @Inject
+    public ListRequests(ListDirectory directory) {
+        this(directory, Clock.systemUTC());
+    }
+
+    /** {@code clock}: what "now" is, for the expiry of tokens. */
+    public ListRequests(ListDirectory directory, Clock clock) {
+        this.directory = directory;
+        this.clock = clock;
+    }
+
+    @Override
+    public void init() throws MessagingException {
+        InitParameters parameters = InitParameters.of(this);
+        parameters.checkNames(this::checkInitParameters, Set.of(CONFIRMATION_TIMEOUT_PARAMETER,
+            BOUNCE_PROCESSOR_PARAMETER, UNAVAILABLE_PROCESSOR_PARAMETER));
+        confirmationTimeout = parameters.duration(CONFIRMATION_TIMEOUT_PARAMETER, "3d", ChronoUnit.SECONDS);
+        bounceProcessor = new ProcessingState(parameters.value(BOUNCE_PROCESSOR_PARAMETER, "lists-bounces"));
+        unavailableProcessor = new ProcessingState(parameters.value(UNAVAILABLE_PROCESSOR_PARAMETER,
+            "directory-unavailable"));
+    }
+
+    @Override
+    public Collection<ProcessingState> requiredProcessingState() {
+        return List.copyOf(new LinkedHashSet<>(List.of(bounceProcessor, unavailableProcessor)));
+    }
+
+    @Override
+    public String getMailetInfo() {
+        return "Distribution List Manager: subscribe, unsubscribe and confirm by mail";
+    }
+
+    @Override
+    public void service(Mail mail) throws MessagingException {
+        try {
+            for (MailAddress recipient : mail.getRecipients()) {
+                Optional<DistributionList.Command> command = DistributionList.commandOf(recipient);
+                if (command.isEmpty()) {
+                    LOGGER.warn("Lists, mail {}: {} is no list command address; left to processor error",
+                        mail.getName(), recipient.asString());
+                    divert(mail, recipient, new ProcessingState(Mail.ERROR),
+                        recipient.asString() + " is no list command address");
+                } else if (command.get().suffix().equals(DistributionList.OWNER)) {
+                    toOwners(mail, command.get().list());
+                } else if (command.get().suffix().equals(DistributionList.BOUNCES)) {
+                    LOGGER.info("Lists, mail {}: delivery failure report for {} -> processor {}", mail.getName(),
+                        command.get().list().asString(), bounceProcessor.getValue());
+                    divert(mail, recipient, bounceProcessor, "Delivery failure of mail from list "
+                        + command.get().list().asString());
+                } else {
+                    handle(mail, recipient, command.get());
+                }
+            }
+        } catch (DirectoryUnavailableException e) {
+            LOGGER.warn("Lists, mail {}: the directory is unavailable ({}); the mail goes unchanged to processor {}",
+                mail.getName(), e.getMessage(), unavailableProcessor.getValue());
+            mail.setState(unavailableProcessor.getValue());
+            return;
+        }
+        mail.setState(Mail.GHOST);
+    }
+
+    /** Mail to {@code <list>-owner@}: a copy to the owners (the postmaster when there are none), robots' too. */
+    private void toOwners(Mail mail, MailAddress listAddress) throws MessagingException, DirectoryUnavailableException {
+        Optional<DistributionList> list = directory.find(listAddress);
+        if (list.isEmpty()) {
+            LOGGER.info("Lists, mail {}: the list {} is gone", mail.getName(), listAddress.asString());
+            return;
+        }
+        MailImpl copy = MailImpl.builder()
+            .name(MailImpl.getId())
+            .sender(list.get().commandAddress(DistributionList.BOUNCES))
+            .addRecipients(List.copyOf(approvers(list.get())))
+            .mimeMessage(mail.getMessage())
+            .build();
+        try {
+            getMailetContext().sendMail(copy);
+        } finally {
+            LifecycleUtil.dispose(copy);
+        }
+        LOGGER.info("Lists, mail {} from {}: sent to the owners of {}", mail.getName(),
+            mail.getMaybeSender().asString(), listAddress.asString());
+    }
+
+    private void handle(Mail mail, MailAddress recipient, DistributionList.Command command)
+        throws MessagingException, DirectoryUnavailableException {
+        Optional<String> robot = robot(mail);
+        if (robot.isPresent()) {
+            LOGGER.info("Lists, mail {} from {} to {}: not answered, it comes from a robot ({})", mail.getName(),
+                mail.getMaybeSender().asString(), recipient.asString(), robot.get());
+            return;
+        }
+        MailAddress sender = mail.getMaybeSender().get();
+        Optional<DistributionList> list = directory.find(command.list());
+        if (list.isEmpty()) {
+            LOGGER.info("Lists, mail {}: the list {} is gone", mail.getName(), command.list().asString());
+            return;
+        }
+        String subject = subject(mail.getMessage());
+        String body = firstText(mail.getMessage());
+        Optional<String> token = ListRequest.findToken(subject).or(() -> ListRequest.findToken(body));
+        if (token.isPresent()) {
+            confirm(mail, sender, list.get(), token.get(), subject);
+            return;
+        }
+        String word = command.suffix().equals(DistributionList.SUBSCRIBE) ? "subscribe"
+            : command.suffix().equals(DistributionList.UNSUBSCRIBE) ? "unsubscribe"
+            : firstWord(subject).or(() -> firstWord(body)).orElse("help");
+        switch (word) {
+            case "subscribe", "join" -> requestSubscription(mail, sender, list.get());
+            case "unsubscribe", "leave" -> requestUnsubscription(mail, sender, list.get());
+            default -> ListNotice.send(getMailetContext(), list.get(), List.of(sender), "Help for the list "
+                + list.get().address().asString(), help(list.get(), word));
+        }
+    }
+
+    private void requestSubscription(Mail mail, MailAddress sender, DistributionList list)
+        throws MessagingException, DirectoryUnavailableException {
+        String name = list.address().asString();
+        if (list.isMember(sender)) {
+            ListNotice.send(getMailetContext(), list, List.of(sender), "You are already a member of " + name,
+                sender.asString() + " is already a member of the list " + name + ".\n");
+            return;
+        }
+        ListRequest request = ListRequest.create(ListRequest.Type.SUBSCRIBE, sender, list.address(), clock.instant());
+        directory.addRequest(list, request);
+        LOGGER.info("Lists, mail {}: {} asks to join {}; confirmation request sent", mail.getName(),
+            sender.asString(), name);
+        ListNotice.send(getMailetContext(), list, List.of(sender), "Confirm " + request.token() + ": join " + name,
+            "Someone, probably you, asked that " + sender.asString() + " join the list " + name + ".\n\n"
+                + "To confirm, reply to this message keeping its Subject, or send a message to "
+                + list.commandAddress(DistributionList.REQUEST).asString() + " with this token in its Subject:\n\n    "
+                + request.token() + "\n\n"
+                + (list.subscription().needsOwnerApproval()
+                    ? "The list is closed: once you confirm, its owner decides on your request.\n\n" : "")
+                + "If you did not ask for this, ignore this message: nothing happens, and the request expires in "
+                + describe(confirmationTimeout) + ".\n");
+    }
+
+    private void requestUnsubscription(Mail mail, MailAddress sender, DistributionList list)
+        throws MessagingException, DirectoryUnavailableException {
+        String name = list.address().asString();
+        if (!list.isMember(sender)) {
+            LOGGER.warn("Lists, mail {}: unsubscription request from {}, who is not a member of {}", mail.getName(),
+                sender.asString(), name);
+            ListNotice.send(getMailetContext(), list, List.of(sender), "You are not a member of " + name,
+                sender.asString() + " is not a member of the list " + name + ": nothing to unsubscribe.\n");
+            return;
+        }
+        ListRequest request = ListRequest.create(ListRequest.Type.UNSUBSCRIBE, sender, list.address(),
+            clock.instant());
+        directory.addRequest(list, request);
+        LOGGER.info("Lists, mail {}: {} asks to leave {}; confirmation request sent", mail.getName(),
+            sender.asString(), name);
+        ListNotice.send(getMailetContext(), list, List.of(sender), "Confirm " + request.token() + ": leave " + name,
+            "Someone, probably you, asked that " + sender.asString() + " leave the list " + name + ".\n\n"
+                + "To confirm, reply to this message keeping its Subject, or send a message to "
+                + list.commandAddress(DistributionList.REQUEST).asString() + " with this token in its Subject:\n\n    "
+                + request.token() + "\n\nIf you did not ask for this, ignore this message.\n");
+    }
+
+    private void confirm(Mail mail, MailAddress sender, DistributionList list, String token, String subject)
+        throws MessagingException, DirectoryUnavailableException {
+        String name = list.address().asString();
+        Optional<ListRequest> found = directory.request(token)
+            .filter(request -> request.list().equals(list.address()));
+        if (found.isPresent() && expired(found.get())) {
+            directory.removeRequest(found.get());
+            LOGGER.info("Lists, mail {}: expired token for {} from {}", mail.getName(), name, sender.asString());
+            found = Optional.empty();
+        }
+        if (found.isPresent() && found.get().type() == ListRequest.Type.APPROVAL
+            && !approvers(list).contains(sender)) {
+            LOGGER.warn("Lists, mail {}: {} answered the approval of a subscription to {} but is no owner of it",
+                mail.getName(), sender.asString(), name);
+            ListNotice.send(getMailetContext(), list, List.of(sender), "Not done: " + name,
+                "Only the owners of the list " + name + " decide on subscriptions to it.\n");
+            return;
+        }
+        // removing the request is what answers it: a second use of the token finds nothing
+        if (found.isEmpty() || !directory.removeRequest(found.get())) {
+            LOGGER.info("Lists, mail {}: unknown, used or expired token for {} from {}; nothing done", mail.getName(),
+                name, sender.asString());
+            ListNotice.send(getMailetContext(), list, List.of(sender), "Not done: " + name,
+                "There is no pending request of the list " + name + " with that token: it may have expired or been"
+                    + " used already. Nothing was changed.\n");
+            return;
+        }
+        ListRequest request = found.get();
+        switch (request.type()) {
+            case SUBSCRIBE -> {
+                if (list.subscription().needsOwnerApproval()) {
+                    askApproval(mail, list, request);
+                } else {
+                    welcome(mail, list, request.address());
+                }
+            }
+            case UNSUBSCRIBE -> {
+                directory.removeMember(list, request.address());
+                LOGGER.info("Lists, mail {}: {} left {}", mail.getName(), request.address().asString(), name);
+                ListNotice.send(getMailetContext(), list, List.of(request.address()), "Goodbye from " + name,
+                    request.address().asString() + " is no longer a member of the list " + name + ".\n");
+            }
+            case APPROVAL -> {
+                if (DENY.matcher(subject).find()) {
+                    LOGGER.info("Lists, mail {}: {} denied the subscription of {} to {}", mail.getName(),
+                        sender.asString(), request.address().asString(), name);
+                    ListNotice.send(getMailetContext(), list, List.of(request.address()),
+                        "Subscription to " + name + " denied", "The owner of the list " + name
+                            + " denied the subscription of " + request.address().asString() + ".\n");
+                    ListNotice.send(getMailetContext(), list, List.of(sender), "Denied: " + request.address().asString(),
+                        "The subscription of " + request.address().asString() + " to " + name + " is denied.\n");
+                } else {
+                    welcome(mail, list, request.address());
+                    ListNotice.send(getMailetContext(), list, List.of(sender),
+                        "Approved: " + request.address().asString(), request.address().asString()
+                            + " is now a member of " + name + ".\n");
+                }
+            }
+        }
+    }
+
+    private void askApproval(Mail mail, DistributionList list, ListRequest confirmed)
+        throws MessagingException, DirectoryUnavailableException {
+        String name = list.address().asString();
+        ListRequest approval = ListRequest.create(ListRequest.Type.APPROVAL, confirmed.address(), list.address(),
+            clock.instant());
+        directory.addRequest(list, approval);
+        LOGGER.info("Lists, mail {}: {} confirmed the request to join {}; sent to the owners for approval",
+            mail.getName(), confirmed.address().asString(), name);
+        ListNotice.send(getMailetContext(), list, List.copyOf(approvers(list)), "Subscription request "
+                + approval.token() + ": " + confirmed.address().asString() + " to " + name,
+            confirmed.address().asString() + " asks to join the closed list " + name + " and confirmed the request.\n\n"
+                + "To approve, reply to this message keeping the token of its Subject. To reject, reply with the word"
+                + " \"deny\" added to the Subject. The request expires in " + describe(confirmationTimeout) + ".\n");
+        ListNotice.send(getMailetContext(), list, List.of(confirmed.address()), "Request to join " + name
+                + " sent to its owner",
+            "Thank you for confirming. The list " + name + " is closed: its owner now decides on your request, and"
+                + " you will be told.\n");
+    }
+
+    private void welcome(Mail mail, DistributionList list, MailAddress member)
+        throws MessagingException, DirectoryUnavailableException {
+        String name = list.address().asString();
+        directory.setMember(list, member, DeliveryMode.IMMEDIATE);
+        LOGGER.info("Lists, mail {}: {} joined {}", mail.getName(), member.asString(), name);
+        ListNotice.send(getMailetContext(), list, List.of(member), "Welcome to " + name,
+            "Welcome to the list " + name + (list.description().isEmpty() ? "" : " (" + list.description() + ")")
+                + ".\n\nTo post, write to " + name + ".\nTo leave, write to "
+                + list.commandAddress(DistributionList.UNSUBSCRIBE).asString() + ".\n");
+    }
+
+    private Set<MailAddress> approvers(DistributionList list) {
+        return list.owners().isEmpty() ? Set.of(getMailetContext().getPostmaster()) : list.owners();
+    }
+
+    private boolean expired(ListRequest request) {
+        return request.created().plus(confirmationTimeout).isBefore(clock.instant());
+    }
+
+    private static String help(DistributionList list, String word) {
+        String name = list.address().asString();
+        return (word.equals("help") ? "" : "Unknown command \"" + word + "\".\n\n")
+            + "Commands of the list " + name + ":\n"
+            + "  join:  write to " + list.commandAddress(DistributionList.SUBSCRIBE).asString() + "\n"
+            + "  leave: write to " + list.commandAddress(DistributionList.UNSUBSCRIBE).asString() + "\n"
+            + "  or write to " + list.commandAddress(DistributionList.REQUEST).asString()
+            + " with subscribe, unsubscribe or help as the Subject.\n"
+            + "Posts go to " + name + ".\n";
+    }
+
+    /** Why the mail is a robot's, never answered; empty for a person's. */
+    private static Optional<String> robot(Mail mail) throws MessagingException {
+        if (mail.getMaybeSender().isNullSender() || mail.getMaybeSender().asOptional().isEmpty()) {
+            return Optional.of("empty envelope sender");
+        }
+        MimeMessage message = mail.getMessage();
+        String autoSubmitted = message.getHeader("Auto-Submitted", ",");
+        if (autoSubmitted != null && !autoSubmitted.trim().toLowerCase(Locale.ROOT).startsWith("no")) {
+            return Optional.of("Auto-Submitted: " + autoSubmitted.trim());
+        }
+        String precedence = message.getHeader("Precedence", ",");
+        if (precedence != null && Set.of("bulk", "junk", "list").contains(precedence.trim().toLowerCase(Locale.ROOT))) {
+            return Optional.of("Precedence: " + precedence.trim());
+        }
+        return Optional.empty();
+    }
+
+    private static String subject(MimeMessage message) throws MessagingException {
+        return Optional.ofNullable(message.getSubject()).orElse("");
+    }
+
+    /** The first word of a Subject without its Re:/Fwd: prefixes, or of the first non-blank line of a body. */
+    private static Optional<String> firstWord(String text) {
+        for (String line : text.lines().toList()) {
+            String words = REPLY_PREFIXES.matcher(line.trim()).replaceFirst("").trim();
+            if (!words.isEmpty()) {
+                return Optional.of(words.split("\\s+")[0].toLowerCase(Locale.ROOT));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The first text/plain part (its first {@value #MAX_BODY_CHARS} characters); empty text when there is none. */
+    private static String firstText(Part part) throws MessagingException {
+        try {
+            if (part.isMimeType("text/plain")) {
+                Object content = part.getContent();
+                String text = content instanceof String string ? string : "";
+                return text.length() > MAX_BODY_CHARS ? text.substring(0, MAX_BODY_CHARS) : text;
+            }
+            if (part.isMimeType("multipart/*") && part.getContent() instanceof Multipart multipart) {
+                for (int i = 0; i < multipart.getCount(); i++) {
+                    BodyPart child = multipart.getBodyPart(i);
+                    String text = firstText(child);
+                    if (!text.isEmpty()) {
+                        return text;
+                    }
+                }
+            }
+            return "";
+        } catch (IOException e) {
+            return ""; // an unreadable body holds no command; the Subject may
+        }
+    }
+
+    private static String describe(Duration duration) {
+        return duration.toHours() >= 48 ? duration.toDays() + " days" : duration.toHours() >= 1
+            ? duration.toHours() + " hours" : duration.toMinutes() + " minutes";
+    }
+
+    private void divert(Mail mail, MailAddress recipient, ProcessingState target, String reason)
+        throws MessagingException {
+        Mail copy = mail.duplicate();
+        try {
+            copy.setRecipients(List.of(recipient));
+            copy.setErrorMessage(reason);
+            getMailetContext().sendMail(copy, target.getValue());
+        } finally {
+            LifecycleUtil.dispose(copy);
+        }
+    }
+}
