@@ -67,10 +67,20 @@ public class BatchSmtpEncoder extends GenericMailet {
             }
         }
         MailAddress from = sender.orElseGet(getMailetContext()::getPostmaster);
+        List<MailAddress> tunnelled = new ArrayList<>();
         for (Map.Entry<MailAddress, List<MailAddress>> tunnel : byTunnel.entrySet()) {
             Envelope envelope = new Envelope(mail.getMaybeSender(), tunnel.getValue());
-            getMailetContext().sendMail(from, List.of(tunnel.getKey()),
-                TunnelMessage.create(envelope, mail.getMessage(), from, tunnel.getKey(), mail.getName()));
+            try {
+                getMailetContext().sendMail(from, List.of(tunnel.getKey()),
+                    TunnelMessage.create(envelope, mail.getMessage(), from, tunnel.getKey(), mail.getName()));
+            } catch (MessagingException | RuntimeException e) {
+                // the recipients already tunnelled must not be tunnelled again when James' error handling replays
+                List<MailAddress> remaining = new ArrayList<>(mail.getRecipients());
+                remaining.removeAll(tunnelled);
+                mail.setRecipients(remaining);
+                throw e;
+            }
+            tunnelled.addAll(tunnel.getValue());
             LOGGER.info("Mail {} from {} to {} tunnelled (BSMTP) to {}", mail.getName(), envelope.reversePath(),
                 tunnel.getValue(), tunnel.getKey().asString());
         }
