@@ -100,7 +100,7 @@ final class BsmtpConfiguration {
             .orElseThrow(() -> new IllegalArgumentException(owner + ": <" + element + "> is missing or empty"));
     }
 
-    /** Not trimmed: a password may begin or end with spaces. Never part of any message. */
+    /** As configured (James' XML reader trims it unless the element has xml:space="preserve"). Never part of any message. */
     private static String password(HierarchicalConfiguration<ImmutableNode> node, String owner) {
         String password = node.getString("password", null);
         if (password == null || password.isEmpty()) {

@@ -1,9 +1,10 @@
 package org.switchboard.server.bsmtp;
 
+import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetAddress;
+import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,37 +17,31 @@ import java.security.cert.CertificateFactory;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Properties;
 
-import javax.mail.FetchProfile;
-import javax.mail.Flags;
-import javax.mail.Folder;
-import javax.mail.Message;
 import javax.mail.MessagingException;
-import javax.mail.Session;
-import javax.mail.Store;
-import javax.mail.UIDFolder;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 
+import org.apache.commons.net.pop3.POP3Client;
+import org.apache.commons.net.pop3.POP3MessageInfo;
+import org.apache.commons.net.pop3.POP3SClient;
 import org.apache.james.lifecycle.api.LifecycleUtil;
 import org.apache.james.server.core.MimeMessageInputStreamSource;
 import org.apache.james.server.core.MimeMessageWrapper;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
-import com.sun.mail.pop3.POP3Folder;
 
 /**
- * One POP3 session on one tunnel account, with JavaMail's POP3 provider (on James' class path): lists the UIDLs,
- * deletes the messages whose UIDL is already recorded (their contents are in the spool), downloads each other message
- * (to a temporary file when large: JavaMail's file cache), injects it, records its UIDL, marks it deleted. The
- * deletions are sent (DELE, then QUIT) only when the session closes, after every recorded UIDL was synced: a crash
- * or a cut connection before that deletes nothing on the server (RFC 1939: no UPDATE state without QUIT).
+ * One POP3 session on one tunnel account, with Apache Commons Net's POP3 client: lists the UIDLs, deletes the
+ * messages whose UIDL is already recorded (their contents are in the spool), downloads each other message (into
+ * James' message source: a temporary file when large), injects it, records its UIDL (synced), then sends DELE. The
+ * deletions take effect only at QUIT (RFC 1939, UPDATE state): a crash or a cut connection before it deletes
+ * nothing on the server, and a message injected but whose UIDL was not recorded yet is injected again, under the
+ * same mail names (the message store then keeps one copy).
+ *
+ * <p>Not JavaMail's POP3 provider: Jakarta Mail 1.6 decides from the CAPA answer before login whether UIDL exists,
+ * and servers that list UIDL only after login (James' own) then get no UIDLs at all.
  */
 final class Pop3Pickup {
-    private static final Logger LOGGER = LoggerFactory.getLogger(Pop3Pickup.class);
-    private static final String TIMEOUT_MILLIS = "60000";
+    private static final int TIMEOUT_MILLIS = 60_000;
 
     private final Pop3Account account;
     private final UidlDatabase uidls;
@@ -61,57 +56,86 @@ final class Pop3Pickup {
     }
 
     void poll() throws MessagingException, IOException, GeneralSecurityException {
-        Session session = Session.getInstance(properties());
-        String protocol = account.security() == Pop3Account.Security.POP3S ? "pop3s" : "pop3";
-        Store store = session.getStore(protocol);
-        store.connect(account.host(), account.port(), account.user(), account.password());
+        POP3Client client = client();
+        client.setDefaultTimeout(TIMEOUT_MILLIS);
+        client.setConnectTimeout(TIMEOUT_MILLIS);
         try {
-            POP3Folder inbox = (POP3Folder) store.getFolder("INBOX");
-            inbox.open(Folder.READ_WRITE);
-            boolean completed = false;
+            client.connect(account.host(), account.port());
+            client.setSoTimeout(TIMEOUT_MILLIS);
+            if (account.security() == Pop3Account.Security.STARTTLS && !((POP3SClient) client).execTLS()) {
+                throw new IOException("the server refused STLS: " + reply(client));
+            }
+            if (!client.login(account.user(), account.password())) {
+                throw new IOException("login refused: " + reply(client));
+            }
+            POP3MessageInfo[] listing = client.listUniqueIdentifiers();
+            if (listing == null) {
+                throw new IOException("UIDL refused: " + reply(client));
+            }
+            String remoteAddress = client.getRemoteAddress().getHostAddress();
             List<String> listed = new ArrayList<>();
-            try {
-                Message[] messages = inbox.getMessages();
-                FetchProfile uids = new FetchProfile();
-                uids.add(UIDFolder.FetchProfileItem.UID);
-                inbox.fetch(messages, uids);
-                String remoteAddress = InetAddress.getByName(account.host()).getHostAddress();
-                for (Message message : messages) {
-                    String uidl = inbox.getUID(message);
-                    if (uidl == null) {
-                        throw new MessagingException("the server gave no UIDL for message " + message.getMessageNumber()
-                            + " (the UIDL command is required)");
-                    }
-                    listed.add(uidl);
-                    if (uidls.contains(uidl)) {
-                        // downloaded in an earlier session whose deletions did not reach the server
-                        message.setFlag(Flags.Flag.DELETED, true);
-                        counters.seenAgain.incrementAndGet();
-                        continue;
-                    }
-                    download(message, uidl, remoteAddress);
+            for (POP3MessageInfo message : listing) {
+                String uidl = message.identifier;
+                listed.add(uidl);
+                if (uidls.contains(uidl)) {
+                    // downloaded in an earlier session whose deletions did not reach the server
+                    counters.seenAgain.incrementAndGet();
+                } else {
+                    download(client, message.number, uidl, remoteAddress);
                     uidls.add(uidl);
-                    message.setFlag(Flags.Flag.DELETED, true);
                 }
-                completed = true;
-            } finally {
-                // DELE of the flagged messages and QUIT; after a failure too, for the messages already handled
-                inbox.close(true);
+                if (!client.deleteMessage(message.number)) {
+                    throw new IOException("DELE " + message.number + " refused: " + reply(client));
+                }
             }
-            if (completed) {
-                uidls.retainOnly(listed);
+            if (!client.logout()) {
+                throw new IOException("QUIT refused, the messages may not be deleted: " + reply(client));
             }
+            uidls.retainOnly(listed);
         } finally {
-            store.close();
+            if (client.isConnected()) {
+                client.disconnect();
+            }
         }
     }
 
-    private void download(Message message, String uidl, String remoteAddress) throws MessagingException, IOException {
+    private POP3Client client() throws IOException, GeneralSecurityException {
+        if (account.security() == Pop3Account.Security.NONE) {
+            return new POP3Client();
+        }
+        SSLContext context = account.trustedCertificate().isPresent()
+            ? trusting(account.trustedCertificate().get()) : SSLContext.getDefault();
+        POP3SClient client = new POP3SClient(account.security() == Pop3Account.Security.POP3S, context);
+        // the certificate must name the host (as HTTPS clients check it)
+        client.setEndpointCheckingEnabled(true);
+        return client;
+    }
+
+    private static String reply(POP3Client client) {
+        String reply = client.getReplyString();
+        return reply == null ? "(no answer)" : reply.trim();
+    }
+
+    private void download(POP3Client client, int number, String uidl, String remoteAddress)
+        throws MessagingException, IOException {
         String key = account.name() + "-" + digest(uidl);
         MimeMessageInputStreamSource source = MimeMessageInputStreamSource.create("bsmtp-download-" + key);
         try {
-            try (OutputStream out = source.getWritableOutputStream()) {
-                message.writeTo(out);
+            try (OutputStream out = new BufferedOutputStream(source.getWritableOutputStream(), 64 * 1024)) {
+                Reader message = client.retrieveMessage(number);
+                if (message == null) {
+                    throw new IOException("RETR " + number + " refused: " + reply(client));
+                }
+                // Commons Net reads POP3 as ISO-8859-1: one char per octet, 8-bit content kept as it was
+                try (Reader in = message) {
+                    char[] buffer = new char[8192];
+                    int read;
+                    while ((read = in.read(buffer)) != -1) {
+                        for (int i = 0; i < read; i++) {
+                            out.write(buffer[i]);
+                        }
+                    }
+                }
             }
             counters.messages.incrementAndGet();
             counters.bytes.addAndGet(source.getMessageSize());
@@ -134,24 +158,6 @@ final class Pop3Pickup {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    private Properties properties() throws IOException, GeneralSecurityException {
-        String prefix = account.security() == Pop3Account.Security.POP3S ? "mail.pop3s." : "mail.pop3.";
-        Properties properties = new Properties();
-        properties.setProperty(prefix + "connectiontimeout", TIMEOUT_MILLIS);
-        properties.setProperty(prefix + "timeout", TIMEOUT_MILLIS);
-        // a large message goes to a temporary file while it is read, not to memory
-        properties.setProperty(prefix + "filecache.enable", "true");
-        properties.setProperty(prefix + "ssl.checkserveridentity", "true");
-        if (account.security() == Pop3Account.Security.STARTTLS) {
-            properties.setProperty(prefix + "starttls.enable", "true");
-            properties.setProperty(prefix + "starttls.required", "true");
-        }
-        if (account.trustedCertificate().isPresent()) {
-            properties.put(prefix + "ssl.socketFactory", trusting(account.trustedCertificate().get()).getSocketFactory());
-        }
-        return properties;
     }
 
     /** TLS that trusts the certificates of a PEM file (the POP3 server's own, or its CA), nothing else. */

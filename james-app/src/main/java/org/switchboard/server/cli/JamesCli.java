@@ -9,6 +9,7 @@ import java.util.Arrays;
 import java.util.List;
 
 import org.apache.james.cli.ServerCmd;
+import org.switchboard.server.bsmtp.BsmtpCommands;
 import org.switchboard.server.jmx.JmxEndpoint;
 
 /**
@@ -41,6 +42,9 @@ public final class JamesCli {
         arguments.addAll(given);
         if (DirectoryCommands.handles(given)) {
             System.exit(DirectoryCommands.run(arguments));
+        }
+        if (BsmtpCommands.handles(given)) {
+            System.exit(BsmtpCommands.run(arguments));
         }
         ServerCmd.main(arguments.toArray(String[]::new));
     }
