@@ -6,10 +6,12 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 
 import org.apache.james.core.MailAddress;
 import org.apache.james.core.MaybeSender;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.switchboard.mailets.bsmtp.BatchReader.Outcome;
 import org.switchboard.mailets.bsmtp.BatchReader.Rejection;
@@ -22,8 +24,18 @@ class BatchReaderTest {
         return read(batch.getBytes(StandardCharsets.UTF_8));
     }
 
+    private static final List<Outcome> READ = new ArrayList<>();
+
     static List<Outcome> read(byte[] batch) throws IOException {
-        return BatchReader.read(new ByteArrayInputStream(batch), ALLOWED, "test");
+        List<Outcome> outcomes = BatchReader.read(new ByteArrayInputStream(batch), ALLOWED, "test");
+        READ.addAll(outcomes);
+        return outcomes;
+    }
+
+    @AfterEach
+    void disposeContents() {
+        BatchReader.dispose(READ);
+        READ.clear();
     }
 
     static byte[] content(Outcome outcome) throws IOException {
