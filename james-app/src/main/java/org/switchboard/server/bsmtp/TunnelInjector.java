@@ -65,6 +65,13 @@ final class TunnelInjector {
         List<Outcome> outcomes;
         try (InputStream batch = tunnel.getInputStream()) {
             outcomes = BatchReader.read(batch, account.allowedDomains(), "bsmtp-" + key);
+        } catch (IOException e) {
+            // a body that is not valid base64 would fail every poll at this message: it is handed over instead
+            LOGGER.warn("BSMTP account {}: message {} does not decode ({}): delivered to the postmaster untouched",
+                account.name(), key, e.getMessage());
+            enqueue(mail(key + "-other", MaybeSender.nullSender(), List.of(postmaster), tunnel, Channel.BSMTPIN,
+                account, remoteAddress));
+            return new Injected(0, 0, false);
         }
         try {
             int transactions = 0;

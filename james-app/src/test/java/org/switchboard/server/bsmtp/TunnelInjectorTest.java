@@ -145,4 +145,15 @@ class TunnelInjectorTest {
         assertThat(mails).allSatisfy(mail -> assertThat(mail.getRecipients()).containsExactly(POSTMASTER));
         assertThat(text(mails.get(0).getMessage())).isEqualTo(text(forged));
     }
+
+    @Test
+    void aBatchWhoseBodyDoesNotDecodeGoesToThePostmasterInsteadOfBlockingTheMailbox() throws Exception {
+        String raw = "From: <postmaster@example.com>\r\nMIME-Version: 1.0\r\nContent-Type: application/batch-SMTP\r\n"
+            + "Content-Transfer-Encoding: base64\r\n\r\nTUFJTCBGUk9NOjw+DQo=\r\n=====AAAA====\r\n";
+        MimeMessageWrapper broken = new MimeMessageWrapper(MimeMessageInputStreamSource.create("b",
+            new ByteArrayInputStream(raw.getBytes(StandardCharsets.US_ASCII))));
+
+        assertThat(injector.inject(ACCOUNT, "192.0.2.7", "hq-3", broken)).isEqualTo(new TunnelInjector.Injected(0, 0, false));
+        assertThat(spooled()).extracting(Mail::getName).containsExactly("hq-3-other");
+    }
 }
