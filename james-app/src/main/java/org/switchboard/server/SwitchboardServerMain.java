@@ -36,6 +36,7 @@ import org.apache.james.server.core.configuration.Configuration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.bridge.SLF4JBridgeHandler;
+import org.switchboard.server.bsmtp.BsmtpModule;
 import org.switchboard.server.directory.DirectoryConnection;
 import org.switchboard.server.directory.DirectoryModule;
 import org.switchboard.server.imap.OrderedImapWritesModule;
@@ -167,7 +168,7 @@ public final class SwitchboardServerMain {
     public static GuiceJamesServer createServer(Configuration configuration, DirectoryConnection directory) throws IOException {
         Module messageStore = MailboxStoreKind.configuredIn(Path.of(configuration.directories().getConfDirectory())).module();
         return GuiceJamesServer.forConfiguration(configuration)
-            .combineWith(CORE, PROTOCOLS, WEBADMIN, new JMXServerModule(), new ListsModule())
+            .combineWith(CORE, PROTOCOLS, WEBADMIN, new JMXServerModule(), new ListsModule(), new BsmtpModule())
             .combineWith(Modules.override(STORAGE, messageStore).with(new DirectoryModule(directory)))
             .overrideWith(new PostmasterModule());
     }

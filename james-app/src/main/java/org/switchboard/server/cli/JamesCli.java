@@ -9,6 +9,7 @@ import java.util.Arrays;
 import java.util.List;
 
 import org.apache.james.cli.ServerCmd;
+import org.switchboard.server.bsmtp.BsmtpCommands;
 import org.switchboard.server.jmx.JmxEndpoint;
 import org.switchboard.server.lists.ListCommands;
 
@@ -45,6 +46,9 @@ public final class JamesCli {
         }
         if (ListCommands.handles(given)) {
             System.exit(ListCommands.run(arguments));
+        }
+        if (BsmtpCommands.handles(given)) {
+            System.exit(BsmtpCommands.run(arguments));
         }
         ServerCmd.main(arguments.toArray(String[]::new));
     }
