@@ -28,7 +28,7 @@ import org.switchboard.it.SmtpClient.Reply;
 /**
  * The packaged server end to end, as an administrator and mail clients use it: a domain and a user created with
  * {@code bin/james-cli}, mail in over SMTP (MX port and submission port), out over IMAP and POP3, relay rules,
- * the outgoing queue seen through WebAdmin, and everything still there after a stop and a start.
+ * repositories seen through WebAdmin, and everything still there after a stop and a start.
  *
  * <p>One server for the whole class (booting takes most of the time). Tests run in order; each creates the mail
  * it checks, so a failure in one does not hide the others.
@@ -174,8 +174,7 @@ class EndToEndIT {
             smtp.quit();
             awaitImapMessage(ALICE, markerId);
         }
-        assertThat(MailAccess.queuedMailsFor(MailAccess.webAdmin(server.webAdminPort, "/mailQueues/outgoing/mails"), recipient))
-            .as("outgoing queue").isEmpty();
+        assertThat(server.smtpcHandled(recipient)).as("relayed by SMTPC").isFalse();
         assertThat(MailAccess.jsonSize(MailAccess.webAdmin(server.webAdminPort, "/mailRepositories/var%2Fmail%2Frelay-denied")))
             .as("relay-denied repository").isZero();
         assertThat(server.log()).as("the refused mail never reached the spool").doesNotContain("for [" + recipient + "]");

@@ -205,6 +205,15 @@ public final class PackagedServer implements AutoCloseable {
         return String.join("\n", lines.subList(Math.max(0, lines.size() - 80), lines.size()));
     }
 
+    /**
+     * Whether SMTPC (the output channel) took relayed mail for this recipient: its log line for the mail's outcome
+     * (delivered, deferred, failed), whatever the recipient's domain resolves to where the test runs.
+     */
+    public boolean smtpcHandled(String recipient) throws IOException {
+        return java.util.regex.Pattern.compile("SMTPC: mail \\S+ (delivered )?to \\[[^\\]]*\\b"
+            + java.util.regex.Pattern.quote(recipient) + "\\b").matcher(log()).find();
+    }
+
     public String log() throws IOException {
         Path log = home.resolve("var/log/switchboard.log");
         return Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "";

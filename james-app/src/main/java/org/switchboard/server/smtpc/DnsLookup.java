@@ -86,9 +86,8 @@ class DnsLookup {
 
     private static Lookup lookup(String name, int type) {
         try {
-            Lookup lookup = new Lookup(Name.fromString(name, Name.root), type);
-            lookup.setSearchPath((Name[]) null);
-            return lookup;
+            // an absolute name: no search path appended
+            return new Lookup(Name.fromString(name, Name.root), type);
         } catch (TextParseException e) {
             return null;
         }

@@ -65,7 +65,4 @@ class MailRouting {
         return relays;
     }
 
-    static List<Hop> hopsOf(Resolution resolution) {
-        return resolution instanceof Resolution.Hops hops ? hops.hops() : List.of();
-    }
 }

@@ -124,6 +124,7 @@ public class OutboundDelivery implements AutoCloseable {
             DomainChannel channel = channel(domain);
             if (channel.profile().hold()) {
                 channel.addHeld(entry);
+                LOGGER.info("SMTPC: mail {} to {} held until ETRN or a flush", mail.getName(), mail.getRecipients());
             } else if (entry.nextAttempt() > clock.millis()) {
                 channel.addDeferred(entry);
             } else {
@@ -188,11 +189,13 @@ public class OutboundDelivery implements AutoCloseable {
         boolean gated = !run.isEmpty();
         List<QueuedEntry> rest = gated ? new ArrayList<>(run.subList(1, run.size())) : new ArrayList<>();
         SmtpPeerSession connection = null;
+        QueuedEntry current = null;
         try {
             Optional<QueuedEntry> next = gated ? Optional.of(run.get(0)) : channel.takePending(weightNow());
             List<Hop> hops = null;
             while (next.isPresent()) {
                 QueuedEntry entry = next.get();
+                current = entry;
                 if (connection == null) {
                     if (hops == null) {
                         Resolution resolution = routing.resolve(channel.domain());
@@ -210,6 +213,7 @@ public class OutboundDelivery implements AutoCloseable {
                     connection = opened.get();
                 }
                 DeliveryOutcome outcome = connection.send(entry.mail());
+                current = null;
                 handle(channel, entry, outcome, connection.hop());
                 if (gated) {
                     gated = false;
@@ -231,6 +235,9 @@ public class OutboundDelivery implements AutoCloseable {
             }
         } catch (RuntimeException e) {
             LOGGER.error("SMTPC: session for {} failed unexpectedly", channel.domain(), e);
+            if (current != null) {
+                defer(channel, current, "451 4.3.0 local error in SMTPC: " + e);
+            }
         } finally {
             if (gated) {
                 channel.gateClosed(rest, clock.millis() + channel.profile().queueRunInterval().toMillis());
