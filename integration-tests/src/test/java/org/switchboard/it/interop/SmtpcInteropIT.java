@@ -141,7 +141,7 @@ class SmtpcInteropIT {
             .until(() -> accepting.mails().stream().filter(mail -> mail.contains("X-Rcpt-Args: <carol@etrn.test>")).count() == 3);
         // maxSessions 1: the gate and the two that followed it over one connection
         assertThat(server.log()).containsPattern("session with etrn.test\\[" + Pattern.quote(acceptingAddress)
-            + "\\]:\\d+ closed after 3 messages");
+            + "\\]:\\d+ closed after 3 messages \\(3 delivered\\)");
         try (SmtpClient peer = SmtpClient.connect(server.smtpPort)) {
             peer.ehlo("peer.etrn.test");
             assertThat(peer.command("ETRN etrn.test").code()).as("nothing waits any more").isEqualTo(251);

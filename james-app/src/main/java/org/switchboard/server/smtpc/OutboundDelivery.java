@@ -226,7 +226,7 @@ public class OutboundDelivery implements AutoCloseable {
                     }
                     rest = List.of();
                 }
-                if (outcome.connectionLost() || connection.sent() >= channel.profile().maxMessagesPerSession()
+                if (outcome.connectionLost() || connection.transactions() >= channel.profile().maxMessagesPerSession()
                     || !connection.usable()) {
                     endSession(connection);
                     connection = null;
@@ -250,7 +250,8 @@ public class OutboundDelivery implements AutoCloseable {
     }
 
     private void endSession(SmtpPeerSession connection) {
-        LOGGER.info("SMTPC: session with {} closed after {} messages", connection.hop(), connection.sent());
+        LOGGER.info("SMTPC: session with {} closed after {} messages ({} delivered)", connection.hop(),
+            connection.transactions(), connection.sent());
         connection.close();
     }
 

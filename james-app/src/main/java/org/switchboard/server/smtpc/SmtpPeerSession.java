@@ -40,6 +40,7 @@ final class SmtpPeerSession implements AutoCloseable {
     private final Properties properties;
     private final SMTPTransport transport;
     private int sent;
+    private int transactions;
 
     private SmtpPeerSession(Hop hop, Properties properties, SMTPTransport transport) {
         this.hop = hop;
@@ -73,8 +74,14 @@ final class SmtpPeerSession implements AutoCloseable {
         return hop;
     }
 
+    /** Mails the peer took (for at least one recipient). */
     int sent() {
         return sent;
+    }
+
+    /** Mails tried over this connection, taken or not. */
+    int transactions() {
+        return transactions;
     }
 
     boolean usable() {
@@ -91,18 +98,36 @@ final class SmtpPeerSession implements AutoCloseable {
         } catch (AddressException e) {
             return allFailed(recipients, "553 5.1.3 address not usable in SMTP: " + e.getMessage(), true, false);
         }
+        DeliveryOutcome outcome;
+        transactions++;
         try {
             transport.sendMessage(mail.getMessage(), addresses);
-            sent++;
-            return new DeliveryOutcome(recipients, Map.of(), Map.of(), false);
-        } catch (SMTPSendFailedException e) {
-            sent++;
-            return partial(recipients, e);
+            outcome = new DeliveryOutcome(recipients, Map.of(), Map.of(), false);
         } catch (SendFailedException e) {
-            return partial(recipients, e);
+            // neither a reply code nor a refused recipient: the peer closed the connection or did not answer in time
+            outcome = replyCode(e) > 0 || refusedRecipient(e) ? partial(recipients, e) : lost(recipients, e);
         } catch (MessagingException e) {
-            return allFailed(recipients, "connection to " + hop + " lost: " + describe(e), false, true);
+            outcome = lost(recipients, e);
         }
+        if (!outcome.delivered().isEmpty()) {
+            sent++;
+        }
+        return outcome;
+    }
+
+    private static boolean refusedRecipient(MessagingException failure) {
+        Exception next = failure;
+        while (next instanceof MessagingException messaging) {
+            if (messaging instanceof SMTPAddressFailedException) {
+                return true;
+            }
+            next = messaging.getNextException();
+        }
+        return false;
+    }
+
+    private DeliveryOutcome lost(List<MailAddress> recipients, MessagingException failure) {
+        return allFailed(recipients, "connection to " + hop + " lost: " + describe(failure), false, true);
     }
 
     private void envelope(Mail mail, Collection<MailAddress> recipients) {
@@ -147,6 +172,10 @@ final class SmtpPeerSession implements AutoCloseable {
      * Sorts the recipients of a refused or partly refused mail: those the peer took, and the others with the reply
      * that refused them (their RCPT's, else the MAIL FROM or DATA reply that refused the whole mail).
      */
+    private static int replyCode(SendFailedException failure) {
+        return failure instanceof SMTPSendFailedException smtp ? smtp.getReturnCode() : -1;
+    }
+
     private DeliveryOutcome partial(List<MailAddress> recipients, SendFailedException failure) {
         Set<String> sentTo = addressSet(failure.getValidSentAddresses());
         Map<String, String> rcptReplies = new LinkedHashMap<>();
@@ -157,9 +186,9 @@ final class SmtpPeerSession implements AutoCloseable {
             }
             next = messaging.getNextException();
         }
-        String wholeReply = failure instanceof SMTPSendFailedException smtp && smtp.getReturnCode() > 0
-            ? clean(smtp.getMessage())
-            : "refused by " + hop + ": " + describe(failure);
+        String wholeReply = replyCode(failure) > 0
+            ? clean(failure.getMessage())
+            : "connection to " + hop + " lost: " + describe(failure);
         List<MailAddress> delivered = new ArrayList<>();
         Map<MailAddress, String> permanent = new LinkedHashMap<>();
         Map<MailAddress, String> temporary = new LinkedHashMap<>();

@@ -68,7 +68,7 @@ public class EtrnCmdHandler implements CommandHandler<SMTPSession>, EhloExtensio
                 response = started.map(count -> started(argument, count)).orElseGet(() -> notAllowed(argument));
             }
             LOGGER.info("ETRN {} from {}: {}", argument, session.getRemoteAddress().getAddress().getHostAddress(),
-                response.getRetCode() + " " + String.join(" ", response.getLines()));
+                String.join(" ", response.getLines()));
             return response;
         } catch (RuntimeException e) {
             LOGGER.warn("ETRN {}: queues could not be started: {}", argument, e.toString());
