@@ -187,6 +187,17 @@ class SmtpcInteropIT {
                 + "mx.drop.test\\S* lost.*"));
         assertThat(dropping.mails()).isEmpty();
         assertThat(noticesAbout("erin@drop.test")).isEmpty();
+
+        // the administrator's view (bin/james-cli over JMX): the channel, why the mail waits, a flush
+        assertThat(server.cli("SmtpcChannels")).contains("drop.test: active, pending 0, deferred 1, held 0");
+        Matcher deferred = Pattern.compile("SMTPC: mail (\\S+) to \\[erin@drop.test\\] deferred").matcher(server.log());
+        assertThat(deferred.find()).isTrue();
+        assertThat(server.cli("SmtpcWhy", deferred.group(1)))
+            .contains("to [erin@drop.test]: deferred; weight ").contains("precedence 9 x Mp 1000")
+            .contains("attempts 1; last reply connection to mx.drop.test").contains("; expires ");
+        assertThat(server.cli("SmtpcFlush", "drop.test")).contains("1 mails due now");
+        await().atMost(DELIVERY).pollInterval(Duration.ofMillis(500)).until(() ->
+            server.log().contains("to [erin@drop.test] deferred (attempt 2)"));
     }
 
     private static void relay(String recipient, String subject) throws IOException {

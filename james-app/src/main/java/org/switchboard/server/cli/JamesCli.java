@@ -42,6 +42,9 @@ public final class JamesCli {
         if (DirectoryCommands.handles(given)) {
             System.exit(DirectoryCommands.run(arguments));
         }
+        if (SmtpcCommands.handles(given)) {
+            System.exit(SmtpcCommands.run(arguments));
+        }
         ServerCmd.main(arguments.toArray(String[]::new));
     }
 }
