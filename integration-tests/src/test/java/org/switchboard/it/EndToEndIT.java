@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.AfterAll;
@@ -358,7 +359,7 @@ class EndToEndIT {
     private static void assertQueuedForRemoteDelivery(String recipient, int handedToSmtpc) {
         String held = "to [" + recipient + "] held until ETRN";
         await().atMost(QUEUED).pollInterval(Duration.ofMillis(300)).untilAsserted(() ->
-            assertThat(server.log().split(java.util.regex.Pattern.quote(held), -1).length - 1)
+            assertThat(server.log().split(Pattern.quote(held), -1).length - 1)
                 .as("SMTPC log lines '%s'", held).isEqualTo(handedToSmtpc));
         assertThat(MailAccess.jsonSize(uncheckedWebAdmin("/mailRepositories/var%2Fmail%2Ferror"))).as("error repository").isZero();
     }

@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 
 /**
  * The packaged distribution, unpacked into a temporary folder and configured on free loopback ports, driven through
@@ -210,8 +211,8 @@ public final class PackagedServer implements AutoCloseable {
      * (delivered, deferred, failed), whatever the recipient's domain resolves to where the test runs.
      */
     public boolean smtpcHandled(String recipient) throws IOException {
-        return java.util.regex.Pattern.compile("SMTPC: mail \\S+ (delivered )?to \\[[^\\]]*\\b"
-            + java.util.regex.Pattern.quote(recipient) + "\\b").matcher(log()).find();
+        return Pattern.compile("SMTPC: mail \\S+ (delivered )?to \\[[^\\]]*\\b"
+            + Pattern.quote(recipient) + "\\b").matcher(log()).find();
     }
 
     public String log() throws IOException {

@@ -132,6 +132,10 @@ final class DomainChannel {
         lastErrorAt = Instant.now();
     }
 
+    synchronized Optional<String> lastError() {
+        return Optional.ofNullable(lastError);
+    }
+
     synchronized void noteHop(Hop hop) {
         lastHop = hop.toString();
     }

@@ -4,10 +4,13 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -301,15 +304,11 @@ public class OutboundDelivery implements AutoCloseable {
             if (reason != null) {
                 channel.noteError(reason);
             }
-            String reply = reason != null ? "451 4.4.3 " + reason : "421 4.4.1 " + channelError(channel);
+            String reply = reason != null
+                ? "451 4.4.3 " + reason
+                : "421 4.4.1 " + channel.lastError().orElse("no connection");
             all.forEach(deferred -> defer(channel, deferred, reply));
         }
-    }
-
-    private static String channelError(DomainChannel channel) {
-        String description = channel.describe();
-        int at = description.indexOf("last error ");
-        return at < 0 ? "no connection" : description.substring(at + "last error ".length()).replaceFirst("^\\S+ ", "");
     }
 
     private void handle(DomainChannel channel, QueuedEntry entry, DeliveryOutcome outcome, Hop hop) {
@@ -333,7 +332,7 @@ public class OutboundDelivery implements AutoCloseable {
 
     private static Map<MailAddress, String> recipientsWith(Collection<MailAddress> recipients, String reply) {
         return recipients.stream().collect(Collectors.toMap(recipient -> recipient, recipient -> reply,
-            (first, second) -> first, java.util.LinkedHashMap::new));
+            (first, second) -> first, LinkedHashMap::new));
     }
 
     private boolean expired(QueuedEntry entry, DomainChannel channel, long now) {
@@ -436,7 +435,7 @@ public class OutboundDelivery implements AutoCloseable {
 
     /** The state of every channel, one line each. */
     List<String> channels() {
-        return channels.values().stream().sorted(java.util.Comparator.comparing(DomainChannel::domain))
+        return channels.values().stream().sorted(Comparator.comparing(DomainChannel::domain))
             .map(DomainChannel::describe).toList();
     }
 
@@ -462,7 +461,7 @@ public class OutboundDelivery implements AutoCloseable {
     /** The ETRN domains under a domain (ETRN @domain): each one's count of mails now due. */
     Map<String, Integer> etrnSubdomains(String domain) {
         String suffix = "." + domain.toLowerCase(Locale.ROOT);
-        Map<String, Integer> started = new java.util.TreeMap<>();
+        Map<String, Integer> started = new TreeMap<>();
         for (DomainChannel channel : channels.values()) {
             if (channel.profile().hold() && (channel.domain().equals(suffix.substring(1)) || channel.domain().endsWith(suffix))) {
                 started.put(channel.domain(), channel.flush());
