@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 
 /**
  * The packaged distribution, unpacked into a temporary folder and configured on free loopback ports, driven through
@@ -203,6 +204,15 @@ public final class PackagedServer implements AutoCloseable {
         }
         List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
         return String.join("\n", lines.subList(Math.max(0, lines.size() - 80), lines.size()));
+    }
+
+    /**
+     * Whether SMTPC (the output channel) took relayed mail for this recipient: its log line for the mail's outcome
+     * (delivered, deferred, failed), whatever the recipient's domain resolves to where the test runs.
+     */
+    public boolean smtpcHandled(String recipient) throws IOException {
+        return Pattern.compile("SMTPC: mail \\S+ (delivered )?to \\[[^\\]]*\\b"
+            + Pattern.quote(recipient) + "\\b").matcher(log()).find();
     }
 
     public String log() throws IOException {

@@ -45,6 +45,7 @@ import org.switchboard.server.lists.ListsModule;
 import org.switchboard.server.mailbox.MailboxStoreKind;
 import org.switchboard.server.mailetcontainer.PostmasterModule;
 import org.switchboard.server.persistence.JpaPersistenceModule;
+import org.switchboard.server.smtpc.SmtpcModule;
 import org.switchboard.server.spool.SpoolModule;
 import org.switchboard.server.tls.SelfSignedCertificateBootstrap;
 
@@ -168,7 +169,8 @@ public final class SwitchboardServerMain {
     public static GuiceJamesServer createServer(Configuration configuration, DirectoryConnection directory) throws IOException {
         Module messageStore = MailboxStoreKind.configuredIn(Path.of(configuration.directories().getConfDirectory())).module();
         return GuiceJamesServer.forConfiguration(configuration)
-            .combineWith(CORE, PROTOCOLS, WEBADMIN, new JMXServerModule(), new ListsModule(), new BsmtpModule())
+            .combineWith(CORE, PROTOCOLS, WEBADMIN, new JMXServerModule(), new ListsModule(), new BsmtpModule(),
+                new SmtpcModule())
             .combineWith(Modules.override(STORAGE, messageStore).with(new DirectoryModule(directory)))
             .overrideWith(new PostmasterModule());
     }

@@ -50,6 +50,9 @@ public final class JamesCli {
         if (BsmtpCommands.handles(given)) {
             System.exit(BsmtpCommands.run(arguments));
         }
+        if (SmtpcCommands.handles(given)) {
+            System.exit(SmtpcCommands.run(arguments));
+        }
         ServerCmd.main(arguments.toArray(String[]::new));
     }
 }

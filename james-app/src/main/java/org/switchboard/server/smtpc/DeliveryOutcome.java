@@ -1,0 +1,16 @@
+package org.switchboard.server.smtpc;
+
+import java.util.List;
+import java.util.Map;
+
+import org.apache.james.core.MailAddress;
+
+/**
+ * What became of one mail sent in an SMTP session: the recipients the peer took, those it refused for good (5xx)
+ * and those it refused for now (4xx, or the session broke), each with the peer's reply.
+ *
+ * @param connectionLost the session cannot go on (a new connection is needed for the next mail)
+ */
+record DeliveryOutcome(List<MailAddress> delivered, Map<MailAddress, String> permanent, Map<MailAddress, String> temporary,
+                       boolean connectionLost) {
+}

@@ -1,0 +1,272 @@
+package org.switchboard.server.smtpc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import javax.mail.MessagingException;
+import javax.mail.internet.MimeMessage;
+
+import org.apache.james.core.MailAddress;
+import org.apache.james.core.MaybeSender;
+import org.apache.james.core.builder.MimeMessageBuilder;
+import org.apache.james.queue.api.MailQueueName;
+import org.apache.james.queue.api.RawMailQueueItemDecoratorFactory;
+import org.apache.james.server.core.MailImpl;
+import org.apache.mailet.Attribute;
+import org.apache.mailet.AttributeValue;
+import org.apache.mailet.base.test.FakeMailContext;
+import org.apache.mailet.base.test.FakeMailetConfig;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.switchboard.mailets.smtpc.SmtpcQueueRouter;
+import org.switchboard.server.smtpc.SmtpcSettings.HostAndPort;
+import org.switchboard.server.smtpc.SmtpcSettings.RoutingOrder;
+import org.switchboard.server.smtpd.MtPriorityHook;
+import org.switchboard.spool.RocksDbMailQueue;
+import org.switchboard.spool.RocksDbMailQueueFactory;
+
+/**
+ * SMTPC end to end inside one JVM: the queue router puts mail on a real RocksDB spool queue, the delivery service
+ * sends it over real sockets to {@link SmtpPeer}s; bounces and delay notices are what the mailet context records.
+ */
+class OutboundDeliveryTest {
+    private static final Duration RUN_INTERVAL = Duration.ofSeconds(1);
+
+    @TempDir
+    Path directory;
+    private RocksDbMailQueueFactory queues;
+    private RocksDbMailQueue queue;
+    private FakeMailContext context;
+    private SmtpcQueueRouter router;
+    private OutboundDelivery delivery;
+    private final Map<String, HostAndPort> hosts = new HashMap<>();
+    private final Map<String, DomainProfile> profiles = new HashMap<>();
+    private SmtpPeer peer;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        queues = RocksDbMailQueueFactory.open(directory.resolve("spool"), new RawMailQueueItemDecoratorFactory(),
+            Clock.systemUTC(), 64L * 1024 * 1024);
+        queue = queues.createQueue(MailQueueName.of("smtpc"));
+        context = FakeMailContext.defaultContext();
+        router = new SmtpcQueueRouter(queues);
+        router.init(FakeMailetConfig.builder().mailetName("relay").mailetContext(context).build());
+        peer = new SmtpPeer();
+        hosts.put("peer.test", new HostAndPort("127.0.0.1", peer.port()));
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        if (delivery != null) {
+            delivery.close();
+        }
+        peer.close();
+        queues.close();
+    }
+
+    private void start(Optional<RelayHosts> relays) {
+        SmtpcSettings settings = new SmtpcSettings("smtpc", "client.test", RoutingOrder.HOSTS, Optional.empty(), 25,
+            Optional.empty(), Optional.empty(), Duration.ofSeconds(1), 1000, 1, Duration.ofSeconds(5), Duration.ofSeconds(10),
+            true, profile(2, 50, false), Map.copyOf(profiles));
+        MailRouting routing = new MailRouting(RoutingOrder.HOSTS, () -> new HostTable(Map.copyOf(hosts)), new DnsLookup(), 25, relays);
+        delivery = new OutboundDelivery(settings, queue, context, routing, Clock.systemUTC());
+        delivery.start();
+    }
+
+    private void start() {
+        start(Optional.empty());
+    }
+
+    private static DomainProfile profile(int maxSessions, int maxMessagesPerSession, boolean hold) {
+        return new DomainProfile(RUN_INTERVAL, 100, maxSessions, maxMessagesPerSession, Duration.ofDays(1), hold);
+    }
+
+    private void send(String subject, String sender, String... recipients) throws Exception {
+        send(MimeMessageBuilder.mimeMessageBuilder().setSubject(subject).setText("body of " + subject).build(), sender, recipients);
+    }
+
+    private void send(MimeMessage message, String sender, String... recipients) throws MessagingException {
+        MailImpl.Builder mail = MailImpl.builder().name("mail-" + message.getSubject().replace(' ', '-'))
+            .sender(sender == null ? MaybeSender.nullSender() : MaybeSender.of(new MailAddress(sender)))
+            .mimeMessage(message);
+        for (String recipient : recipients) {
+            mail.addRecipient(recipient);
+        }
+        MailImpl built = mail.build();
+        router.service(built);
+    }
+
+    @Test
+    void oneConnectionCarriesSeveralMessagesUpToTheSessionLimit() throws Exception {
+        profiles.put("peer.test", profile(1, 3, true));
+        start();
+        for (int i = 1; i <= 7; i++) {
+            send("m" + i, "alice@origin.test", "bob@peer.test");
+        }
+        await().until(() -> delivery.channels().toString().contains("held 7"));
+        assertThat(delivery.flush("peer.test")).isEqualTo(7);
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> peer.received.size() == 7);
+        // 3 + 3 + 1 over three connections (the gate is the first message of the first)
+        assertThat(peer.connections.get()).isEqualTo(3);
+        assertThat(peer.received).extracting(SmtpPeer.Received::connection).containsExactly(1, 1, 1, 2, 2, 2, 3);
+        assertThat(peer.received.get(0).from()).isEqualTo("<alice@origin.test>");
+        assertThat(peer.received.get(0).recipients()).containsExactly("<bob@peer.test>");
+    }
+
+    @Test
+    void heldMailGoesOutInPriorityWeightOrder() throws Exception {
+        profiles.put("peer.test", profile(1, 50, true));
+        start();
+        send(MimeMessageBuilder.mimeMessageBuilder().setSubject("bulk").addHeader("Precedence", "bulk").setText("x").build(),
+            "a@origin.test", "bob@peer.test");
+        send(MimeMessageBuilder.mimeMessageBuilder().setSubject("normal big").setText("y".repeat(300 * 1024)).build(),
+            "a@origin.test", "bob@peer.test");
+        send(MimeMessageBuilder.mimeMessageBuilder().setSubject("normal small").setText("z").build(),
+            "a@origin.test", "bob@peer.test");
+        send(MimeMessageBuilder.mimeMessageBuilder().setSubject("urgent").addHeader("Priority", "urgent").setText("u").build(),
+            "a@origin.test", "bob@peer.test");
+        MimeMessage mtPriority = MimeMessageBuilder.mimeMessageBuilder().setSubject("mt priority").setText("p").build();
+        MailImpl prioritized = MailImpl.builder().name("mail-mt").sender("a@origin.test").addRecipient("bob@peer.test")
+            .mimeMessage(mtPriority).addAttribute(new Attribute(MtPriorityHook.ATTRIBUTE, AttributeValue.of(7))).build();
+        router.service(prioritized);
+        await().until(() -> delivery.channels().toString().contains("held 5"));
+        assertThat(delivery.whyQueued("mail-bulk")).get().asString()
+            .contains("held until the peer sends ETRN").contains("weight 14001 = precedence 14 x Mp 1000 + size 1 KB");
+
+        delivery.flush("peer.test");
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> peer.received.size() == 5);
+        // precedence 2 (MT-PRIORITY 7), 4 (urgent), 9 (small, then 300 KB), 14 (bulk)
+        assertThat(peer.subjects()).containsExactly("mt priority", "urgent", "normal small", "normal big", "bulk");
+    }
+
+    @Test
+    void aFailedFirstMessageHoldsBackTheRestOfItsDomainUntilTheNextRun() throws Exception {
+        profiles.put("peer.test", profile(1, 50, false));
+        peer.rcptReply = "450 4.2.1 mailbox busy";
+        start();
+        send("first", "a@origin.test", "bob@peer.test");
+        send("second", "a@origin.test", "bob@peer.test");
+        send("third", "a@origin.test", "bob@peer.test");
+        // new mail is tried at once: three RCPTs, all deferred
+        await().atMost(Duration.ofSeconds(10)).until(() -> peer.rcptCommands.get() == 3
+            && delivery.channels().toString().contains("deferred 3"));
+        int before = peer.rcptCommands.get();
+
+        // the next runs try the gate alone, each time
+        Thread.sleep(3 * RUN_INTERVAL.toMillis());
+        int gateTries = peer.rcptCommands.get() - before;
+        assertThat(gateTries).isBetween(1, 4);
+        assertThat(delivery.channels().toString()).contains("deferred 3").contains("450 4.2.1 mailbox busy");
+        assertThat(delivery.whyQueued("mail-first").orElseThrow()).contains("last reply 450 4.2.1 mailbox busy");
+
+        // the peer recovers: the gate goes, then the others follow
+        peer.rcptReply = "250 2.1.5 ok";
+        await().atMost(Duration.ofSeconds(10)).until(() -> peer.received.size() == 3);
+        assertThat(queue.getSize()).isZero();
+        assertThat(context.getSentMails()).isEmpty();
+    }
+
+    @Test
+    void aPermanentRefusalBouncesOnceAndNeverToTheNullSender() throws Exception {
+        peer.rcptReply = "550 5.1.1 no such user";
+        start();
+        send("refused", "alice@origin.test", "nobody@peer.test");
+        send("refused notice", null, "nobody@peer.test");
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> peer.rcptCommands.get() == 2 && queue.getSize() == 0);
+        assertThat(context.getSentMails()).hasSize(1);
+        FakeMailContext.SentMail bounce = context.getSentMails().get(0);
+        assertThat(bounce.getState()).isEqualTo("bounces");
+        assertThat(bounce.getRecipients()).containsExactly(new MailAddress("nobody@peer.test"));
+        assertThat(bounce.getAttributes().get(OutboundDelivery.DELIVERY_ERROR).getValue().value())
+            .isEqualTo("550 5.1.1 no such user");
+    }
+
+    @Test
+    void aDomainMissingFromTheHostTableFailsAtOnce() throws Exception {
+        start();
+        send("lost", "alice@origin.test", "bob@unknown.test");
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> context.getSentMails().size() == 1);
+        assertThat(context.getSentMails().get(0).getAttributes().get(OutboundDelivery.DELIVERY_ERROR).getValue().value())
+            .isEqualTo("550 5.1.2 domain unknown.test is not in the host table");
+        await().until(() -> queue.getSize() == 0);
+    }
+
+    @Test
+    void aDeferredMailKeepsItsHistoryAcrossARestart() throws Exception {
+        peer.rcptReply = "451 4.3.0 try later";
+        profiles.put("peer.test", new DomainProfile(Duration.ofHours(1), 100, 1, 50, Duration.ofDays(1), false));
+        start();
+        send("kept", "alice@origin.test", "bob@peer.test");
+        await().atMost(Duration.ofSeconds(10)).until(() -> delivery.channels().toString().contains("deferred 1"));
+        delivery.close();
+        queues.close();
+
+        queues = RocksDbMailQueueFactory.open(directory.resolve("spool"), new RawMailQueueItemDecoratorFactory(),
+            Clock.systemUTC(), 64L * 1024 * 1024);
+        queue = queues.createQueue(MailQueueName.of("smtpc"));
+        start();
+        await().atMost(Duration.ofSeconds(10)).until(() -> delivery.whyQueued("mail-kept").isPresent());
+        assertThat(delivery.whyQueued("mail-kept").get()).contains("deferred").contains("attempts 1")
+            .contains("last reply 451 4.3.0 try later");
+        assertThat(peer.rcptCommands.get()).isEqualTo(1);
+    }
+
+    @Test
+    void relayFailsOverToTheSecondaryAndBackWhenThePrimaryAnswersAgain() throws Exception {
+        int primaryPort;
+        try (ServerSocket unused = new ServerSocket(0)) {
+            primaryPort = unused.getLocalPort();
+        }
+        Hop primary = new Hop("127.0.0.1", "127.0.0.1", primaryPort);
+        Hop secondary = new Hop("127.0.0.1", "127.0.0.1", peer.port());
+        hosts.clear();
+        RelayHosts relays = new RelayHosts(primary, Optional.of(secondary), Duration.ofSeconds(1), Clock.systemUTC());
+        start(Optional.of(relays));
+
+        send("via secondary", "alice@origin.test", "bob@far.test");
+        await().atMost(Duration.ofSeconds(10)).until(() -> peer.received.size() == 1);
+        assertThat(relays.usingSecondary()).isTrue();
+
+        try (SmtpPeer primaryPeer = startPeerOn(primaryPort)) {
+            await().atMost(Duration.ofSeconds(10)).until(() -> !relays.usingSecondary());
+            send("via primary", "alice@origin.test", "bob@far.test");
+            await().atMost(Duration.ofSeconds(10)).until(() -> primaryPeer.received.size() == 1);
+            assertThat(primaryPeer.subjects()).containsExactly("via primary");
+        }
+        assertThat(peer.subjects()).containsExactly("via secondary");
+    }
+
+    private static SmtpPeer startPeerOn(int port) throws IOException {
+        return new SmtpPeer(port);
+    }
+
+    @Test
+    void recipientsOfSeveralDomainsGoToTheirOwnChannels() throws Exception {
+        SmtpPeer other = new SmtpPeer();
+        try (other) {
+            hosts.put("other.test", new HostAndPort("127.0.0.1", other.port()));
+            start();
+            send("split", "alice@origin.test", "bob@peer.test", "carol@other.test", "dave@peer.test");
+            await().atMost(Duration.ofSeconds(10)).until(() -> peer.received.size() == 1 && other.received.size() == 1);
+            assertThat(peer.received.get(0).recipients()).containsExactly("<bob@peer.test>", "<dave@peer.test>");
+            assertThat(other.received.get(0).recipients()).containsExactly("<carol@other.test>");
+        }
+        assertThat(List.of(peer.connections.get())).containsExactly(1);
+    }
+}
