@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 
 import org.apache.james.cli.ServerCmd;
 import org.switchboard.server.bsmtp.BsmtpCommands;
@@ -19,6 +20,10 @@ import org.switchboard.server.lists.ListCommands;
  * the command, and the password never appears in the process list. Explicit {@code -h/-p/-username/-password} win.
  */
 public final class JamesCli {
+    /** Switchboard's own commands, beside James' ones. */
+    private static final List<MBeanCommands<?>> SWITCHBOARD_COMMANDS = List.of(DirectoryCommands.COMMANDS,
+        ListCommands.COMMANDS, BsmtpCommands.COMMANDS, SmtpcCommands.COMMANDS);
+
     private JamesCli() {
     }
 
@@ -41,17 +46,9 @@ public final class JamesCli {
             }
         }
         arguments.addAll(given);
-        if (DirectoryCommands.handles(given)) {
-            System.exit(DirectoryCommands.run(arguments));
-        }
-        if (ListCommands.handles(given)) {
-            System.exit(ListCommands.run(arguments));
-        }
-        if (BsmtpCommands.handles(given)) {
-            System.exit(BsmtpCommands.run(arguments));
-        }
-        if (SmtpcCommands.handles(given)) {
-            System.exit(SmtpcCommands.run(arguments));
+        Optional<MBeanCommands<?>> ours = MBeanCommands.handling(given, SWITCHBOARD_COMMANDS);
+        if (ours.isPresent()) {
+            System.exit(ours.get().run(arguments));
         }
         ServerCmd.main(arguments.toArray(String[]::new));
     }
