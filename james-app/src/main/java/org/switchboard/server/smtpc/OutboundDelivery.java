@@ -22,6 +22,7 @@ import java.util.stream.Collectors;
 import javax.mail.MessagingException;
 
 import org.apache.james.core.MailAddress;
+import org.apache.james.lifecycle.api.LifecycleUtil;
 import org.apache.james.queue.api.MailQueue;
 import org.apache.james.queue.api.MailQueue.MailQueueItem;
 import org.apache.james.server.core.MailImpl;
@@ -171,6 +172,7 @@ public class OutboundDelivery implements AutoCloseable {
                 }
             }
             routing.relays().flatMap(RelayHosts::primaryToCheck).ifPresent(this::probe);
+            routing.relays().flatMap(RelayHosts::etrnPollDue).ifPresent(relay -> sessions.execute(() -> pollByEtrn(relay)));
         } catch (RuntimeException e) {
             LOGGER.error("SMTPC: queue run check failed", e);
         }
@@ -179,9 +181,32 @@ public class OutboundDelivery implements AutoCloseable {
     private void probe(Hop primary) {
         try (SmtpPeerSession probe = connect(primary)) {
             routing.relays().ifPresent(relays -> relays.connected(primary));
+            askForHeldMail(probe);
         } catch (MessagingException e) {
             LOGGER.info("SMTPC: primary relay {} still unavailable: {}", primary, SmtpPeerSession.describe(e));
         }
+    }
+
+    /** Dial-up style: a session with the relay only to ask it for the mail it holds for us. */
+    private void pollByEtrn(Hop relay) {
+        try (SmtpPeerSession poll = connect(relay)) {
+            askForHeldMail(poll);
+        } catch (MessagingException e) {
+            LOGGER.info("SMTPC: cannot poll relay {} with ETRN: {}", relay, SmtpPeerSession.describe(e));
+        }
+    }
+
+    /** On a session with a relay configured for it: ETRN for each of our names (a refusal only is logged). */
+    private void askForHeldMail(SmtpPeerSession session) {
+        routing.relays().filter(relays -> relays.isRelay(session.hop())).ifPresent(relays -> {
+            for (String name : relays.etrnNames()) {
+                try {
+                    LOGGER.info("SMTPC: ETRN {} at relay {}: {}", name, session.hop(), session.etrn(name));
+                } catch (MessagingException e) {
+                    LOGGER.warn("SMTPC: ETRN {} at relay {} failed: {}", name, session.hop(), SmtpPeerSession.describe(e));
+                }
+            }
+        });
     }
 
     /**
@@ -265,6 +290,7 @@ public class OutboundDelivery implements AutoCloseable {
                 SmtpPeerSession connection = connect(hop);
                 channel.noteHop(hop);
                 routing.relays().ifPresent(relays -> relays.connected(hop));
+                askForHeldMail(connection);
                 return Optional.of(connection);
             } catch (MessagingException e) {
                 problem = "cannot connect to " + hop + ": " + SmtpPeerSession.describe(e);
@@ -427,6 +453,8 @@ public class OutboundDelivery implements AutoCloseable {
             LOGGER.error("SMTPC: queue entry of mail {} could not be completed ({}): {}", item.getMail().getName(),
                 status, e.getMessage());
         } finally {
+            // the mail read from the queue holds its message source (a temporary file when large) until disposed
+            LifecycleUtil.dispose(item.getMail());
             consumer.request(1);
         }
     }

@@ -74,6 +74,12 @@ final class SmtpPeerSession implements AutoCloseable {
         return hop;
     }
 
+    /** Asks the peer to start delivering the mail it holds for {@code name} (RFC 1985); returns its reply. */
+    String etrn(String name) throws MessagingException {
+        transport.simpleCommand("ETRN " + name);
+        return transport.getLastServerResponse().trim();
+    }
+
     /** Mails the peer took (for at least one recipient). */
     int sent() {
         return sent;

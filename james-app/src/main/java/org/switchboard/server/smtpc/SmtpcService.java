@@ -56,7 +56,8 @@ public class SmtpcService implements Startable {
         Clock clock = Clock.systemUTC();
         DnsLookup dns = new DnsLookup();
         Optional<RelayHosts> relays = settings.primaryRelay().map(primary -> new RelayHosts(hop(primary),
-            settings.secondaryRelay().map(SmtpcService::hop), settings.relayCheckInterval(), clock));
+            settings.secondaryRelay().map(SmtpcService::hop), settings.relayCheckInterval(), settings.relayEtrn(),
+            settings.relayEtrnEvery(), clock));
         MailRouting routing = new MailRouting(settings.routing(),
             () -> table == null ? new HostTable(Map.of()) : table.current(), dns, settings.remotePort(), relays);
         MailQueue queue = queues.createQueue(MailQueueName.of(settings.queue()));

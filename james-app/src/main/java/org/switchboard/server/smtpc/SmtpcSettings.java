@@ -2,7 +2,9 @@ package org.switchboard.server.smtpc;
 
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
+import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -19,6 +21,7 @@ import org.apache.james.util.DurationParser;
  */
 record SmtpcSettings(String queue, String heloName, RoutingOrder routing, Optional<String> hostTable, int remotePort,
                      Optional<HostAndPort> primaryRelay, Optional<HostAndPort> secondaryRelay, Duration relayCheckInterval,
+                     List<String> relayEtrn, Duration relayEtrnEvery,
                      long precedenceMultiplier, long sizeMultiplier, Duration connectTimeout, Duration replyTimeout,
                      boolean startTls, DomainProfile defaultProfile, Map<String, DomainProfile> profiles) {
 
@@ -71,6 +74,13 @@ record SmtpcSettings(String queue, String heloName, RoutingOrder routing, Option
         if (secondary.isPresent() && primary.isEmpty()) {
             throw new ConfigurationException("smtpc.xml: <relay><secondary> needs a <primary>");
         }
+        // whether or not the configuration splits lists at commas, the names are split here
+        List<String> etrn = config.getList(String.class, "relay.etrn", List.of()).stream()
+            .flatMap(value -> Arrays.stream(value.split("[,\\s]+")))
+            .filter(name -> !name.isEmpty()).toList();
+        if (!etrn.isEmpty() && primary.isEmpty()) {
+            throw new ConfigurationException("smtpc.xml: <relay><etrn> needs a <primary>");
+        }
         DomainProfile defaultProfile = DomainProfile.DEFAULT;
         Map<String, DomainProfile> profiles = new HashMap<>();
         for (HierarchicalConfiguration<ImmutableNode> profile : config.configurationsAt("profile")) {
@@ -95,6 +105,7 @@ record SmtpcSettings(String queue, String heloName, RoutingOrder routing, Option
             Optional.ofNullable(config.getString("hostTable", null)).map(String::trim).filter(value -> !value.isEmpty()),
             remotePort, primary, secondary,
             duration(config, "relay.checkPrimaryEvery", "5 minutes"),
+            etrn, duration(config, "relay.etrnEvery", "15 minutes"),
             nonNegative(config, "precedenceMultiplier", 1000),
             nonNegative(config, "sizeMultiplier", 1),
             duration(config, "connectTimeout", "30 seconds"),

@@ -78,7 +78,8 @@ class OutboundDeliveryTest {
 
     private void start(Optional<RelayHosts> relays) {
         SmtpcSettings settings = new SmtpcSettings("smtpc", "client.test", RoutingOrder.HOSTS, Optional.empty(), 25,
-            Optional.empty(), Optional.empty(), Duration.ofSeconds(1), 1000, 1, Duration.ofSeconds(5), Duration.ofSeconds(10),
+            Optional.empty(), Optional.empty(), Duration.ofSeconds(1), List.of(), Duration.ZERO, 1000, 1, Duration.ofSeconds(5),
+            Duration.ofSeconds(10),
             true, profile(2, 50, false), Map.copyOf(profiles));
         MailRouting routing = new MailRouting(RoutingOrder.HOSTS, () -> new HostTable(Map.copyOf(hosts)), new DnsLookup(), 25, relays);
         delivery = new OutboundDelivery(settings, queue, context, routing, Clock.systemUTC());
@@ -250,6 +251,27 @@ class OutboundDeliveryTest {
             assertThat(primaryPeer.subjects()).containsExactly("via primary");
         }
         assertThat(peer.subjects()).containsExactly("via secondary");
+    }
+
+    @Test
+    void aRelayConfiguredForEtrnIsAskedForOurMailAtEachConnectionAndPeriodically() throws Exception {
+        Hop relay = new Hop("127.0.0.1", "127.0.0.1", peer.port());
+        hosts.clear();
+        start(Optional.of(new RelayHosts(relay, Optional.empty(), Duration.ofSeconds(1), List.of("client.test", "branch.test"),
+            Duration.ofSeconds(2), Clock.systemUTC())));
+
+        // at start: a session only to ask (dial-up style), then again every 2 seconds
+        await().atMost(Duration.ofSeconds(10)).until(() -> peer.etrnCommands.size() >= 4);
+        assertThat(peer.received).isEmpty();
+        assertThat(peer.etrnCommands.subList(0, 2)).containsExactly("1 ETRN client.test", "1 ETRN branch.test");
+
+        // a session that delivers mail asks as well, before the mail
+        int before = peer.connections.get();
+        send("relayed", "alice@origin.test", "bob@far.test");
+        await().atMost(Duration.ofSeconds(10)).until(() -> peer.received.size() == 1);
+        int deliveringConnection = peer.received.get(0).connection();
+        assertThat(deliveringConnection).isGreaterThan(before);
+        assertThat(peer.etrnCommands).contains(deliveringConnection + " ETRN client.test");
     }
 
     private static SmtpPeer startPeerOn(int port) throws IOException {

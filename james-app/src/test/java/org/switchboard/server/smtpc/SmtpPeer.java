@@ -30,6 +30,8 @@ final class SmtpPeer implements AutoCloseable {
     final List<Received> received = new CopyOnWriteArrayList<>();
     final AtomicInteger connections = new AtomicInteger();
     final AtomicInteger rcptCommands = new AtomicInteger();
+    /** ETRN commands received, with the connection they came on ("2 ETRN example.org"). */
+    final List<String> etrnCommands = new CopyOnWriteArrayList<>();
     volatile String rcptReply = "250 2.1.5 ok";
     volatile String extraEhlo = "";
 
@@ -102,6 +104,9 @@ final class SmtpPeer implements AutoCloseable {
                     received.add(new Received(from, List.copyOf(recipients), subject.find() ? subject.group(1).trim() : "",
                         connection));
                     reply(out, "250 2.0.0 queued");
+                } else if (upper.startsWith("ETRN ")) {
+                    etrnCommands.add(connection + " " + line);
+                    reply(out, "250 2.0.0 queuing for node " + line.substring(5) + " started");
                 } else if (upper.equals("RSET") || upper.equals("NOOP")) {
                     reply(out, "250 2.0.0 ok");
                 } else if (upper.equals("QUIT")) {

@@ -54,6 +54,17 @@ class SmtpcSettingsTest {
     }
 
     @Test
+    void etrnNamesForTheRelay() throws Exception {
+        SmtpcSettings settings = parse("""
+            <relay><primary>10.0.0.1</primary><etrn>example.com, branch.example.com</etrn><etrnEvery>30 minutes</etrnEvery></relay>""");
+
+        assertThat(settings.relayEtrn()).containsExactly("example.com", "branch.example.com");
+        assertThat(settings.relayEtrnEvery()).isEqualTo(Duration.ofMinutes(30));
+        assertThat(parse("").relayEtrn()).isEmpty();
+        assertThatThrownBy(() -> parse("<relay><etrn>example.com</etrn></relay>")).hasMessageContaining("<etrn> needs a <primary>");
+    }
+
+    @Test
     void weightAddsItsTerms() {
         PriorityWeight weight = new PriorityWeight(14, 300, 90, 1000, 2);
 
