@@ -274,6 +274,9 @@ public class OutboundDelivery implements AutoCloseable {
                 endSession(connection);
             }
             channel.endSession();
+            // mail that arrived while this session was ending (or trying a queue run's gate) was refused a session
+            // of its own, since this one was still counted: it would wait for the domain's next mail
+            startSessions(channel);
         }
     }
 
