@@ -43,6 +43,7 @@ class Sink:
         self.path, self.ld, self.port = path, ld, port
         self.dir = os.path.join(workdir, "sink-%d" % port)
         self.proc = None
+        self.senders = {}        # path -> MAIL FROM address (each run sends from its own)
 
     def start(self):
         os.makedirs(self.dir, exist_ok=True)
@@ -70,22 +71,30 @@ class Sink:
                 time.sleep(0.2)
         raise BenchError("smtp-sink did not start on port %d (exit %s)" % (self.port, self.proc.poll()))
 
-    def entries(self, min_size):
-        """The mails taken completely: (mtime_ns, path), a file at least min_size bytes long."""
+    def entries(self, min_size, sender):
+        """The mails from `sender` taken completely: (mtime_ns, path), a file at least min_size bytes long."""
         out = []
         for e in os.scandir(self.dir):
-            if e.name.startswith("m."):
-                try:
-                    st = e.stat()
-                except FileNotFoundError:
-                    continue
-                if st.st_size >= min_size:
-                    out.append((st.st_mtime_ns, e.path))
+            if not e.name.startswith("m."):
+                continue
+            try:
+                st = e.stat()
+            except FileNotFoundError:
+                continue
+            if st.st_size < min_size:
+                continue
+            if e.path not in self.senders:
+                with open(e.path, "rb") as f:
+                    m = re.search(rb"^X-Mail-Args: <([^>]*)>", f.read(1024), re.M)
+                self.senders[e.path] = m.group(1).decode("latin-1") if m else None
+            if self.senders[e.path] == sender:
+                out.append((st.st_mtime_ns, e.path))
         return out
 
     def clear(self):
         for e in os.scandir(self.dir):
             os.unlink(e.path)
+        self.senders.clear()
 
     def stop(self):
         if self.proc and self.proc.poll() is None:
@@ -105,11 +114,8 @@ class Sinks:
     def route(self, domain):
         return self.sinks[DOMAINS.index(domain) % len(self.sinks)].port
 
-    def entries(self, min_size):
-        return [x for s in self.sinks for x in s.entries(min_size)]
-
-    def count(self, min_size):
-        return len(self.entries(min_size))
+    def entries(self, min_size, sender):
+        return [x for s in self.sinks for x in s.entries(min_size, sender)]
 
     def clear(self):
         for s in self.sinks:
@@ -122,9 +128,9 @@ def split(n, parts):
     return [n // parts + (1 if i < n % parts else 0) for i in range(parts)]
 
 
-def probe_message(domain, kind, seq, size):
+def probe_message(sender, domain, kind, seq, size):
     head = ("From: <%s>\r\nTo: <probe@%s>\r\nSubject: %s %s %d\r\nMessage-Id: <probe-%s-%d@source.test>\r\n"
-            % (SENDER, domain, PROBE_SUBJECT, kind, seq, kind, seq))
+            % (sender, domain, PROBE_SUBJECT, kind, seq, kind, seq))
     if kind == "bulk":
         head += "Precedence: bulk\r\n"
     line = "x" * 76 + "\r\n"
@@ -135,8 +141,9 @@ class Probe(threading.Thread):
     """When the sinks have taken `trigger` mails (the relay is busy), sends `count` bulk mails then `count` normal ones
     to probe@PROBE_DOMAIN in one SMTP session: FIFO would deliver the bulk ones first, the weight the normal ones."""
 
-    def __init__(self, port, count, size, trigger, progress):
+    def __init__(self, port, sender, count, size, trigger, progress):
         super().__init__(daemon=True)
+        self.sender = sender
         self.port, self.count, self.size, self.trigger, self.progress = port, count, size, trigger, progress
         self.error = None
         self.sent_at_delivered = None
@@ -153,7 +160,8 @@ class Probe(threading.Thread):
             with smtplib.SMTP("127.0.0.1", self.port, local_hostname=HELO, timeout=60) as s:
                 for kind in ("bulk", "normal"):
                     for i in range(self.count):
-                        s.sendmail(SENDER, ["probe@%s" % PROBE_DOMAIN], probe_message(PROBE_DOMAIN, kind, i, self.size))
+                        s.sendmail(self.sender, ["probe@%s" % PROBE_DOMAIN],
+                                   probe_message(self.sender, PROBE_DOMAIN, kind, i, self.size))
         except (OSError, smtplib.SMTPException) as e:
             self.error = "%s: %s" % (type(e).__name__, e)
         finally:
@@ -211,26 +219,30 @@ def tree_cpu_seconds(root):
 
 
 def run_load(label, smtp, port, n, sessions, size, sinks, probe_count=0, pids_fn=None, cpu_fn=None,
-             stall_timeout=120):
+             stall_timeout=30):
     """n mails split over the 20 domains, one smtp-source per domain in parallel; waits until the sinks hold all of
     them (and the probes). Returns a dict of results."""
     sinks.clear()
     per_domain = split(n, len(DOMAINS))
     per_sessions = split(max(sessions, len(DOMAINS)), len(DOMAINS))
     expected = n + 2 * probe_count
-    progress = lambda: sinks.count(size)   # noqa: E731
+    # each run sends from its own address: a mail of an earlier run delivered late is not counted
+    sender = "%s-%s@%s" % (SENDER.split("@")[0], re.sub(r"[^a-z0-9]+", "-", label.lower()).strip("-"),
+                           SENDER.split("@")[1])
+    progress = lambda: len(sinks.entries(size, sender))   # noqa: E731
     sampler = RssSampler(pids_fn) if pids_fn else None
     cpu0 = cpu_fn() if cpu_fn else None
     load0 = round(os.getloadavg()[0], 2)
-    probe = Probe(port, probe_count, size, max(1, n // 5), progress) if probe_count else None
+    probe = Probe(port, sender, probe_count, size, max(1, n // 5), progress) if probe_count else None
     if sampler:
         sampler.start()
     procs = []
-    t0 = time.monotonic()
+    t0, wall0 = time.monotonic(), time.time()
     try:
         for domain, count, s in zip(DOMAINS, per_domain, per_sessions):
             if count:
                 cmd = smtp.command(port, count, s, size, "rcpt@%s" % domain)
+                cmd[cmd.index("-f") + 1] = sender
                 procs.append((domain, subprocess.Popen(cmd, env=smtp.env, stdout=subprocess.PIPE,
                                                        stderr=subprocess.PIPE, text=True)))
         log("%s: %d smtp-source processes (%d mails, %d sessions, %d bytes)" % (label, len(procs), n,
@@ -277,6 +289,11 @@ def run_load(label, smtp, port, n, sessions, size, sinks, probe_count=0, pids_fn
         "delivered": last,
         "complete": last >= expected,
     }
+    entries = sinks.entries(size, sender)
+    if entries:
+        # the last delivery, from the sink's file times: what a run with stranded mail still shows
+        res["seconds_to_last_delivery"] = round(max(entries)[0] / 1e9 - wall0, 2)
+        res["delivered_msgs_per_s_until_last_delivery"] = round(len(entries) / res["seconds_to_last_delivery"], 1)
     if sampler:
         res["peak_rss_mb"] = round(sampler.max_kb / 1024, 1)
     if cpu_fn:
@@ -285,9 +302,10 @@ def run_load(label, smtp, port, n, sessions, size, sinks, probe_count=0, pids_fn
         res["cpu_ms_per_msg"] = round((cpu1 - cpu0) * 1000 / expected, 3)
     if probe:
         res["priority_probe"] = dict(sent_when_sink_held=probe.sent_at_delivered, bulk_sent_first=probe_count,
-                                     **probe_positions(sinks.entries(size)))
+                                     **probe_positions(entries))
     if not res["complete"]:
         res["error"] = "only %d of %d mails reached the sinks (no progress for %d s)" % (last, expected, stall_timeout)
+        res["stranded"] = expected - last
         res["delivered_msgs_per_s"] = None
     log("%s: accepted %d in %.1f s (%.0f msgs/s); at the sinks after %.1f s (%s msgs/s)%s" % (
         label, n, accept_s, n / accept_s, delivered_s, res["delivered_msgs_per_s"],
@@ -329,6 +347,15 @@ def configure_smtpc(sb, sinks):
             for k in ("maxSessions", "maxMessagesPerSession", "precedenceMultiplier", "sizeMultiplier")}
 
 
+def channels_with_mail(sb):
+    """SmtpcChannels lines of the channels that still hold mail (pending, deferred or held)."""
+    try:
+        lines = sb.cli("SmtpcChannels").strip().splitlines()
+    except BenchError as e:
+        return [str(e)]
+    return [l for l in lines if re.search(r"\b(pending|deferred|held)[ =:]+[1-9]", l)] or lines[:3]
+
+
 def parse_args():
     env = os.environ
     repo = env.get("BENCH_REPO", os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
@@ -339,6 +366,8 @@ def parse_args():
     ap.add_argument("--sessions", type=int, default=int(env.get("SESSIONS", 20)))
     ap.add_argument("--sinks", type=int, default=int(env.get("SINKS", 1)))
     ap.add_argument("--probes", type=int, default=int(env.get("PROBES", 5)))
+    ap.add_argument("--stall", type=int, default=int(env.get("STALL", 30)),
+                    help="seconds without a new mail at the sinks after which a run counts as incomplete")
     ap.add_argument("--warmup", type=int, default=int(env.get("WARMUP", 200)))
     ap.add_argument("--dist", default=env.get("DIST", os.path.join(
         repo, "assembly/target/switchboard-0.1.0-SNAPSHOT.tar.gz")))
@@ -429,22 +458,23 @@ def main():
             java = lambda: [sb.java] if sb.java and pid_alive(sb.java) else []   # noqa: E731
             if args.warmup:
                 w = run_load("switchboard warm-up", smtp, sb.ports["smtp"], args.warmup, args.sessions,
-                             args.size_list[0], sinks)
+                             args.size_list[0], sinks, stall_timeout=args.stall)
+                out["warmup"] = {k: w.get(k) for k in ("n", "delivered", "complete", "stranded")}
+                out["warmup"]["n"] = args.warmup
                 if not w["complete"]:
-                    raise BenchError("warm-up: " + w["error"])
+                    out["warmup"]["smtpc_channels"] = channels_with_mail(sb)
             for size in args.size_list:
                 sb_runs[size] = []
                 for i in range(args.runs):
                     r = run_load("switchboard %d B run %d" % (size, i + 1), smtp, sb.ports["smtp"], args.n,
                                  args.sessions, size, sinks, probe_count=args.probes, pids_fn=java,
-                                 cpu_fn=lambda: proc_cpu_seconds(sb.java))
-                    sb_runs[size].append(r)
+                                 cpu_fn=lambda: proc_cpu_seconds(sb.java), stall_timeout=args.stall)
                     if not r["complete"]:
-                        raise BenchError("switchboard lost or stalled mail: " + r["error"])
+                        # mail SMTPC accepted but has not delivered: its channels say where it waits
+                        r["smtpc_channels"] = channels_with_mail(sb)
+                        ok = False
+                    sb_runs[size].append(r)
             out["switchboard_vm_hwm_mb"] = round((kb(read_proc_status(sb.java).get("VmHWM")) or 0) / 1024, 1)
-            channels = sb.cli("SmtpcChannels").strip().splitlines()
-            out["smtpc_channels_after"] = channels[:5] + (["... %d more" % (len(channels) - 5)]
-                                                          if len(channels) > 5 else [])
         except (BenchError, subprocess.SubprocessError, OSError) as e:
             ok = False
             log("FAILED: %s" % e)
@@ -471,6 +501,13 @@ def main():
         if b_pf:
             entry["postfix"] = {k: b_pf.get(k) for k in ("delivered_msgs_per_s", "accept_msgs_per_s",
                                                          "cpu_ms_per_msg", "peak_rss_mb")}
+        last_sb = [r["delivered_msgs_per_s_until_last_delivery"] for r in sbr
+                   if r.get("delivered_msgs_per_s_until_last_delivery")]
+        last_pf = [r["delivered_msgs_per_s_until_last_delivery"] for r in pfr
+                   if r.get("delivered_msgs_per_s_until_last_delivery")]
+        if last_sb and last_pf and not (b_sb and b_pf):
+            # a run with stranded mail: the rate of what was delivered, until its last delivery (not the bar)
+            entry["ratio_until_last_delivery_ignoring_stranded"] = round(max(last_sb) / max(last_pf), 3)
         if b_sb and b_pf:
             entry["ratio_switchboard_over_postfix"] = round(b_sb["delivered_msgs_per_s"]
                                                             / b_pf["delivered_msgs_per_s"], 3)
