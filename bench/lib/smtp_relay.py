@@ -25,7 +25,10 @@ from smtp_ingest import (BenchError, Postfix, RssSampler, SmtpSource, Switchboar
                          touch_keep, CLK_TCK, SENDER, HELO)
 
 DOMAINS = ["d%02d.test" % i for i in range(1, 21)]
-PROBE_DOMAIN = DOMAINS[0]
+# the priority probe's domain, outside the load, served by a slow sink (1 s before each DATA reply): its mail waits
+# in the relay's queue, where the weight can order it
+PROBE_DOMAIN = "p01.test"
+PROBE_SINK_DELAY = "1"
 PROBE_SUBJECT = "relay-probe"
 
 
@@ -39,8 +42,8 @@ class Sink:
     """Postfix's smtp-sink on 127.0.0.1:port, every domain's remote server: each mail it takes is a file of its own
     (-d), whose size tells it is complete and whose mtime gives the delivery order."""
 
-    def __init__(self, path, ld, workdir, port):
-        self.path, self.ld, self.port = path, ld, port
+    def __init__(self, path, ld, workdir, port, options=()):
+        self.path, self.ld, self.port, self.options = path, ld, port, list(options)
         self.dir = os.path.join(workdir, "sink-%d" % port)
         self.proc = None
         self.senders = {}        # path -> MAIL FROM address (each run sends from its own)
@@ -51,7 +54,7 @@ class Sink:
         cmd = [self.path]
         if os.getuid() == 0:
             cmd += ["-u", "nobody"]
-        cmd += ["-d", os.path.join(self.dir, "m."), "127.0.0.1:%d" % self.port, "256"]
+        cmd += self.options + ["-d", os.path.join(self.dir, "m."), "127.0.0.1:%d" % self.port, "256"]
         env = dict(os.environ)
         if self.ld:
             env["LD_LIBRARY_PATH"] = self.ld
@@ -108,14 +111,20 @@ class Sink:
 
 
 class Sinks:
-    def __init__(self, sinks):
-        self.sinks = sinks
+    """The load's sinks (the 20 domains spread over them) and the probe's slow one (last)."""
+
+    def __init__(self, load, probe):
+        self.load, self.probe = load, probe
+        self.sinks = load + [probe]
 
     def route(self, domain):
-        return self.sinks[DOMAINS.index(domain) % len(self.sinks)].port
+        if domain == PROBE_DOMAIN:
+            return self.probe.port
+        return self.load[DOMAINS.index(domain) % len(self.load)].port
 
     def entries(self, min_size, sender):
-        return [x for s in self.sinks for x in s.entries(min_size, sender)]
+        """The load's mails from sender (the probe's are not counted: they go to the slow sink)."""
+        return [x for s in self.load for x in s.entries(min_size, sender)]
 
     def clear(self):
         for s in self.sinks:
@@ -169,12 +178,11 @@ class Probe(threading.Thread):
 
 
 def probe_positions(entries):
-    """Mean delivery position (1 = first) of the bulk and normal probes among the PROBE_DOMAIN mails and among all."""
+    """Mean delivery position (1 = first) of the bulk and normal probes among the PROBE_DOMAIN mails."""
     ordered = sorted(entries)
-    positions = {"bulk": [], "normal": []}
     domain_pos = {"bulk": [], "normal": []}
     in_domain = 0
-    for index, (_, path) in enumerate(ordered, 1):
+    for _, path in ordered:
         with open(path, "rb") as f:
             head = f.read(2048).decode("latin-1")
         rcpt = re.search(r"^X-Rcpt-Args: <[^@>]*@([^>]*)>", head, re.M)
@@ -183,14 +191,12 @@ def probe_positions(entries):
         in_domain += 1
         m = re.search(r"^Subject: %s (bulk|normal) \d+" % PROBE_SUBJECT, head, re.M)
         if m:
-            positions[m.group(1)].append(index)
             domain_pos[m.group(1)].append(in_domain)
 
     def mean(xs):
         return round(sum(xs) / len(xs), 1) if xs else None
     return {
-        "delivered": {k: len(v) for k, v in positions.items()},
-        "mean_position_among_all": {k: mean(v) for k, v in positions.items()},
+        "delivered": {k: len(v) for k, v in domain_pos.items()},
         "mean_position_among_%s" % PROBE_DOMAIN: {k: mean(v) for k, v in domain_pos.items()},
         "%s_mails" % PROBE_DOMAIN: in_domain,
         "normal_before_bulk": (mean(domain_pos["normal"]) < mean(domain_pos["bulk"]))
@@ -225,7 +231,7 @@ def run_load(label, smtp, port, n, sessions, size, sinks, probe_count=0, pids_fn
     sinks.clear()
     per_domain = split(n, len(DOMAINS))
     per_sessions = split(max(sessions, len(DOMAINS)), len(DOMAINS))
-    expected = n + 2 * probe_count
+    expected = n
     # each run sends from its own address: a mail of an earlier run delivered late is not counted
     sender = "%s-%s@%s" % (SENDER.split("@")[0], re.sub(r"[^a-z0-9]+", "-", label.lower()).strip("-"),
                            SENDER.split("@")[1])
@@ -272,6 +278,10 @@ def run_load(label, smtp, port, n, sessions, size, sinks, probe_count=0, pids_fn
                 break
             time.sleep(0.25)
         delivered_s = time.monotonic() - t0
+        if probe:
+            deadline = time.monotonic() + stall_timeout + 4 * probe_count
+            while len(sinks.probe.entries(size, sender)) < 2 * probe_count and time.monotonic() < deadline:
+                time.sleep(0.25)
     finally:
         for _, p in procs:
             if p.poll() is None:
@@ -302,7 +312,7 @@ def run_load(label, smtp, port, n, sessions, size, sinks, probe_count=0, pids_fn
         res["cpu_ms_per_msg"] = round((cpu1 - cpu0) * 1000 / expected, 3)
     if probe:
         res["priority_probe"] = dict(sent_when_sink_held=probe.sent_at_delivered, bulk_sent_first=probe_count,
-                                     **probe_positions(entries))
+                                     **probe_positions(sinks.probe.entries(size, sender)))
     if not res["complete"]:
         res["error"] = "only %d of %d mails reached the sinks (no progress for %d s)" % (last, expected, stall_timeout)
         res["stranded"] = expected - last
@@ -327,9 +337,10 @@ class RelayPostfix(Postfix):
         path = os.path.join(self.base, "etc", "main.cf")
         with open(path) as f:
             text = f.read()
-        routes = ", ".join("%s=smtp:[127.0.0.1]:%d" % (d, self.sinks.route(d)) for d in DOMAINS)
+        domains = DOMAINS + [PROBE_DOMAIN]
+        routes = ", ".join("%s=smtp:[127.0.0.1]:%d" % (d, self.sinks.route(d)) for d in domains)
         text += ("# bench/smtp-relay: the remote domains, each to its smtp-sink\n"
-                 "relay_domains = %s\ntransport_maps = inline:{ %s }\n" % (", ".join(DOMAINS), routes))
+                 "relay_domains = %s\ntransport_maps = inline:{ %s }\n" % (", ".join(domains), routes))
         with open(path, "w") as f:
             f.write(text)
 
@@ -339,7 +350,7 @@ def configure_smtpc(sb, sinks):
     sb._sub("smtpc.xml", r"<routing>[^<]*</routing>", "<routing>hosts</routing>", "SMTPC routing")
     with open(os.path.join(sb.home, "conf", "smtpc-hosts.properties"), "w") as f:
         f.write("# bench/smtp-relay: every remote domain to its smtp-sink\n")
-        for d in DOMAINS:
+        for d in DOMAINS + [PROBE_DOMAIN]:
             f.write("%s = 127.0.0.1:%d\n" % (d, sinks.route(d)))
     with open(os.path.join(sb.home, "conf", "smtpc.xml")) as f:
         text = f.read()
@@ -416,7 +427,9 @@ def main():
     smtp = SmtpSource(os.environ.get("SMTP_SOURCE") or "smtp-source", os.environ.get("PF_LD"), reuse=True)
     smtp.check()
     sink_path = os.environ.get("SMTP_SINK") or "smtp-sink"
-    sinks = Sinks([Sink(sink_path, os.environ.get("PF_LD"), workdir, p) for p in free_ports(args.sinks)])
+    ports = free_ports(args.sinks + 1)
+    sinks = Sinks([Sink(sink_path, os.environ.get("PF_LD"), workdir, p) for p in ports[:-1]],
+                  Sink(sink_path, os.environ.get("PF_LD"), workdir, ports[-1], ["-w", PROBE_SINK_DELAY]))
     sb = None
     try:
         for s in sinks.sinks:
@@ -528,9 +541,10 @@ def main():
     out["ratio_is_of"] = "best run of each server per size (delivered msgs/s)"
     if args.probes:
         out["priority_probe_reads"] = (
-            "bulk probes are sent before the normal ones: normal_before_bulk=true means the weight reordered them. "
-            "It can only when mail waits in the d01.test channel, i.e. when delivery lags acceptance (compare "
-            "seconds_to_last_delivery with accept_seconds); with no backlog both servers deliver in arrival order")
+            "during each run (when the sinks hold N/5), PROBES mails with Precedence: bulk then PROBES normal ones go in "
+            "one session to %s, whose sink waits %s s before each DATA reply, so they queue in the relay: "
+            "normal_before_bulk=true (lower mean delivery position) means the relay reordered them by weight; FIFO "
+            "delivers the bulk ones first. Not counted in the load's msgs/s" % (PROBE_DOMAIN, PROBE_SINK_DELAY))
     else:
         out["priority_probe_reads"] = "not measured (--probes 0)"
     text = json.dumps(out, indent=2)
