@@ -25,10 +25,10 @@ from smtp_ingest import (BenchError, Postfix, RssSampler, SmtpSource, Switchboar
                          touch_keep, CLK_TCK, SENDER, HELO)
 
 DOMAINS = ["d%02d.test" % i for i in range(1, 21)]
-# the priority probe's domain, outside the load, served by a slow sink (1 s before each DATA reply): its mail waits
+# the priority probe's domain, outside the load, served by a slow sink (3 s before each DATA reply): its mail waits
 # in the relay's queue, where the weight can order it
 PROBE_DOMAIN = "p01.test"
-PROBE_SINK_DELAY = "1"
+PROBE_SINK_DELAY = "3"
 PROBE_SUBJECT = "relay-probe"
 
 
