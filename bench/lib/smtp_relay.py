@@ -484,6 +484,7 @@ def main():
                 out["warmup"]["n"] = args.warmup
                 if not w["complete"]:
                     out["warmup"]["smtpc_channels"] = channels_with_mail(sb)
+                    ok = False
             for size in args.size_list:
                 sb_runs[size] = []
                 for i in range(args.runs):
