@@ -116,4 +116,4 @@ def main():
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    si.run_bench(main, "imap-order")

@@ -42,6 +42,19 @@ class BenchError(Exception):
     pass
 
 
+def run_bench(main, name):
+    """Runs a bench's main() and exits with its status; a BenchError prints a JSON document saying what failed."""
+    try:
+        sys.exit(main())
+    except KeyboardInterrupt as e:
+        log("interrupted (%s)" % e)
+        sys.exit(130)
+    except BenchError as e:
+        log("FAILED: %s" % e)
+        print(json.dumps({"bench": name, "error": str(e)}))
+        sys.exit(1)
+
+
 # ------------------------------------------------------------------------------------------------ helpers
 
 _HANDED_OUT = set()
@@ -1117,12 +1130,4 @@ def main():
 
 
 if __name__ == "__main__":
-    try:
-        sys.exit(main())
-    except KeyboardInterrupt as e:
-        log("interrupted (%s)" % e)
-        sys.exit(130)
-    except BenchError as e:
-        log("FAILED: %s" % e)
-        print(json.dumps({"bench": "smtp-ingest", "error": str(e)}))
-        sys.exit(1)
+    run_bench(main, "smtp-ingest")

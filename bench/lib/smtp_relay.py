@@ -22,7 +22,7 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from smtp_ingest import (BenchError, Postfix, RssSampler, SmtpSource, Switchboard, children_of,  # noqa: E402
                          free_ports, fsync_rate, pid_alive, proc_cpu_seconds, read_proc_status, kb, save_logs,
-                         touch_keep, CLK_TCK, SENDER, HELO)
+                         touch_keep, run_bench, CLK_TCK, SENDER, HELO)
 
 DOMAINS = ["d%02d.test" % i for i in range(1, 21)]
 # the priority probe's domain, outside the load, served by a slow sink (3 s before each DATA reply): its mail waits
@@ -560,12 +560,4 @@ def main():
 
 
 if __name__ == "__main__":
-    try:
-        sys.exit(main())
-    except KeyboardInterrupt as e:
-        log("interrupted (%s)" % e)
-        sys.exit(130)
-    except BenchError as e:
-        log("FAILED: %s" % e)
-        print(json.dumps({"bench": "smtp-relay", "error": str(e)}))
-        sys.exit(1)
+    run_bench(main, "smtp-relay")
