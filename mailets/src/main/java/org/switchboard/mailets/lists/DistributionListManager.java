@@ -192,13 +192,6 @@ public class DistributionListManager extends GenericMailet {
         throws MessagingException {
         LOGGER.info("Lists, mail {} from {} to {}: {} -> processor {}", mail.getName(),
             mail.getMaybeSender().asString(), recipient.asString(), reason, target.getValue());
-        Mail copy = mail.duplicate();
-        try {
-            copy.setRecipients(List.of(recipient));
-            copy.setErrorMessage(reason);
-            getMailetContext().sendMail(copy, target.getValue());
-        } finally {
-            LifecycleUtil.dispose(copy);
-        }
+        Diversion.divert(getMailetContext(), mail, recipient, target, reason);
     }
 }

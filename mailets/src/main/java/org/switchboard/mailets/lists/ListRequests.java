@@ -111,15 +111,15 @@ public class ListRequests extends GenericMailet {
                 if (command.isEmpty()) {
                     LOGGER.warn("Lists, mail {}: {} is no list command address; left to processor error",
                         mail.getName(), recipient.asString());
-                    divert(mail, recipient, new ProcessingState(Mail.ERROR),
+                    Diversion.divert(getMailetContext(), mail, recipient, new ProcessingState(Mail.ERROR),
                         recipient.asString() + " is no list command address");
                 } else if (command.get().suffix().equals(DistributionList.OWNER)) {
                     toOwners(mail, command.get().list());
                 } else if (command.get().suffix().equals(DistributionList.BOUNCES)) {
                     LOGGER.info("Lists, mail {}: delivery failure report for {} -> processor {}", mail.getName(),
                         command.get().list().asString(), bounceProcessor.getValue());
-                    divert(mail, recipient, bounceProcessor, "Delivery failure of mail from list "
-                        + command.get().list().asString());
+                    Diversion.divert(getMailetContext(), mail, recipient, bounceProcessor,
+                        "Delivery failure of mail from list " + command.get().list().asString());
                 } else {
                     handle(mail, recipient, command.get());
                 }
@@ -195,17 +195,9 @@ public class ListRequests extends GenericMailet {
                 sender.asString() + " is already a member of the list " + name + ".\n");
             return;
         }
-        ListRequest request = ListRequest.create(ListRequest.Type.SUBSCRIBE, sender, list.address(), clock.instant());
-        directory.addRequest(list, request);
-        LOGGER.info("Lists, mail {}: {} asks to join {}; confirmation request sent", mail.getName(),
-            sender.asString(), name);
-        ListNotice.send(getMailetContext(), list, List.of(sender), "Confirm " + request.token() + ": join " + name,
-            "Someone, probably you, asked that " + sender.asString() + " join the list " + name + ".\n\n"
-                + "To confirm, reply to this message keeping its Subject, or send a message to "
-                + list.commandAddress(DistributionList.REQUEST).asString() + " with this token in its Subject:\n\n    "
-                + request.token() + "\n\n"
-                + (list.subscription().needsOwnerApproval()
-                    ? "The list is closed: once you confirm, its owner decides on your request.\n\n" : "")
+        askToConfirm(mail, sender, list, ListRequest.Type.SUBSCRIBE, "join",
+            (list.subscription().needsOwnerApproval()
+                ? "The list is closed: once you confirm, its owner decides on your request.\n\n" : "")
                 + "If you did not ask for this, ignore this message: nothing happens, and the request expires in "
                 + describe(confirmationTimeout) + ".\n");
     }
@@ -220,16 +212,27 @@ public class ListRequests extends GenericMailet {
                 sender.asString() + " is not a member of the list " + name + ": nothing to unsubscribe.\n");
             return;
         }
-        ListRequest request = ListRequest.create(ListRequest.Type.UNSUBSCRIBE, sender, list.address(),
-            clock.instant());
+        askToConfirm(mail, sender, list, ListRequest.Type.UNSUBSCRIBE, "leave",
+            "If you did not ask for this, ignore this message.\n");
+    }
+
+    /**
+     * Records the request and mails its token to the requester: nothing changes until a reply confirms it.
+     * {@code verb} is "join" or "leave"; {@code closing} ends the message.
+     */
+    private void askToConfirm(Mail mail, MailAddress sender, DistributionList list, ListRequest.Type type, String verb,
+                              String closing) throws MessagingException, DirectoryUnavailableException {
+        String name = list.address().asString();
+        ListRequest request = ListRequest.create(type, sender, list.address(), clock.instant());
         directory.addRequest(list, request);
-        LOGGER.info("Lists, mail {}: {} asks to leave {}; confirmation request sent", mail.getName(),
-            sender.asString(), name);
-        ListNotice.send(getMailetContext(), list, List.of(sender), "Confirm " + request.token() + ": leave " + name,
-            "Someone, probably you, asked that " + sender.asString() + " leave the list " + name + ".\n\n"
+        LOGGER.info("Lists, mail {}: {} asks to {} {}; confirmation request sent", mail.getName(), sender.asString(),
+            verb, name);
+        ListNotice.send(getMailetContext(), list, List.of(sender),
+            "Confirm " + request.token() + ": " + verb + " " + name,
+            "Someone, probably you, asked that " + sender.asString() + " " + verb + " the list " + name + ".\n\n"
                 + "To confirm, reply to this message keeping its Subject, or send a message to "
                 + list.commandAddress(DistributionList.REQUEST).asString() + " with this token in its Subject:\n\n    "
-                + request.token() + "\n\nIf you did not ask for this, ignore this message.\n");
+                + request.token() + "\n\n" + closing);
     }
 
     private void confirm(Mail mail, MailAddress sender, DistributionList list, String token, String subject)
@@ -400,17 +403,5 @@ public class ListRequests extends GenericMailet {
     private static String describe(Duration duration) {
         return duration.toHours() >= 48 ? duration.toDays() + " days" : duration.toHours() >= 1
             ? duration.toHours() + " hours" : duration.toMinutes() + " minutes";
-    }
-
-    private void divert(Mail mail, MailAddress recipient, ProcessingState target, String reason)
-        throws MessagingException {
-        Mail copy = mail.duplicate();
-        try {
-            copy.setRecipients(List.of(recipient));
-            copy.setErrorMessage(reason);
-            getMailetContext().sendMail(copy, target.getValue());
-        } finally {
-            LifecycleUtil.dispose(copy);
-        }
     }
 }
