@@ -149,13 +149,14 @@ public final class SwitchboardServerMain {
 
     /**
      * James builds an in-memory PKCS#12 key store from {@code conf/tls/}'s PEM files for each TLS listener (and the
-     * directory one, in a file it deletes once read), encrypting the private key with 10,000 PBKDF2 rounds and
-     * decrypting it again: most of a second of CPU at every start, guarding a copy of a key that sits unencrypted in
-     * {@code conf/tls/private.key}. Key stores this JVM creates use one round unless the administrator set the
+     * directory one, in a file it deletes once read), encrypting the private key and the certificate with 10,000
+     * PBKDF2 rounds each and decrypting them again: most of a second of CPU at every start, guarding a copy of a key
+     * that sits unencrypted in {@code conf/tls/private.key}. Key stores this JVM creates use one round unless the administrator set the
      * properties ({@code conf/jvm.properties} or {@code JAVA_OPTS}); key stores it reads keep their own settings.
      */
     private static void cheapTransientKeyStores() {
-        for (String property : List.of("keystore.pkcs12.keyPbeIterationCount", "keystore.pkcs12.macIterationCount")) {
+        for (String property : List.of("keystore.pkcs12.keyPbeIterationCount", "keystore.pkcs12.certPbeIterationCount",
+            "keystore.pkcs12.macIterationCount")) {
             if (System.getProperty(property) == null) {
                 System.setProperty(property, "1");
             }

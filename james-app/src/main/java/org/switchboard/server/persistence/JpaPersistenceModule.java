@@ -6,7 +6,6 @@ import java.util.Iterator;
 import java.util.Map;
 
 import javax.persistence.EntityManagerFactory;
-import javax.persistence.Persistence;
 
 import org.apache.commons.configuration2.Configuration;
 import org.apache.commons.configuration2.BaseHierarchicalConfiguration;
@@ -92,10 +91,13 @@ public class JpaPersistenceModule extends AbstractModule {
         return createEntityManagerFactory(propertiesProvider);
     }
 
-    /** The database of {@code james-database.properties}: the server's, or that of a command run while it is stopped. */
+    /**
+     * The database of {@code james-database.properties}: the server's, or that of a command run while it is stopped.
+     * Its schema is checked against the mapped classes only when they or the database changed ({@link JpaSchemaOnce}).
+     */
     public static EntityManagerFactory createEntityManagerFactory(PropertiesProvider propertiesProvider)
             throws FileNotFoundException, ConfigurationException {
-        return Persistence.createEntityManagerFactory(PERSISTENCE_UNIT, openJpaProperties(propertiesProvider.getConfiguration("james-database")));
+        return JpaSchemaOnce.open(PERSISTENCE_UNIT, openJpaProperties(propertiesProvider.getConfiguration("james-database")));
     }
 
     /**
