@@ -6,6 +6,7 @@ Prints one JSON document on stdout; logs go to stderr.
 """
 import argparse
 import glob
+import http.client
 import imaplib
 import json
 import os
@@ -269,11 +270,13 @@ class SmtpSource:
                                                      if self.env.get("LD_LIBRARY_PATH") else "")
         self.reuse = reuse
 
-    def command(self, port, n, sessions, size, rcpt):
+    def command(self, port, n, sessions, size, rcpt, numbered=False):
         cmd = [self.path, "-s", str(sessions), "-m", str(n), "-l", str(size),
                "-f", SENDER, "-t", rcpt, "-M", HELO]
         if self.reuse:
             cmd.append("-d")
+        if numbered:
+            cmd.append("-N")  # the i-th message of the run goes to <i><rcpt>: 1bench@, 2bench@, ...
         cmd.append("127.0.0.1:%d" % port)
         return cmd
 
@@ -283,28 +286,35 @@ class SmtpSource:
         if "usage" not in (p.stderr + p.stdout):
             raise BenchError("smtp-source does not run: %s" % (p.stderr or p.stdout).strip()[-500:])
 
-    def run(self, port, n, sessions, size, rcpt, timeout):
-        cmd = self.command(port, n, sessions, size, rcpt)
-        log("run:", " ".join(shlex.quote(c) for c in cmd))
+    def run(self, port, n, sessions, size, rcpt, timeout, mailboxes=1):
+        """n messages to rcpt; with mailboxes > 1, n/mailboxes rounds of one message to each of 1<rcpt> ..
+        <mailboxes><rcpt> (smtp-source numbers the recipients of a run from 1)."""
+        rounds = [n] if mailboxes <= 1 else [mailboxes] * (n // mailboxes)
         t0 = time.monotonic()
-        try:
-            p = subprocess.run(cmd, env=self.env, capture_output=True, text=True, timeout=timeout)
-        except subprocess.TimeoutExpired:
-            raise BenchError("smtp-source did not finish in %d s" % timeout)
-        elapsed = time.monotonic() - t0
-        if p.returncode != 0:
-            raise BenchError("smtp-source exited %d after %.1f s: %s"
-                             % (p.returncode, elapsed, (p.stderr or p.stdout).strip()[-800:]))
-        if p.stderr.strip():
-            log("smtp-source stderr:", p.stderr.strip()[-500:])
-        return t0, elapsed
+        for i, count in enumerate(rounds):
+            cmd = self.command(port, count, sessions, size, rcpt, numbered=mailboxes > 1)
+            if i == 0:
+                log("run%s:" % ("" if len(rounds) == 1 else " (x%d)" % len(rounds)),
+                    " ".join(shlex.quote(c) for c in cmd))
+            try:
+                p = subprocess.run(cmd, env=self.env, capture_output=True, text=True,
+                                   timeout=max(1, timeout - (time.monotonic() - t0)))
+            except subprocess.TimeoutExpired:
+                raise BenchError("smtp-source did not finish in %d s" % timeout)
+            if p.returncode != 0:
+                raise BenchError("smtp-source exited %d after %.1f s: %s"
+                                 % (p.returncode, time.monotonic() - t0, (p.stderr or p.stdout).strip()[-800:]))
+            if p.stderr.strip():
+                log("smtp-source stderr:", p.stderr.strip()[-500:])
+        return t0, time.monotonic() - t0
 
 
 # ------------------------------------------------------------------------------------------------ one measured run
 
 def measure(label, smtp, port, n, sessions, size, rcpt, count_fn, base, pids_fn=None, cpu_pid=None,
-            stall_timeout=120, smtp_timeout=None):
-    """Sends n messages and waits until count_fn() >= base + n. Returns a dict of results."""
+            stall_timeout=120, smtp_timeout=None, mailboxes=1):
+    """Sends n messages (to `mailboxes` numbered recipients when > 1: SmtpSource.run) and waits until
+    count_fn() >= base + n. Returns a dict of results."""
     sampler = RssSampler(pids_fn) if pids_fn else None
     cpu0 = proc_cpu_seconds(cpu_pid) if cpu_pid else None
     jit0 = jit_cpu_seconds(cpu_pid) if cpu_pid else None
@@ -314,7 +324,7 @@ def measure(label, smtp, port, n, sessions, size, rcpt, count_fn, base, pids_fn=
     if smtp_timeout is None:
         smtp_timeout = max(600, n // 2)
     try:
-        t0, accept_s = smtp.run(port, n, sessions, size, rcpt, smtp_timeout)
+        t0, accept_s = smtp.run(port, n, sessions, size, rcpt, smtp_timeout, mailboxes)
         last, last_change = None, time.monotonic()
         while True:
             c = count_fn()
@@ -410,6 +420,81 @@ class ImapCounter:
             except Exception:
                 pass
         self.conn = None
+
+
+def numbered_users(mailboxes):
+    """The recipients smtp-source -N makes of USER: 1bench@example.com .. <mailboxes>bench@example.com."""
+    return ["%d%s" % (i, USER) for i in range(1, mailboxes + 1)]
+
+
+class WebAdmin:
+    """Switchboard's WebAdmin on loopback: users and INBOX message counts (one keep-alive connection)."""
+
+    def __init__(self, port):
+        self.port = port
+        self.conn = None
+
+    def request(self, method, path, body=None):
+        for attempt in range(3):
+            try:
+                if self.conn is None:
+                    self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
+                self.conn.request(method, path, body=body,
+                                  headers={"Content-Type": "application/json"} if body else {})
+                r = self.conn.getresponse()
+                return r.status, r.read().decode("utf-8", "replace")
+            except (OSError, http.client.HTTPException) as e:
+                log("WebAdmin %s %s: %s; reconnecting" % (method, path, e))
+                self.close()
+                time.sleep(1)
+        raise BenchError("WebAdmin %s %s failed 3 times" % (method, path))
+
+    def add_user(self, user, password):
+        status, text = self.request("PUT", "/users/" + user, json.dumps({"password": password}))
+        if status not in (200, 204):
+            raise BenchError("WebAdmin PUT /users/%s: %d %s" % (user, status, text[:300]))
+
+    def inbox_count(self, user):
+        status, text = self.request("GET", "/users/%s/mailboxes/INBOX/messageCount" % user)
+        if status == 404:
+            return 0       # no INBOX yet
+        if status != 200:
+            raise BenchError("WebAdmin message count of %s: %d %s" % (user, status, text[:300]))
+        return int(text.strip())
+
+    def spool_size(self):
+        """Mails in the spool, those being processed included (RocksDbMailQueue.getSize)."""
+        status, text = self.request("GET", "/mailQueues/spool")
+        if status != 200:
+            raise BenchError("WebAdmin GET /mailQueues/spool: %d %s" % (status, text[:300]))
+        return int(json.loads(text)["size"])
+
+    def close(self):
+        if self.conn is not None:
+            self.conn.close()
+        self.conn = None
+
+
+class MailboxesCounter:
+    """Messages in the INBOXes of many users, each expected to reach `each`: a mailbox once seen complete is not
+    asked again, so the polls after the SMTP run (measure) only ask the ones still filling."""
+
+    def __init__(self, users, count_one, each):
+        self.count_one, self.each = count_one, each
+        self.counts = {u: 0 for u in users}
+
+    def count(self):
+        for user, have in self.counts.items():
+            if have < self.each:
+                self.counts[user] = self.count_one(user)
+        return sum(self.counts.values())
+
+    def check_each(self):
+        """Every mailbox holds exactly `each` (asked again: a duplicate shows as one more)."""
+        wrong = {u: c for u, c in ((u, self.count_one(u)) for u in self.counts) if c != self.each}
+        if wrong:
+            raise BenchError("%d mailboxes do not hold %d messages each, e.g. %s"
+                             % (len(wrong), self.each, sorted(wrong.items())[:5]))
 
 
 def sample_message(size, seq):
@@ -692,7 +777,9 @@ biff = no
 # final delivery: virtual(8) into a Maildir (trailing slash) under virtual_mailbox_base
 virtual_mailbox_domains = {domain}
 virtual_mailbox_base = {base}/mail
-virtual_mailbox_maps = inline:{{ {user}=bench/ }}
+# bench@ and the numbered recipients of the --mailboxes run (1bench@, 2bench@, ...): one Maildir each (texthash:
+# a text file read at start, no postmap; virtual(8) refuses regexp substitutions)
+virtual_mailbox_maps = texthash:{base}/etc/vmailbox
 virtual_minimum_uid = 1
 virtual_uid_maps = static:{uid}
 virtual_gid_maps = static:{gid}
@@ -700,8 +787,9 @@ virtual_gid_maps = static:{gid}
 
 
 class Postfix:
-    def __init__(self, root, ld, workdir, port):
+    def __init__(self, root, ld, workdir, port, mailboxes=0):
         self.root = root or ""
+        self.mailboxes = mailboxes
         self.ld = ld
         self.base = os.path.join(workdir, "postfix")
         self.port = port
@@ -753,6 +841,9 @@ class Postfix:
             f.write("# no dynamically loaded map types in this instance\n")
         with open(os.path.join(etc, "master.cf"), "w") as f:
             f.write(MASTER_CF.format(port=self.port))
+        with open(os.path.join(etc, "vmailbox"), "w") as f:
+            for user in [USER] + numbered_users(self.mailboxes):
+                f.write("%s %s/\n" % (user, user.split("@")[0]))
         with open(os.path.join(etc, "main.cf"), "w") as f:
             f.write(MAIN_CF.format(
                 base=self.base, daemon_dir=self.daemon_dir,
@@ -760,7 +851,6 @@ class Postfix:
                 shlib_dir=os.path.join(self.root or "/", "usr/lib/postfix"),
                 ld=(" LD_LIBRARY_PATH=" + self.ld) if self.ld else "",
                 domain=DOMAIN, user=USER, uid=uid, gid=gid))
-        self.maildir_new = os.path.join(mail, "bench", "new")
 
     def start(self):
         etc = os.path.join(self.base, "etc")
@@ -784,8 +874,11 @@ class Postfix:
         log("postfix up: master pid %d, banner %r" % (self.master_pid, banner))
 
     def count(self):
+        return self.count_user(USER)
+
+    def count_user(self, user):
         try:
-            return len(os.listdir(self.maildir_new))
+            return len(os.listdir(os.path.join(self.base, "mail", user.split("@")[0], "new")))
         except FileNotFoundError:
             return 0
 
@@ -854,6 +947,9 @@ def parse_args():
     ap.add_argument("--no-postfix", action="store_true", default=env.get("NO_POSTFIX") == "1")
     ap.add_argument("--keep", action="store_true", default=env.get("KEEP") == "1")
     ap.add_argument("--reconnect", action="store_true", default=env.get("RECONNECT") == "1")
+    ap.add_argument("--mailboxes", type=int, default=int(env.get("MAILBOXES", 0)),
+                    help="also measure N messages spread over this many mailboxes (1bench@ .. <M>bench@, one message "
+                         "each per round), both peers; N is rounded up to a multiple")
     ap.add_argument("--ceiling", action="store_true", default=env.get("CEILING") == "1",
                     help="also measure the same run with every store unsynced (the protocol stack's ceiling)")
     ap.add_argument("--antivirus", metavar="HOST:PORT", default=env.get("ANTIVIRUS") or None,
@@ -869,6 +965,8 @@ def parse_args():
     if a.warmup is None:
         a.warmup = int(env["WARMUP"]) if env.get("WARMUP") else (200 if a.quick else 500)
     a.levels = sorted(int(x) for x in a.prefill.replace(",", " ").split())
+    if a.mailboxes > 1 and a.n % a.mailboxes:
+        a.n += a.mailboxes - a.n % a.mailboxes
     return a
 
 
@@ -876,13 +974,18 @@ def run_postfix(args, smtp, workdir):
     if os.environ.get("PF_ERROR"):
         return None, os.environ["PF_ERROR"]
     port = free_ports(1)[0]
-    pf = Postfix(os.environ.get("PF_ROOT"), os.environ.get("PF_LD"), workdir, port)
+    pf = Postfix(os.environ.get("PF_ROOT"), os.environ.get("PF_LD"), workdir, port, args.mailboxes)
     try:
         pf.setup()
         pf.start()
         res = measure("postfix", smtp, port, args.n, args.sessions, args.size, USER, pf.count, 0,
                       pids_fn=pf.tree)
         res["peak_rss_mb_all_processes"] = res.pop("peak_rss_mb", None)
+        if args.mailboxes > 1:
+            spread = MailboxesCounter(numbered_users(args.mailboxes), pf.count_user, args.n // args.mailboxes)
+            res["mailboxes"] = measure("postfix, %d mailboxes" % args.mailboxes, smtp, port, args.n, args.sessions,
+                                       args.size, USER, spread.count, 0, pids_fn=pf.tree, mailboxes=args.mailboxes)
+            spread.check_each()
         res["version"] = pf.version()
         res["delivery"] = "virtual(8) to Maildir, default queue settings, own instance on 127.0.0.1:%d" % port
         problems = pf.log_problems()
@@ -899,6 +1002,29 @@ def run_postfix(args, smtp, workdir):
     finally:
         pf.stop()
         save_logs([os.path.join(pf.base, "postfix.log")])
+
+
+def measure_mailboxes(args, sb, smtp, java_pids):
+    """The same N messages spread over MAILBOXES users (created through WebAdmin), counted through WebAdmin."""
+    web = WebAdmin(sb.ports["webadmin"])
+    users = numbered_users(args.mailboxes)
+    t0 = time.monotonic()
+    for user in users:
+        web.add_user(user, PASSWORD)
+    log("%d users added through WebAdmin in %.1f s" % (len(users), time.monotonic() - t0))
+    spread = MailboxesCounter(users, web.inbox_count, args.n // args.mailboxes)
+    try:
+        # asking 1,000 mailboxes takes seconds: the run ends when the spool is empty (every accepted mail has left
+        # the pipeline; it counts the mails being processed), then every mailbox is checked for its exact count
+        r = measure("switchboard, %d mailboxes" % args.mailboxes, smtp, sb.ports["smtp"], args.n, args.sessions,
+                    args.size, USER, lambda: args.n - web.spool_size(), 0, pids_fn=java_pids, cpu_pid=sb.java,
+                    mailboxes=args.mailboxes)
+        if not r["complete"]:
+            raise BenchError("switchboard lost or stalled mail over %d mailboxes: %s" % (args.mailboxes, r["error"]))
+        spread.check_each()
+        return r
+    finally:
+        web.close()
 
 
 def fsync_rate(directory, seconds=2.0, size=4096):
@@ -1024,6 +1150,8 @@ def main():
         out["by_mailbox_size"] = by_size
         if not first["complete"]:
             raise BenchError("switchboard lost or stalled mail: " + first["error"])
+        if args.mailboxes > 1:
+            out["mailboxes"] = measure_mailboxes(args, sb, smtp, java_pids)
 
         out["prefill_method"] = {
             "smtp": "smtp-source to the same user, %d sessions, same message size, shipped settings"
@@ -1109,6 +1237,10 @@ def main():
         out["ratio_switchboard_over_postfix"] = None
         if not args.no_postfix:
             ok = False
+    spread_sb, spread_pf = out.get("mailboxes"), (pfr or {}).get("mailboxes")
+    if spread_sb and spread_pf and spread_sb.get("end_to_end_msgs_per_s") and spread_pf.get("end_to_end_msgs_per_s"):
+        out["ratio_mailboxes_switchboard_over_postfix"] = round(
+            spread_sb["end_to_end_msgs_per_s"] / spread_pf["end_to_end_msgs_per_s"], 3)
     ceil = out.get("ceiling")
     if ceil and ceil.get("end_to_end_msgs_per_s") and sbr and sbr.get("end_to_end_msgs_per_s"):
         # how much of the gap to the peer is the disk (durable / ceiling) and how much the stack (ceiling / peer)
