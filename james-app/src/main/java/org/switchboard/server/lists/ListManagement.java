@@ -17,9 +17,12 @@ import org.apache.james.lifecycle.api.Startable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.switchboard.directory.routing.DirectoryUnavailableException;
+import org.switchboard.mailets.lists.ArchiveOrder;
 import org.switchboard.mailets.lists.DeliveryMode;
 import org.switchboard.mailets.lists.DistributionList;
 import org.switchboard.mailets.lists.LdapListDirectory;
+import org.switchboard.mailets.lists.ListArchive;
+import org.switchboard.mailets.lists.ListDigests;
 import org.switchboard.mailets.lists.ListDirectory;
 import org.switchboard.mailets.lists.PostingPolicy;
 import org.switchboard.mailets.lists.SubscriptionPolicy;
@@ -56,16 +59,22 @@ public class ListManagement implements ListManagementMBean, Startable {
     private final ListDirectory lists;
     private final LDAPConnectionPool pool;
     private final DN suffix;
+    private final ListDigests digests;
+    private final ListArchive archive;
 
     @Inject
-    public ListManagement(ListsModule.ListPool listPool) throws LDAPException {
-        this(listPool.pool(), listPool.suffix());
+    public ListManagement(ListsModule.ListPool listPool, ListDigests digests, ListArchive archive)
+        throws LDAPException {
+        this(listPool.pool(), listPool.suffix(), digests, archive);
     }
 
-    ListManagement(LDAPConnectionPool pool, String suffix) throws LDAPException {
+    ListManagement(LDAPConnectionPool pool, String suffix, ListDigests digests, ListArchive archive)
+        throws LDAPException {
         this.pool = pool;
         this.suffix = new DN(suffix);
         this.lists = new LdapListDirectory(pool, suffix);
+        this.digests = digests;
+        this.archive = archive;
     }
 
     @Override
@@ -178,6 +187,36 @@ public class ListManagement implements ListManagementMBean, Startable {
             throw new IllegalArgumentException(removed.asString() + " is not a member of " + list.address().asString());
         }
         LOGGER.info("Lists: {} removed from {}", removed.asString(), list.address().asString());
+    }
+
+    @Override
+    public void setDeliveryMode(String address, String member, String mode) throws Exception {
+        DistributionList list = existing(address);
+        MailAddress existingMember = address(member);
+        if (!list.isMember(existingMember)) {
+            throw new IllegalArgumentException(existingMember.asString() + " is not a member of "
+                + list.address().asString());
+        }
+        setMember(address, member, mode);
+    }
+
+    @Override
+    public int sendListDigest(String address) throws Exception {
+        DistributionList list = existing(address);
+        int posts = digests.send(list);
+        LOGGER.info("Lists: digest of {} sent on request, {} post(s)", list.address().asString(), posts);
+        return posts;
+    }
+
+    @Override
+    public List<String> listArchive(String address, String order) throws Exception {
+        ArchiveOrder archiveOrder = ArchiveOrder.named(order);
+        DistributionList list = existing(address);
+        if (!list.archive()) {
+            throw new IllegalArgumentException("The list " + list.address().asString() + " keeps no archive"
+                + " (ModifyList " + list.address().asString() + " archive true)");
+        }
+        return archive.listing(list, archiveOrder);
     }
 
     @Override

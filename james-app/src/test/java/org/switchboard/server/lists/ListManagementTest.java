@@ -39,7 +39,8 @@ class ListManagementTest {
     void start(@TempDir Path root) throws Exception {
         directory = TestDirectory.start(root);
         pool = directory.adminPool();
-        management = new ListManagement(pool, SUFFIX);
+        management = new ListManagement(pool, SUFFIX, ListTestMailboxes.digests(new RecordingContext()),
+            ListTestMailboxes.archive());
         pool.add(new Entry("dn: mail=mallory@example.com," + SUFFIX, "objectClass: top", "objectClass: ieperson",
             "mail: mallory@example.com", "userPassword: " + PERSON_PASSWORD));
     }
