@@ -19,6 +19,7 @@ import org.slf4j.LoggerFactory;
 import org.switchboard.directory.routing.DirectoryUnavailableException;
 import org.switchboard.mailets.lists.ArchiveOrder;
 import org.switchboard.mailets.lists.DeliveryMode;
+import org.switchboard.mailets.lists.DigestSchedule;
 import org.switchboard.mailets.lists.DistributionList;
 import org.switchboard.mailets.lists.LdapListDirectory;
 import org.switchboard.mailets.lists.ListArchive;
@@ -50,7 +51,8 @@ public class ListManagement implements ListManagementMBean, Startable {
     private static final Logger LOGGER = LoggerFactory.getLogger(ListManagement.class);
     private static final Map<String, String> SINGLE_SETTINGS = Map.of("description", "description",
         "posting", "ieListPosting", "subscription", "ieListSubscription", "subjectprefix", "ieListSubjectPrefix",
-        "archive", "ieListArchive", "replyto", "ieListReplyTo", "maxmessagesize", "ieListMaxMessageSize");
+        "archive", "ieListArchive", "replyto", "ieListReplyTo", "maxmessagesize", "ieListMaxMessageSize",
+        "digestinterval", "ieListDigestInterval", "digestmaxmessages", "ieListDigestMaxMessages");
     private static final Map<String, String> ADDED_VALUES = Map.of("addowner", "ieListOwnerAddress",
         "block", "ieListBlocked");
     private static final Map<String, String> REMOVED_VALUES = Map.of("removeowner", "ieListOwnerAddress",
@@ -134,7 +136,10 @@ public class ListManagement implements ListManagementMBean, Startable {
             .append("subject prefix: ").append(list.subjectPrefix().orElse("")).append('\n')
             .append("archive: ").append(list.archive()).append('\n')
             .append("reply-to: ").append(list.replyTo().map(MailAddress::asString).orElse("")).append('\n')
-            .append("max message size: ").append(list.maxMessageSize().map(String::valueOf).orElse("")).append('\n');
+            .append("max message size: ").append(list.maxMessageSize().map(String::valueOf).orElse("")).append('\n')
+            .append("digest schedule: ").append(list.digest().schedule()).append('\n')
+            .append("digest max messages: ").append(list.digest().maxMessages().map(String::valueOf).orElse(""))
+            .append('\n');
         list.owners().stream().map(MailAddress::asString).sorted()
             .forEach(owner -> text.append("owner: ").append(owner).append('\n'));
         list.blocked().stream().sorted().forEach(blocked -> text.append("blocked: ").append(blocked).append('\n'));
@@ -160,8 +165,8 @@ public class ListManagement implements ListManagementMBean, Startable {
             change = new Modification(ModificationType.DELETE, REMOVED_VALUES.get(key), value.trim());
         } else {
             throw new IllegalArgumentException("Unknown setting '" + setting + "'; the settings are description, "
-                + "posting, subscription, subjectPrefix, archive, replyTo, maxMessageSize, addOwner, removeOwner, "
-                + "block, unblock");
+                + "posting, subscription, subjectPrefix, archive, replyTo, maxMessageSize, digestInterval, "
+                + "digestMaxMessages, addOwner, removeOwner, block, unblock");
         }
         ldap("change " + setting + " of the list " + list.address().asString(), () -> pool.modify(list.dn(), change));
         LOGGER.info("Lists: {} of {} changed", setting, list.address().asString());
@@ -255,6 +260,14 @@ public class ListManagement implements ListManagementMBean, Startable {
                     yield String.valueOf(Long.parseUnsignedLong(value));
                 } catch (NumberFormatException e) {
                     throw new IllegalArgumentException("maxMessageSize is a number of octets, not '" + value + "'");
+                }
+            }
+            case "digestinterval" -> DigestSchedule.parse(value).toString();
+            case "digestmaxmessages" -> {
+                try {
+                    yield String.valueOf(Integer.parseUnsignedInt(value));
+                } catch (NumberFormatException e) {
+                    throw new IllegalArgumentException("digestMaxMessages is a number of posts, not '" + value + "'");
                 }
             }
             case "addowner" -> address(value).asString();

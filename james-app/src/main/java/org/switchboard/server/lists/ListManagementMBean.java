@@ -22,7 +22,8 @@ public interface ListManagementMBean {
 
     /**
      * Changes a setting: {@code description}, {@code posting}, {@code subscription}, {@code subjectPrefix},
-     * {@code archive}, {@code replyTo} (LIST, SENDER or an address), {@code maxMessageSize} (octets) (replaced; the
+     * {@code archive}, {@code replyTo} (LIST, SENDER or an address), {@code maxMessageSize} (octets),
+     * {@code digestInterval} (DAILY|WEEKLY [day]|MONTHLY [1-28], then [HH:MM]), {@code digestMaxMessages} (replaced; the
      * value {@code -} removes it), {@code addOwner}, {@code removeOwner},
      * {@code block}, {@code unblock} (an address or {@code @domain}).
      */
