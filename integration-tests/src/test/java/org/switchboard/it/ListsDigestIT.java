@@ -42,14 +42,14 @@ class ListsDigestIT {
     void boot() throws Exception {
         server = PackagedServer.unpack(temp);
         server.startWith("example.com", PASSWORD, "alice@example.com", "bob@example.com", "carol@example.com",
-            "dave@example.com");
+            "dave@example.com", "erin@example.com");
         String password = Files.readString(server.home.resolve("var/directory-admin.password"), StandardCharsets.UTF_8)
             .strip();
         try (LDAPConnection ldap = new LDAPConnection("127.0.0.1", server.ldapPort, "uid=admin,ou=system", password)) {
             // digests go out at most three posts at a time; the monthly schedule does not come during the test
             ldap.add(new Entry("dn: mail=digest@example.com," + SUFFIX, "objectClass: top", "objectClass: ielist",
                 "mail: digest@example.com", "description: Digest readers", "ieListPosting: OPEN",
-                "ieListMember: alice@example.com", "ieListDigestMember: bob@example.com",
+                "ieListMember: erin@example.com", "ieListDigestMember: bob@example.com",
                 "ieListDigestInterval: MONTHLY 28 03:00", "ieListDigestMaxMessages: 3"));
             ldap.add(new Entry("dn: mail=archived@example.com," + SUFFIX, "objectClass: top", "objectClass: ielist",
                 "mail: archived@example.com", "ieListPosting: OPEN", "ieListMember: alice@example.com",
@@ -70,17 +70,17 @@ class ListsDigestIT {
         List<String> ids = List.of(id(), id(), id(), id(), id());
         post("carol@example.com", "digest@example.com", "first", ids.get(0), "");
         post("carol@example.com", "digest@example.com", "second", ids.get(1), "");
-        awaitAtAlice(ids.subList(0, 2));
+        awaitAtErin(ids.subList(0, 2));
         assertThat(server.cli("SendListDigest", "digest@example.com")).contains("2 post(s)");
 
         post("carol@example.com", "digest@example.com", "third", ids.get(2), "");
-        awaitAtAlice(ids.subList(2, 3));
-        // kept for the next digest before alice got it: a crash now loses nothing
+        awaitAtErin(ids.subList(2, 3));
+        // kept for the next digest before erin got it: a crash now loses nothing
         server.kill9();
         server.start();
         post("carol@example.com", "digest@example.com", "fourth", ids.get(3), "");
         post("carol@example.com", "digest@example.com", "fifth", ids.get(4), "");
-        awaitAtAlice(ids.subList(3, 5));
+        awaitAtErin(ids.subList(3, 5));
 
         // the third kept post filled the second digest: it went without being asked
         List<ImapMessage> digests = awaitInbox("bob@example.com", 2);
@@ -92,20 +92,20 @@ class ListsDigestIT {
         assertThat(digests.get(1).text()).contains("3 messages").contains(needle(ids.get(2)))
             .contains(needle(ids.get(3))).contains(needle(ids.get(4))).doesNotContain(needle(ids.get(0)))
             .doesNotContain(needle(ids.get(1)));
-        assertThat(MailAccess.imapInbox(server.imapPort, "alice@example.com", PASSWORD))
+        assertThat(MailAccess.imapInbox(server.imapPort, "erin@example.com", PASSWORD))
             .as("the immediate member got each post once, no digest").hasSize(5);
 
-        // bob asks for each post by mail, alice for digests by CLI
+        // bob asks for each post by mail, erin for digests by CLI
         post("bob@example.com", "digest-request@example.com", "set delivery immediate", id(), "");
         awaitInbox("bob@example.com", 3);
-        server.cli("SetListDeliveryMode", "digest@example.com", "alice@example.com", "DIGEST");
-        assertThat(server.cli("DescribeList", "digest@example.com")).contains("member: alice@example.com DIGEST")
+        server.cli("SetListDeliveryMode", "digest@example.com", "erin@example.com", "DIGEST");
+        assertThat(server.cli("DescribeList", "digest@example.com")).contains("member: erin@example.com DIGEST")
             .contains("member: bob@example.com IMMEDIATE");
         String sixth = id();
         post("carol@example.com", "digest@example.com", "sixth", sixth, "");
         MailAccess.awaitTestMessage(server.imapPort, "bob@example.com", PASSWORD, sixth, DELIVERY);
         assertThat(server.cli("SendListDigest", "digest@example.com")).contains("1 post(s)");
-        assertThat(awaitInbox("alice@example.com", 6).get(5).text()).contains("multipart/digest").contains(needle(sixth));
+        assertThat(awaitInbox("erin@example.com", 6).get(5).text()).contains("multipart/digest").contains(needle(sixth));
     }
 
     @Test
@@ -152,9 +152,9 @@ class ListsDigestIT {
             .filter(line -> line.contains("@example.com>")).toList();
     }
 
-    private void awaitAtAlice(List<String> ids) {
+    private void awaitAtErin(List<String> ids) {
         for (String id : ids) {
-            MailAccess.awaitTestMessage(server.imapPort, "alice@example.com", PASSWORD, id, DELIVERY);
+            MailAccess.awaitTestMessage(server.imapPort, "erin@example.com", PASSWORD, id, DELIVERY);
         }
     }
 
