@@ -206,11 +206,7 @@ public class ListRequests extends GenericMailet {
     private void setDeliveryMode(Mail mail, MailAddress sender, DistributionList list, DeliveryMode mode)
         throws MessagingException, DirectoryUnavailableException {
         String name = list.address().asString();
-        if (!list.isMember(sender)) {
-            LOGGER.warn("Lists, mail {}: delivery mode request from {}, who is not a member of {}", mail.getName(),
-                sender.asString(), name);
-            ListNotice.send(getMailetContext(), list, List.of(sender), "You are not a member of " + name,
-                sender.asString() + " is not a member of the list " + name + ": nothing changed.\n");
+        if (refusedToNonMember(mail, sender, list, "delivery mode", "nothing changed")) {
             return;
         }
         directory.setMember(list, sender, mode);
@@ -260,16 +256,25 @@ public class ListRequests extends GenericMailet {
 
     private void requestUnsubscription(Mail mail, MailAddress sender, DistributionList list)
         throws MessagingException, DirectoryUnavailableException {
-        String name = list.address().asString();
-        if (!list.isMember(sender)) {
-            LOGGER.warn("Lists, mail {}: unsubscription request from {}, who is not a member of {}", mail.getName(),
-                sender.asString(), name);
-            ListNotice.send(getMailetContext(), list, List.of(sender), "You are not a member of " + name,
-                sender.asString() + " is not a member of the list " + name + ": nothing to unsubscribe.\n");
+        if (refusedToNonMember(mail, sender, list, "unsubscription", "nothing to unsubscribe")) {
             return;
         }
         askToConfirm(mail, sender, list, ListRequest.Type.UNSUBSCRIBE, "leave",
             "If you did not ask for this, ignore this message.\n");
+    }
+
+    /** When the sender is no member: logged (WARN), answered so, and true. */
+    private boolean refusedToNonMember(Mail mail, MailAddress sender, DistributionList list, String request,
+                                       String outcome) throws MessagingException {
+        if (list.isMember(sender)) {
+            return false;
+        }
+        String name = list.address().asString();
+        LOGGER.warn("Lists, mail {}: {} request from {}, who is not a member of {}", mail.getName(), request,
+            sender.asString(), name);
+        ListNotice.send(getMailetContext(), list, List.of(sender), "You are not a member of " + name,
+            sender.asString() + " is not a member of the list " + name + ": " + outcome + ".\n");
+        return true;
     }
 
     /**
