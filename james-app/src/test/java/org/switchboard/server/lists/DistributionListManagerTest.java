@@ -328,6 +328,27 @@ class DistributionListManagerTest {
     }
 
     @Test
+    void theSchedulerSendsTheDigestsThatAreDue() throws Exception {
+        String name = addList("scheduled", "ieListPosting: OPEN", "ieListDigestMember: bob@example.com",
+            "ieListDigestInterval: DAILY 08:00");
+        RecordingContext context = new RecordingContext();
+        MailboxManager mailboxes = ListTestMailboxes.mailboxManager();
+        MutableClock clock = new MutableClock(java.time.Instant.parse("2026-12-07T07:00:00Z"));
+        ListDigests digests = new ListDigests(mailboxes, context.context(), clock);
+        manager(context, digests, new ListArchive(mailboxes)).service(post("friend@remote.invalid", name, "kept"));
+        ListDigestScheduler scheduler = new ListDigestScheduler(lists, digests);
+
+        scheduler.sendDueDigests();
+        assertThat(context.sent()).as("07:00").isEmpty();
+        clock.advance(java.time.Duration.ofHours(2));
+        scheduler.sendDueDigests();
+        assertThat(context.sent()).singleElement().satisfies(digest -> assertThat(digest.recipients())
+            .containsExactly(address("bob@example.com")));
+        scheduler.sendDueDigests();
+        assertThat(context.sent()).as("sent once").hasSize(1);
+    }
+
+    @Test
     void keptPostsOutliveTheDigestsObject() throws Exception {
         String name = addList("restart", "ieListPosting: OPEN", "ieListDigestMember: bob@example.com");
         RecordingContext context = new RecordingContext();

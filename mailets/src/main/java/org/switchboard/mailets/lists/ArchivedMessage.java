@@ -30,7 +30,7 @@ public record ArchivedMessage(Instant date, String from, String subject, String 
         references = List.copyOf(references);
     }
 
-    /** The listing facts of a stored message (its raw bytes), archived at {@code archived}. */
+    /** The listing facts of a stored message (its raw header, or whole), archived at {@code archived}. */
     static ArchivedMessage of(byte[] content, Date archived) throws MessagingException {
         MimeMessage message = new MimeMessage(SESSION, new ByteArrayInputStream(content));
         Instant date = Optional.ofNullable(message.getSentDate()).orElse(archived).toInstant();

@@ -54,7 +54,7 @@ public class ListArchive {
     /** One line per archived post in that order: date, author, subject (indented by depth in a thread), Message-ID. */
     public List<String> listing(DistributionList list, ArchiveOrder order) throws MessagingException {
         List<ArchivedMessage> archived = new ArrayList<>();
-        for (ListMailboxes.Stored stored : mailboxes.read(list, ListMailboxes.ARCHIVE)) {
+        for (ListMailboxes.Stored stored : mailboxes.read(list, ListMailboxes.ARCHIVE, true)) {
             archived.add(ArchivedMessage.of(stored.content(), stored.stored()));
         }
         return order.sort(archived).stream().map(line -> DATE.format(line.message().date()) + "  "

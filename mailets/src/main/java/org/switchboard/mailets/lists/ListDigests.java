@@ -55,36 +55,51 @@ public class ListDigests {
         this.clock = clock;
     }
 
-    /** Keeps the post (with its list header fields) for the next digest; sends the digest when it is full. */
+    /**
+     * Keeps the post (with its list header fields) for the next digest; sends the digest when it is full. A full
+     * digest that cannot be sent now stays kept (ERROR logged): the next check of the schedule sends it.
+     */
     public void keep(DistributionList list, MimeMessage post) throws MessagingException {
         synchronized (lock(list)) {
             long kept = mailboxes.append(list, ListMailboxes.DIGEST, post, Date.from(clock.instant()));
-            if (list.digest().maxMessages().isPresent() && kept >= list.digest().maxMessages().get()) {
+            if (full(list, kept)) {
                 LOGGER.info("Lists: {} posts kept for the digest of {}, its maximum", kept, list.address().asString());
-                send(list);
+                try {
+                    send(list);
+                } catch (MessagingException | RuntimeException e) {
+                    LOGGER.error("Lists: the full digest of {} could not be sent; it is sent at the next check",
+                        list.address().asString(), e);
+                }
             }
         }
     }
 
-    /** Sends the digest when the schedule came since the oldest kept post; returns the number of posts sent. */
+    /**
+     * Sends the digest when it is full or when the schedule came since the oldest kept post; returns the number of
+     * posts sent.
+     */
     public int sendIfDue(DistributionList list) throws MessagingException {
         synchronized (lock(list)) {
-            List<ListMailboxes.Stored> kept = mailboxes.read(list, ListMailboxes.DIGEST);
+            List<ListMailboxes.Stored> kept = mailboxes.read(list, ListMailboxes.DIGEST, false);
             if (kept.isEmpty()) {
                 return 0;
             }
             ZonedDateTime lastDue = list.digest().schedule().lastDue(ZonedDateTime.now(clock));
-            if (!kept.get(0).stored().toInstant().isBefore(lastDue.toInstant())) {
+            if (!full(list, kept.size()) && !kept.get(0).stored().toInstant().isBefore(lastDue.toInstant())) {
                 return 0;
             }
             return send(list, kept);
         }
     }
 
+    private static boolean full(DistributionList list, long kept) {
+        return list.digest().maxMessages().map(max -> kept >= max).orElse(false);
+    }
+
     /** Sends the digest of every kept post now; returns the number of posts in it (0: no digest sent). */
     public int send(DistributionList list) throws MessagingException {
         synchronized (lock(list)) {
-            return send(list, mailboxes.read(list, ListMailboxes.DIGEST));
+            return send(list, mailboxes.read(list, ListMailboxes.DIGEST, false));
         }
     }
 

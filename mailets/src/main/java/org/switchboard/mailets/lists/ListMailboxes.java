@@ -35,7 +35,7 @@ final class ListMailboxes {
     static final String DIGEST = "Digest";
     static final String ARCHIVE = "Archive";
 
-    /** A stored message: its UID, the date it was stored, its bytes. */
+    /** A stored message: its UID, the date it was stored, its bytes (or its header's). */
     record Stored(MessageUid uid, Date stored, byte[] content) {
     }
 
@@ -63,8 +63,11 @@ final class ListMailboxes {
         }
     }
 
-    /** Every message of the list's mailbox of that name, in UID (arrival) order; none when it does not exist. */
-    List<Stored> read(DistributionList list, String mailbox) throws MessagingException {
+    /**
+     * Every message of the list's mailbox of that name, in UID (arrival) order, whole or only its header; none when
+     * the mailbox does not exist.
+     */
+    List<Stored> read(DistributionList list, String mailbox, boolean headerOnly) throws MessagingException {
         MailboxSession session = session(list);
         try {
             if (!exists(session, mailbox)) {
@@ -72,10 +75,11 @@ final class ListMailboxes {
             }
             List<Stored> stored = new ArrayList<>();
             Iterator<MessageResult> results = mailbox(session, mailbox, false)
-                .getMessages(MessageRange.all(), FetchGroup.FULL_CONTENT, session);
+                .getMessages(MessageRange.all(), headerOnly ? FetchGroup.HEADERS : FetchGroup.FULL_CONTENT, session);
             while (results.hasNext()) {
                 MessageResult result = results.next();
-                try (InputStream content = result.getFullContent().getInputStream()) {
+                try (InputStream content = headerOnly ? result.getHeaders().getInputStream()
+                    : result.getFullContent().getInputStream()) {
                     stored.add(new Stored(result.getUid(), result.getInternalDate(), content.readAllBytes()));
                 }
             }
