@@ -1,6 +1,7 @@
 package org.switchboard.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import java.nio.charset.StandardCharsets;
@@ -25,8 +26,8 @@ import com.unboundid.ldap.sdk.LDAPConnection;
  * james-cli: a digest member receives one digest per batch holding exactly the posts since the last one (sent on
  * request, then because the list's maximum was reached, across a kill -9 and a restart) and never the posts
  * themselves, while an immediate member receives each post; members change their mode by mail and by CLI; archived
- * posts carry List-Archive and are listed by date, thread and author; a closed list's archive is refused to a
- * non-member.
+ * posts carry List-Archive, are listed by date, thread and author, and are read over IMAP; a closed list's archive
+ * is refused to a non-member, by mail and over IMAP.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ListsDigestIT {
@@ -135,9 +136,21 @@ class ListsDigestIT {
             line -> assertThat(line).contains("carol@example.com"),
             line -> assertThat(line).contains("dave@example.com"));
 
+        // over IMAP: the open list's archive is anyone's, the closed list's its members'
+        assertThat(MailAccess.imapFolder(server.imapPort, "dave@example.com", PASSWORD, "#list.archived@example.com"))
+            .extracting(ImapMessage::text).hasSize(3)
+            .anySatisfy(text -> assertThat(text).contains(needle(plan)).contains("From: carol@example.com")
+                .contains("To: archived@example.com").contains("Date: Mon, 7 Dec 2026 09:00:00 +0000")
+                .contains("Subject: Plan").contains("Hello."))
+            .anySatisfy(text -> assertThat(text).contains(needle(answer)))
+            .anySatisfy(text -> assertThat(text).contains(needle(other)));
         String secret = id();
         post("alice@example.com", "private@example.com", "members only", secret, "");
         MailAccess.awaitTestMessage(server.imapPort, "alice@example.com", PASSWORD, secret, DELIVERY);
+        assertThat(MailAccess.imapFolder(server.imapPort, "alice@example.com", PASSWORD, "#list.private@example.com"))
+            .singleElement().satisfies(message -> assertThat(message.text()).contains(needle(secret)));
+        assertThatThrownBy(() -> MailAccess.imapFolder(server.imapPort, "dave@example.com", PASSWORD,
+            "#list.private@example.com")).as("not a member").isInstanceOf(javax.mail.MessagingException.class);
         post("dave@example.com", "private-request@example.com", "archive", id(), "");
         post("alice@example.com", "private-request@example.com", "archive", id(), "");
         await().atMost(DELIVERY).ignoreExceptions().until(() -> MailAccess.imapSubjects(server.imapPort,

@@ -3,6 +3,9 @@ package org.switchboard.mailets.lists;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.stream.Stream;
 import java.util.Date;
 import java.util.List;
 import java.util.Locale;
@@ -13,7 +16,9 @@ import javax.mail.MessagingException;
 import javax.mail.internet.MimeMessage;
 
 import org.apache.james.core.MailAddress;
+import org.apache.james.core.Username;
 import org.apache.james.mailbox.MailboxManager;
+import org.apache.james.mailbox.model.MailboxACL;
 
 /**
  * List archives (spec: Distribution List Manager, archives): when a list has {@code ieListArchive: TRUE}, each post
@@ -26,6 +31,8 @@ import org.apache.james.mailbox.MailboxManager;
 @Singleton
 public class ListArchive {
     public static final String COMMAND = "archive";
+    /** The name of the archive's mailbox, in the account named by the list's address. */
+    public static final String MAILBOX = "Archive";
     private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm", Locale.ROOT)
         .withZone(ZoneId.systemDefault());
 
@@ -41,14 +48,33 @@ public class ListArchive {
         return "<mailto:" + list.commandAddress(DistributionList.REQUEST).asString() + "?subject=" + COMMAND + ">";
     }
 
-    /** Keeps the post, as it is sent to the members. */
+    /** Keeps the post, as it is sent to the members, and lets the list's readers read the archive over IMAP. */
     public void archive(DistributionList list, MimeMessage post) throws MessagingException {
         mailboxes.append(list, ListMailboxes.ARCHIVE, post, new Date());
+        mailboxes.share(list, ListMailboxes.ARCHIVE, readers(list));
     }
 
     /** Whether that address may read the list's archive: anyone for an OPEN list, else its members and owners. */
     static boolean readable(DistributionList list, MailAddress reader) {
         return list.posting() == PostingPolicy.OPEN || list.isMember(reader) || list.isOwner(reader);
+    }
+
+    /**
+     * The archive's access list, the IMAP face of {@link #readable}: lookup and read for every user of the server
+     * for an OPEN list, else for each member and owner (as the directory has them when a post is archived). And
+     * expunge: James 3.8.1 never answers an IMAP CLOSE without it; it removes nothing, since only messages flagged
+     * deleted go, and readers may not flag them.
+     */
+    static MailboxACL readers(DistributionList list) {
+        MailboxACL.Rfc4314Rights read = new MailboxACL.Rfc4314Rights(MailboxACL.Right.Lookup, MailboxACL.Right.Read,
+            MailboxACL.Right.PerformExpunge);
+        if (list.posting() == PostingPolicy.OPEN) {
+            return new MailboxACL(Map.of(MailboxACL.AUTHENTICATED_KEY, read));
+        }
+        Map<MailboxACL.EntryKey, MailboxACL.Rfc4314Rights> entries = new HashMap<>();
+        Stream.concat(list.members().keySet().stream(), list.owners().stream()).forEach(reader ->
+            entries.put(MailboxACL.EntryKey.createUserEntryKey(Username.of(reader.asString())), read));
+        return new MailboxACL(entries);
     }
 
     /** One line per archived post in that order: date, author, subject (indented by depth in a thread), Message-ID. */

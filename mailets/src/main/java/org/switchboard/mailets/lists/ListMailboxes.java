@@ -19,6 +19,7 @@ import org.apache.james.mailbox.MessageUid;
 import org.apache.james.mailbox.exception.MailboxException;
 import org.apache.james.mailbox.exception.MailboxExistsException;
 import org.apache.james.mailbox.model.FetchGroup;
+import org.apache.james.mailbox.model.MailboxACL;
 import org.apache.james.mailbox.model.MailboxPath;
 import org.apache.james.mailbox.model.MessageRange;
 import org.apache.james.mailbox.model.MessageResult;
@@ -33,7 +34,7 @@ import reactor.core.publisher.Mono;
  */
 final class ListMailboxes {
     static final String DIGEST = "Digest";
-    static final String ARCHIVE = "Archive";
+    static final String ARCHIVE = ListArchive.MAILBOX;
 
     /** A stored message: its UID, the date it was stored, its bytes (or its header's). */
     record Stored(MessageUid uid, Date stored, byte[] content) {
@@ -98,6 +99,21 @@ final class ListMailboxes {
             mailbox(session, mailbox, false).delete(uids, session);
         } catch (MailboxException e) {
             throw failure("remove messages from", list, mailbox, e);
+        } finally {
+            mailboxManager.endProcessingRequest(session);
+        }
+    }
+
+    /** Gives the list's mailbox of that name this access list, unless it has it already. */
+    void share(DistributionList list, String mailbox, MailboxACL acl) throws MessagingException {
+        MailboxSession session = session(list);
+        try {
+            MailboxPath path = MailboxPath.forUser(session.getUser(), mailbox);
+            if (!acl.equals(mailboxManager.listRights(path, session))) {
+                mailboxManager.setRights(path, acl, session);
+            }
+        } catch (MailboxException e) {
+            throw failure("share", list, mailbox, e);
         } finally {
             mailboxManager.endProcessingRequest(session);
         }
