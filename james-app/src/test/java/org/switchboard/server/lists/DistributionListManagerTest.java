@@ -303,11 +303,11 @@ class DistributionListManagerTest {
             "ieListDigestMaxMessages: 2");
         String daily = addList("daily", "ieListPosting: OPEN", "ieListDigestMember: bob@example.com",
             "ieListDigestInterval: DAILY 08:00");
-        RecordingContext context = new RecordingContext();
-        MailboxManager mailboxes = ListTestMailboxes.mailboxManager();
-        MutableClock clock = new MutableClock(java.time.Instant.parse("2026-12-07T07:00:00Z"));
-        ListDigests digests = new ListDigests(mailboxes, context.context(), clock);
-        DistributionListManager manager = manager(context, digests, new ListArchive(mailboxes));
+        AtSeven at = atSeven();
+        RecordingContext context = at.context();
+        MutableClock clock = at.clock();
+        ListDigests digests = at.digests();
+        DistributionListManager manager = at.manager();
 
         manager.service(post("friend@remote.invalid", full, "one"));
         assertThat(context.sent()).isEmpty();
@@ -331,12 +331,11 @@ class DistributionListManagerTest {
     void theSchedulerSendsTheDigestsThatAreDue() throws Exception {
         String name = addList("scheduled", "ieListPosting: OPEN", "ieListDigestMember: bob@example.com",
             "ieListDigestInterval: DAILY 08:00");
-        RecordingContext context = new RecordingContext();
-        MailboxManager mailboxes = ListTestMailboxes.mailboxManager();
-        MutableClock clock = new MutableClock(java.time.Instant.parse("2026-12-07T07:00:00Z"));
-        ListDigests digests = new ListDigests(mailboxes, context.context(), clock);
-        manager(context, digests, new ListArchive(mailboxes)).service(post("friend@remote.invalid", name, "kept"));
-        ListDigestScheduler scheduler = new ListDigestScheduler(lists, digests);
+        AtSeven at = atSeven();
+        RecordingContext context = at.context();
+        MutableClock clock = at.clock();
+        at.manager().service(post("friend@remote.invalid", name, "kept"));
+        ListDigestScheduler scheduler = new ListDigestScheduler(lists, at.digests());
 
         scheduler.sendDueDigests();
         assertThat(context.sent()).as("07:00").isEmpty();
@@ -408,6 +407,19 @@ class DistributionListManagerTest {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> manager.init(FakeMailetConfig.builder()
                 .mailetName("lists").setProperty("rejectProcesor", "x").build()))
             .isInstanceOf(MessagingException.class).hasMessageContaining("rejectProcesor");
+    }
+
+    /** A list manager whose digests see a clock that starts at 07:00 UTC. */
+    private record AtSeven(RecordingContext context, MutableClock clock, ListDigests digests,
+                           DistributionListManager manager) {
+    }
+
+    private AtSeven atSeven() throws MessagingException {
+        RecordingContext context = new RecordingContext();
+        MailboxManager mailboxes = ListTestMailboxes.mailboxManager();
+        MutableClock clock = new MutableClock(java.time.Instant.parse("2026-12-07T07:00:00Z"));
+        ListDigests digests = new ListDigests(mailboxes, context.context(), clock);
+        return new AtSeven(context, clock, digests, manager(context, digests, new ListArchive(mailboxes)));
     }
 
     private DistributionListManager manager(RecordingContext context) throws MessagingException {

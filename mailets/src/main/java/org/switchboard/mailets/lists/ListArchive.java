@@ -25,8 +25,9 @@ import org.apache.james.mailbox.model.MailboxACL;
  * it sends is kept, whole (From, To, Date, Subject, body, every header field), in the list's {@code Archive} mailbox
  * of the message store ({@link ListMailboxes}), and listed by date, by thread or by author ({@link ArchiveOrder}):
  * for the administrator through {@code james-cli ListArchive}, for readers by mail ({@code archive} to the list's
- * {@code -request} address: anyone for a list open to posts from anyone, members and owners only otherwise), which
- * is what the {@code List-Archive} header field of posts points to.
+ * {@code -request} address, what the {@code List-Archive} header field of posts points to) and over IMAP (the
+ * mailbox's access list, {@link #readers}): anyone for a list open to posts from anyone, members and owners only
+ * otherwise.
  */
 @Singleton
 public class ListArchive {
