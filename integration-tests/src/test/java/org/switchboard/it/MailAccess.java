@@ -98,10 +98,21 @@ public final class MailAccess {
     /** Logs in over IMAP after STARTTLS, opens INBOX read-only, reads it, closes everything. */
     private static <T> T withInbox(int port, String user, String password, InboxReader<T> reader)
             throws MessagingException, IOException {
+        return withFolder(port, user, password, "INBOX", reader);
+    }
+
+    /** Every message of the folder of that name (EXAMINE), in UID order, as {@link #imapInbox} reads INBOX. */
+    public static List<ImapMessage> imapFolder(int port, String user, String password, String folder)
+            throws MessagingException, IOException {
+        return withFolder(port, user, password, folder, MailAccess::messages);
+    }
+
+    private static <T> T withFolder(int port, String user, String password, String folder, InboxReader<T> reader)
+            throws MessagingException, IOException {
         Store store = imapSession(port).getStore("imap");
         store.connect("127.0.0.1", port, user, password);
         try {
-            Folder inbox = store.getFolder("INBOX");
+            Folder inbox = store.getFolder(folder);
             inbox.open(Folder.READ_ONLY);
             try {
                 return reader.read(inbox);
@@ -127,16 +138,18 @@ public final class MailAccess {
 
     /** Every message of INBOX, in UID order, fetched with {@code BODY.PEEK[]} over IMAP after STARTTLS. */
     public static List<ImapMessage> imapInbox(int port, String user, String password) throws MessagingException, IOException {
-        return withInbox(port, user, password, inbox -> {
-            UIDFolder uids = (UIDFolder) inbox;
-            List<ImapMessage> messages = new ArrayList<>();
-            for (Message message : inbox.getMessages()) {
-                ByteArrayOutputStream raw = new ByteArrayOutputStream();
-                message.writeTo(raw);
-                messages.add(new ImapMessage(uids.getUID(message), raw.toByteArray()));
-            }
-            return messages;
-        });
+        return withInbox(port, user, password, MailAccess::messages);
+    }
+
+    private static List<ImapMessage> messages(Folder folder) throws MessagingException, IOException {
+        UIDFolder uids = (UIDFolder) folder;
+        List<ImapMessage> messages = new ArrayList<>();
+        for (Message message : folder.getMessages()) {
+            ByteArrayOutputStream raw = new ByteArrayOutputStream();
+            message.writeTo(raw);
+            messages.add(new ImapMessage(uids.getUID(message), raw.toByteArray()));
+        }
+        return messages;
     }
 
     /** The Subject of every message of INBOX, in mailbox order (envelopes only: cheap on large mailboxes). */

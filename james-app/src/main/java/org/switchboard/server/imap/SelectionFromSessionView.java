@@ -13,6 +13,7 @@ import org.apache.james.imap.message.response.ExistsResponse;
 import org.apache.james.imap.processor.PermitEnableCapabilityProcessor;
 import org.apache.james.imap.processor.base.AbstractProcessor;
 import org.apache.james.util.MDCBuilder;
+import org.switchboard.mailets.lists.ListArchive;
 
 import reactor.core.publisher.Mono;
 
@@ -27,22 +28,34 @@ import reactor.core.publisher.Mono;
  * announces agree at every moment; the late message is announced by an untagged EXISTS on the next command, as for
  * any message delivered while the mailbox is selected (RFC 3501 7.3.1). Later James versions answer the same way.
  *
+ * <p>A list archive's name ({@link ListArchiveNames}) selects that archive.
+ *
  * <p>Everything else is the stock processor's, to which this delegates (including CONDSTORE/QRESYNC enabling).
  */
 abstract class SelectionFromSessionView<R extends AbstractMailboxSelectionRequest> extends AbstractProcessor<R>
         implements PermitEnableCapabilityProcessor {
     private final AbstractProcessor<R> stock;
     private final PermitEnableCapabilityProcessor stockCapabilities;
+    private final ListArchiveNames listArchives;
 
-    <P extends AbstractProcessor<R> & PermitEnableCapabilityProcessor> SelectionFromSessionView(Class<R> request, P stock) {
+    <P extends AbstractProcessor<R> & PermitEnableCapabilityProcessor> SelectionFromSessionView(Class<R> request, P stock,
+                                                                                               ListArchiveNames listArchives) {
         super(request);
         this.stock = stock;
         this.stockCapabilities = stock;
+        this.listArchives = listArchives;
     }
+
+    /** The same request for another mailbox name. */
+    protected abstract R withMailboxName(R request, String mailboxName);
 
     @Override
     protected Mono<Void> doProcess(R request, Responder responder, ImapSession session) {
-        return stock.processReactive(request, new ExistsFromSession(responder, session), session);
+        Responder existsFromSession = new ExistsFromSession(responder, session);
+        return listArchives.owner(request.getMailboxName())
+            .map(list -> stock.processReactive(withMailboxName(request, ListArchive.MAILBOX), existsFromSession,
+                ListArchiveNames.seenAs(session, list)))
+            .orElseGet(() -> stock.processReactive(request, existsFromSession, session));
     }
 
     @Override

@@ -8,7 +8,14 @@ import org.apache.james.imap.processor.SelectProcessor;
 /** SELECT answering EXISTS from the session's own view ({@link SelectionFromSessionView}). */
 public class SessionViewSelectProcessor extends SelectionFromSessionView<SelectRequest> {
     @Inject
-    public SessionViewSelectProcessor(SelectProcessor stock) {
-        super(SelectRequest.class, stock);
+    public SessionViewSelectProcessor(SelectProcessor stock, ListArchiveNames listArchives) {
+        super(SelectRequest.class, stock, listArchives);
+    }
+
+    @Override
+    protected SelectRequest withMailboxName(SelectRequest request, String mailboxName) {
+        return new SelectRequest(mailboxName, request.getCondstore(), request.getLastKnownUidValidity(),
+            request.getKnownModSeq(), request.getUidSet(), request.getKnownUidSet(), request.getKnownSequenceSet(),
+            request.getTag());
     }
 }

@@ -17,6 +17,9 @@ import org.switchboard.server.cli.MBeanCommands;
  * AddListMember &lt;list&gt; &lt;address&gt; [IMMEDIATE|DIGEST]      (also changes a member's mode)
  * RemoveListMember &lt;list&gt; &lt;address&gt;
  * SetListPassword &lt;list&gt; &lt;password&gt;
+ * SetListDeliveryMode &lt;list&gt; &lt;member&gt; &lt;IMMEDIATE|DIGEST&gt;
+ * SendListDigest &lt;list&gt;
+ * ListArchive &lt;list&gt; [date|thread|author]
  * </pre>
  */
 public final class ListCommands {
@@ -37,7 +40,14 @@ public final class ListCommands {
             command("RemoveListMember", 2, 2, "RemoveListMember <list> <address>", (lists, operands) ->
                 lists.removeMember(operands.get(0), operands.get(1))),
             command("SetListPassword", 2, 2, "SetListPassword <list> <password>", (lists, operands) ->
-                lists.setListPassword(operands.get(0), operands.get(1)))));
+                lists.setListPassword(operands.get(0), operands.get(1))),
+            command("SetListDeliveryMode", 3, 3, "SetListDeliveryMode <list> <member> <IMMEDIATE|DIGEST>",
+                (lists, operands) -> lists.setDeliveryMode(operands.get(0), operands.get(1), operands.get(2))),
+            command("SendListDigest", 1, 1, "SendListDigest <list>", (lists, operands) ->
+                System.out.println(lists.sendListDigest(operands.get(0)) + " post(s) sent in the digest")),
+            command("ListArchive", 1, 2, "ListArchive <list> [date|thread|author]", (lists, operands) ->
+                lists.listArchive(operands.get(0), operands.size() > 1 ? operands.get(1) : "date")
+                    .forEach(System.out::println))));
 
     private ListCommands() {
     }

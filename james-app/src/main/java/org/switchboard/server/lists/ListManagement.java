@@ -17,9 +17,13 @@ import org.apache.james.lifecycle.api.Startable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.switchboard.directory.routing.DirectoryUnavailableException;
+import org.switchboard.mailets.lists.ArchiveOrder;
 import org.switchboard.mailets.lists.DeliveryMode;
+import org.switchboard.mailets.lists.DigestSchedule;
 import org.switchboard.mailets.lists.DistributionList;
 import org.switchboard.mailets.lists.LdapListDirectory;
+import org.switchboard.mailets.lists.ListArchive;
+import org.switchboard.mailets.lists.ListDigests;
 import org.switchboard.mailets.lists.ListDirectory;
 import org.switchboard.mailets.lists.PostingPolicy;
 import org.switchboard.mailets.lists.SubscriptionPolicy;
@@ -47,7 +51,8 @@ public class ListManagement implements ListManagementMBean, Startable {
     private static final Logger LOGGER = LoggerFactory.getLogger(ListManagement.class);
     private static final Map<String, String> SINGLE_SETTINGS = Map.of("description", "description",
         "posting", "ieListPosting", "subscription", "ieListSubscription", "subjectprefix", "ieListSubjectPrefix",
-        "archive", "ieListArchive", "replyto", "ieListReplyTo", "maxmessagesize", "ieListMaxMessageSize");
+        "archive", "ieListArchive", "replyto", "ieListReplyTo", "maxmessagesize", "ieListMaxMessageSize",
+        "digestinterval", "ieListDigestInterval", "digestmaxmessages", "ieListDigestMaxMessages");
     private static final Map<String, String> ADDED_VALUES = Map.of("addowner", "ieListOwnerAddress",
         "block", "ieListBlocked");
     private static final Map<String, String> REMOVED_VALUES = Map.of("removeowner", "ieListOwnerAddress",
@@ -56,16 +61,22 @@ public class ListManagement implements ListManagementMBean, Startable {
     private final ListDirectory lists;
     private final LDAPConnectionPool pool;
     private final DN suffix;
+    private final ListDigests digests;
+    private final ListArchive archive;
 
     @Inject
-    public ListManagement(ListsModule.ListPool listPool) throws LDAPException {
-        this(listPool.pool(), listPool.suffix());
+    public ListManagement(ListsModule.ListPool listPool, ListDigests digests, ListArchive archive)
+        throws LDAPException {
+        this(listPool.pool(), listPool.suffix(), digests, archive);
     }
 
-    ListManagement(LDAPConnectionPool pool, String suffix) throws LDAPException {
+    ListManagement(LDAPConnectionPool pool, String suffix, ListDigests digests, ListArchive archive)
+        throws LDAPException {
         this.pool = pool;
         this.suffix = new DN(suffix);
         this.lists = new LdapListDirectory(pool, suffix);
+        this.digests = digests;
+        this.archive = archive;
     }
 
     @Override
@@ -125,7 +136,10 @@ public class ListManagement implements ListManagementMBean, Startable {
             .append("subject prefix: ").append(list.subjectPrefix().orElse("")).append('\n')
             .append("archive: ").append(list.archive()).append('\n')
             .append("reply-to: ").append(list.replyTo().map(MailAddress::asString).orElse("")).append('\n')
-            .append("max message size: ").append(list.maxMessageSize().map(String::valueOf).orElse("")).append('\n');
+            .append("max message size: ").append(list.maxMessageSize().map(String::valueOf).orElse("")).append('\n')
+            .append("digest schedule: ").append(list.digest().schedule()).append('\n')
+            .append("digest max messages: ").append(list.digest().maxMessages().map(String::valueOf).orElse(""))
+            .append('\n');
         list.owners().stream().map(MailAddress::asString).sorted()
             .forEach(owner -> text.append("owner: ").append(owner).append('\n'));
         list.blocked().stream().sorted().forEach(blocked -> text.append("blocked: ").append(blocked).append('\n'));
@@ -151,8 +165,8 @@ public class ListManagement implements ListManagementMBean, Startable {
             change = new Modification(ModificationType.DELETE, REMOVED_VALUES.get(key), value.trim());
         } else {
             throw new IllegalArgumentException("Unknown setting '" + setting + "'; the settings are description, "
-                + "posting, subscription, subjectPrefix, archive, replyTo, maxMessageSize, addOwner, removeOwner, "
-                + "block, unblock");
+                + "posting, subscription, subjectPrefix, archive, replyTo, maxMessageSize, digestInterval, "
+                + "digestMaxMessages, addOwner, removeOwner, block, unblock");
         }
         ldap("change " + setting + " of the list " + list.address().asString(), () -> pool.modify(list.dn(), change));
         LOGGER.info("Lists: {} of {} changed", setting, list.address().asString());
@@ -178,6 +192,36 @@ public class ListManagement implements ListManagementMBean, Startable {
             throw new IllegalArgumentException(removed.asString() + " is not a member of " + list.address().asString());
         }
         LOGGER.info("Lists: {} removed from {}", removed.asString(), list.address().asString());
+    }
+
+    @Override
+    public void setDeliveryMode(String address, String member, String mode) throws Exception {
+        DistributionList list = existing(address);
+        MailAddress existingMember = address(member);
+        if (!list.isMember(existingMember)) {
+            throw new IllegalArgumentException(existingMember.asString() + " is not a member of "
+                + list.address().asString());
+        }
+        setMember(address, member, mode);
+    }
+
+    @Override
+    public int sendListDigest(String address) throws Exception {
+        DistributionList list = existing(address);
+        int posts = digests.send(list);
+        LOGGER.info("Lists: digest of {} sent on request, {} post(s)", list.address().asString(), posts);
+        return posts;
+    }
+
+    @Override
+    public List<String> listArchive(String address, String order) throws Exception {
+        ArchiveOrder archiveOrder = ArchiveOrder.named(order);
+        DistributionList list = existing(address);
+        if (!list.archive()) {
+            throw new IllegalArgumentException("The list " + list.address().asString() + " keeps no archive"
+                + " (ModifyList " + list.address().asString() + " archive true)");
+        }
+        return archive.listing(list, archiveOrder);
     }
 
     @Override
@@ -216,6 +260,14 @@ public class ListManagement implements ListManagementMBean, Startable {
                     yield String.valueOf(Long.parseUnsignedLong(value));
                 } catch (NumberFormatException e) {
                     throw new IllegalArgumentException("maxMessageSize is a number of octets, not '" + value + "'");
+                }
+            }
+            case "digestinterval" -> DigestSchedule.parse(value).toString();
+            case "digestmaxmessages" -> {
+                try {
+                    yield String.valueOf(Integer.parseUnsignedInt(value));
+                } catch (NumberFormatException e) {
+                    throw new IllegalArgumentException("digestMaxMessages is a number of posts, not '" + value + "'");
                 }
             }
             case "addowner" -> address(value).asString();

@@ -22,7 +22,8 @@ public interface ListManagementMBean {
 
     /**
      * Changes a setting: {@code description}, {@code posting}, {@code subscription}, {@code subjectPrefix},
-     * {@code archive}, {@code replyTo} (LIST, SENDER or an address), {@code maxMessageSize} (octets) (replaced; the
+     * {@code archive}, {@code replyTo} (LIST, SENDER or an address), {@code maxMessageSize} (octets),
+     * {@code digestInterval} (DAILY|WEEKLY [day]|MONTHLY [1-28], then [HH:MM]), {@code digestMaxMessages} (replaced; the
      * value {@code -} removes it), {@code addOwner}, {@code removeOwner},
      * {@code block}, {@code unblock} (an address or {@code @domain}).
      */
@@ -32,6 +33,16 @@ public interface ListManagementMBean {
     void setMember(String address, String member, String mode) throws Exception;
 
     void removeMember(String address, String member) throws Exception;
+
+    /** Moves an existing member to that delivery mode (IMMEDIATE or DIGEST). */
+    void setDeliveryMode(String address, String member, String mode) throws Exception;
+
+    /** Sends the list's digest of every kept post now; returns how many posts it held (0: nothing to send). */
+    int sendListDigest(String address) throws Exception;
+
+    /** One line per archived post (date, author, subject, Message-ID), sorted by {@code date}, {@code thread} or
+     *  {@code author}. */
+    List<String> listArchive(String address, String order) throws Exception;
 
     /** The list owner's password: the list entry's {@code userPassword}, with which the owner binds as the list. */
     void setListPassword(String address, String password) throws Exception;

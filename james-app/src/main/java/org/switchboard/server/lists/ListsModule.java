@@ -1,9 +1,11 @@
 package org.switchboard.server.lists;
 
 import java.lang.management.ManagementFactory;
+import java.util.List;
 
 import javax.management.ObjectName;
 
+import org.apache.james.mailetcontainer.impl.JamesMailetContext;
 import org.apache.james.utils.InitializationOperation;
 import org.apache.james.utils.InitilizationOperationBuilder;
 import org.switchboard.mailets.lists.LdapListDirectory;
@@ -20,7 +22,8 @@ import com.unboundid.ldap.sdk.LDAPException;
 
 /**
  * The Distribution List Manager's directory access (the lists, read and changed as the directory's administrator on
- * a pool of their own, closed before the directory stops) and its JMX face ({@link ListManagement}).
+ * a pool of their own, closed before the directory stops), its JMX face ({@link ListManagement}) and the digest
+ * schedule ({@link ListDigestScheduler}).
  */
 public class ListsModule extends AbstractModule {
     private static final int POOL_SIZE = 4;
@@ -42,6 +45,13 @@ public class ListsModule extends AbstractModule {
     @Singleton
     ListDirectory listDirectory(ListPool listPool) {
         return new LdapListDirectory(listPool.pool(), listPool.suffix());
+    }
+
+    @ProvidesIntoSet
+    InitializationOperation startDigestScheduler(ListDigestScheduler scheduler) {
+        return InitilizationOperationBuilder.forClass(ListDigestScheduler.class)
+            .init(scheduler::start)
+            .requires(List.of(JamesMailetContext.class));
     }
 
     @ProvidesIntoSet

@@ -20,10 +20,14 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
+import org.apache.james.mailbox.MailboxManager;
+import org.switchboard.mailets.lists.ArchiveOrder;
 import org.switchboard.mailets.lists.DeliveryMode;
 import org.switchboard.mailets.lists.DistributionList;
 import org.switchboard.mailets.lists.DistributionListManager;
 import org.switchboard.mailets.lists.LdapListDirectory;
+import org.switchboard.mailets.lists.ListArchive;
+import org.switchboard.mailets.lists.ListDigests;
 import org.switchboard.mailets.lists.PostingPolicy;
 import org.switchboard.mailets.lists.SubscriptionPolicy;
 import org.switchboard.pipeline.Channel;
@@ -141,7 +145,7 @@ class DistributionListManagerTest {
     }
 
     @Test
-    void memberPostGoesOnceToEveryMemberWithListHeadersAndTheBounceAddress() throws Exception {
+    void memberPostGoesOnceToEveryImmediateMemberWithListHeadersAndTheBounceAddress() throws Exception {
         String name = addList("post", "ieListMember: alice@example.com", "ieListDigestMember: bob@example.com",
             "ieListSubjectPrefix: [post]");
         RecordingContext context = new RecordingContext();
@@ -156,8 +160,7 @@ class DistributionListManagerTest {
         assertThat(sent.state()).isEqualTo("preprocess");
         assertThat(sent.inputChannel()).contains(Channel.DL);
         assertThat(sent.sender()).contains(address(local + "-bounces@example.com"));
-        assertThat(sent.recipients()).containsExactlyInAnyOrder(address("alice@example.com"),
-            address("bob@example.com"));
+        assertThat(sent.recipients()).as("bob reads digests").containsExactly(address("alice@example.com"));
         assertThat(sent.text())
             .contains("List-Id: <" + local + ".example.com>")
             .contains("List-Post: <mailto:" + name + ">")
@@ -247,7 +250,8 @@ class DistributionListManagerTest {
             directory.ldapPort()), new SimpleBindRequest("uid=admin,ou=system", directory.adminPassword()), 1, 1);
         closedPool.close();
         RecordingContext context = new RecordingContext();
-        DistributionListManager manager = new DistributionListManager(new LdapListDirectory(closedPool, SUFFIX));
+        DistributionListManager manager = new DistributionListManager(new LdapListDirectory(closedPool, SUFFIX),
+            ListTestMailboxes.digests(context), ListTestMailboxes.archive());
         manager.init(FakeMailetConfig.builder().mailetName("lists").mailetContext(context.context()).build());
 
         Mail mail = post("friend@remote.invalid", name, "later");
@@ -259,26 +263,195 @@ class DistributionListManagerTest {
     }
 
     @Test
+    void digestMembersGetOneDigestOfExactlyThePostsSinceTheLastOne() throws Exception {
+        String name = addList("digest", "ieListPosting: OPEN", "ieListMember: alice@example.com",
+            "ieListDigestMember: bob@example.com", "ieListDigestMember: carol@example.com");
+        RecordingContext context = new RecordingContext();
+        MailboxManager mailboxes = ListTestMailboxes.mailboxManager();
+        ListDigests digests = new ListDigests(mailboxes, context.context());
+        DistributionListManager manager = manager(context, digests, new ListArchive(mailboxes));
+        DistributionList list = lists.find(address(name)).orElseThrow();
+
+        manager.service(post("friend@remote.invalid", name, "first", "Message-ID", "<first@example.com>"));
+        manager.service(post("friend@remote.invalid", name, "second", "Message-ID", "<second@example.com>"));
+        assertThat(context.sent()).hasSize(2).allSatisfy(sent -> assertThat(sent.recipients()).as("immediate only")
+            .containsExactly(address("alice@example.com")));
+
+        assertThat(digests.send(list)).isEqualTo(2);
+        RecordingContext.Sent digest = context.sent().get(2);
+        assertThat(digest.recipients()).containsExactlyInAnyOrder(address("bob@example.com"),
+            address("carol@example.com"));
+        assertThat(digest.state()).isEqualTo("preprocess");
+        assertThat(digest.inputChannel()).contains(Channel.DL);
+        assertThat(digest.sender()).contains(list.commandAddress(DistributionList.BOUNCES));
+        assertThat(digest.text()).contains("multipart/digest").contains("Today's Topics:")
+            .contains("   1. first (friend@remote.invalid)").contains("   2. second (friend@remote.invalid)")
+            .contains("Message-ID: <first@example.com>").contains("Message-ID: <second@example.com>")
+            .contains("List-Id: <" + list.listId() + ">");
+
+        manager.service(post("friend@remote.invalid", name, "third", "Message-ID", "<third@example.com>"));
+        assertThat(digests.send(list)).as("only what came since the last digest").isEqualTo(1);
+        assertThat(context.sent().get(4).text()).contains("<third@example.com>").doesNotContain("<first@example.com>")
+            .doesNotContain("<second@example.com>");
+        assertThat(digests.send(list)).as("nothing new").isZero();
+        assertThat(context.sent()).hasSize(5);
+    }
+
+    @Test
+    void aDigestGoesWhenFullOrWhenItsScheduleCame() throws Exception {
+        String full = addList("full", "ieListPosting: OPEN", "ieListDigestMember: bob@example.com",
+            "ieListDigestMaxMessages: 2");
+        String daily = addList("daily", "ieListPosting: OPEN", "ieListDigestMember: bob@example.com",
+            "ieListDigestInterval: DAILY 08:00");
+        AtSeven at = atSeven();
+        RecordingContext context = at.context();
+        MutableClock clock = at.clock();
+        ListDigests digests = at.digests();
+        DistributionListManager manager = at.manager();
+
+        manager.service(post("friend@remote.invalid", full, "one"));
+        assertThat(context.sent()).isEmpty();
+        manager.service(post("friend@remote.invalid", full, "two"));
+        assertThat(context.sent()).as("two posts fill the digest").hasSize(1);
+        assertThat(context.sent().get(0).text()).contains("2 messages");
+
+        manager.service(post("friend@remote.invalid", daily, "early"));
+        DistributionList dailyList = lists.find(address(daily)).orElseThrow();
+        assertThat(digests.sendIfDue(dailyList)).as("before 08:00").isZero();
+        clock.advance(java.time.Duration.ofMinutes(59));
+        assertThat(digests.sendIfDue(dailyList)).as("07:59").isZero();
+        clock.advance(java.time.Duration.ofMinutes(2));
+        assertThat(digests.sendIfDue(dailyList)).as("08:01").isEqualTo(1);
+        manager.service(post("friend@remote.invalid", daily, "later"));
+        assertThat(digests.sendIfDue(dailyList)).as("came after 08:00: waits for tomorrow").isZero();
+        assertThat(context.sent()).hasSize(2);
+    }
+
+    @Test
+    void theSchedulerSendsTheDigestsThatAreDue() throws Exception {
+        String name = addList("scheduled", "ieListPosting: OPEN", "ieListDigestMember: bob@example.com",
+            "ieListDigestInterval: DAILY 08:00");
+        AtSeven at = atSeven();
+        RecordingContext context = at.context();
+        MutableClock clock = at.clock();
+        at.manager().service(post("friend@remote.invalid", name, "kept"));
+        ListDigestScheduler scheduler = new ListDigestScheduler(lists, at.digests());
+
+        scheduler.sendDueDigests();
+        assertThat(context.sent()).as("07:00").isEmpty();
+        clock.advance(java.time.Duration.ofHours(2));
+        scheduler.sendDueDigests();
+        assertThat(context.sent()).singleElement().satisfies(digest -> assertThat(digest.recipients())
+            .containsExactly(address("bob@example.com")));
+        scheduler.sendDueDigests();
+        assertThat(context.sent()).as("sent once").hasSize(1);
+    }
+
+    @Test
+    void keptPostsOutliveTheDigestsObject() throws Exception {
+        String name = addList("restart", "ieListPosting: OPEN", "ieListDigestMember: bob@example.com");
+        RecordingContext context = new RecordingContext();
+        MailboxManager mailboxes = ListTestMailboxes.mailboxManager();
+        manager(context, new ListDigests(mailboxes, context.context()), new ListArchive(mailboxes))
+            .service(post("friend@remote.invalid", name, "kept"));
+
+        // what a restart keeps is the store: a new ListDigests finds the post there
+        ListDigests afterRestart = new ListDigests(mailboxes, context.context());
+        assertThat(afterRestart.send(lists.find(address(name)).orElseThrow())).isEqualTo(1);
+        assertThat(context.sent()).hasSize(1);
+    }
+
+    @Test
+    void archivedPostsAreListedByDateThreadAndAuthor() throws Exception {
+        String name = addList("archived", "ieListPosting: OPEN", "ieListMember: alice@example.com",
+            "ieListArchive: TRUE");
+        String local = name.substring(0, name.indexOf('@'));
+        RecordingContext context = new RecordingContext();
+        MailboxManager mailboxes = ListTestMailboxes.mailboxManager();
+        ListArchive archive = new ListArchive(mailboxes);
+        DistributionListManager manager = manager(context, new ListDigests(mailboxes, context.context()), archive);
+
+        manager.service(post("zed@example.com", name, "Plan", "Message-ID", "<plan@x>", "Date",
+            "Mon, 7 Dec 2026 09:00:00 +0000"));
+        manager.service(post("amy@example.com", name, "Other", "Message-ID", "<other@x>", "Date",
+            "Mon, 7 Dec 2026 09:10:00 +0000"));
+        manager.service(post("amy@example.com", name, "Re: Plan", "Message-ID", "<re1@x>", "In-Reply-To", "<plan@x>",
+            "Date", "Mon, 7 Dec 2026 09:20:00 +0000"));
+        manager.service(post("bob@example.com", name, "Re: Re: Plan", "Message-ID", "<re2@x>", "References",
+            "<plan@x> <re1@x>", "Date", "Mon, 7 Dec 2026 09:30:00 +0000"));
+
+        assertThat(context.sent().get(0).text()).contains("List-Archive: <mailto:" + local
+            + "-request@example.com?subject=archive>");
+        DistributionList list = lists.find(address(name)).orElseThrow();
+        assertThat(archive.listing(list, ArchiveOrder.DATE)).hasSize(4).satisfiesExactly(
+            line -> assertThat(line).contains("zed@example.com").endsWith("Plan  <plan@x>"),
+            line -> assertThat(line).endsWith("Other  <other@x>"),
+            line -> assertThat(line).endsWith("Re: Plan  <re1@x>"),
+            line -> assertThat(line).endsWith("Re: Re: Plan  <re2@x>"));
+        assertThat(archive.listing(list, ArchiveOrder.THREAD)).satisfiesExactly(
+            line -> assertThat(line).endsWith("zed@example.com  Plan  <plan@x>"),
+            line -> assertThat(line).endsWith("amy@example.com    Re: Plan  <re1@x>"),
+            line -> assertThat(line).endsWith("bob@example.com      Re: Re: Plan  <re2@x>"),
+            line -> assertThat(line).endsWith("amy@example.com  Other  <other@x>"));
+        assertThat(archive.listing(list, ArchiveOrder.AUTHOR)).satisfiesExactly(
+            line -> assertThat(line).contains("amy@example.com").endsWith("<other@x>"),
+            line -> assertThat(line).contains("amy@example.com").endsWith("<re1@x>"),
+            line -> assertThat(line).contains("bob@example.com"),
+            line -> assertThat(line).contains("zed@example.com"));
+    }
+
+    @Test
     void refusesAnUnknownParameter() {
-        DistributionListManager manager = new DistributionListManager(lists);
+        DistributionListManager manager = new DistributionListManager(lists,
+            ListTestMailboxes.digests(new RecordingContext()), ListTestMailboxes.archive());
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> manager.init(FakeMailetConfig.builder()
                 .mailetName("lists").setProperty("rejectProcesor", "x").build()))
             .isInstanceOf(MessagingException.class).hasMessageContaining("rejectProcesor");
     }
 
+    /** A list manager whose digests see a clock that starts at 07:00 UTC. */
+    private record AtSeven(RecordingContext context, MutableClock clock, ListDigests digests,
+                           DistributionListManager manager) {
+    }
+
+    private AtSeven atSeven() throws MessagingException {
+        RecordingContext context = new RecordingContext();
+        MailboxManager mailboxes = ListTestMailboxes.mailboxManager();
+        MutableClock clock = new MutableClock(java.time.Instant.parse("2026-12-07T07:00:00Z"));
+        ListDigests digests = new ListDigests(mailboxes, context.context(), clock);
+        return new AtSeven(context, clock, digests, manager(context, digests, new ListArchive(mailboxes)));
+    }
+
     private DistributionListManager manager(RecordingContext context) throws MessagingException {
-        DistributionListManager manager = new DistributionListManager(lists);
+        return manager(context, ListTestMailboxes.digests(context), ListTestMailboxes.archive());
+    }
+
+    private DistributionListManager manager(RecordingContext context, ListDigests digests, ListArchive archive)
+        throws MessagingException {
+        DistributionListManager manager = new DistributionListManager(lists, digests, archive);
         manager.init(FakeMailetConfig.builder().mailetName("lists").mailetContext(context.context()).build());
         return manager;
     }
 
+    private static java.util.Optional<String> messageId(String... extraField) {
+        for (int i = 0; i + 1 < extraField.length; i += 2) {
+            if (extraField[i].equals("Message-ID")) {
+                return java.util.Optional.of(extraField[i + 1]);
+            }
+        }
+        return java.util.Optional.empty();
+    }
+
     /** A post as the Message Switch leaves it: the list recipient routed DL. */
+    /** {@code extraField}: names and values of more header fields, in pairs. */
     private static Mail post(String from, String list, String subject, String... extraField) throws Exception {
         MimeMessageBuilder message = MimeMessageBuilder.mimeMessageBuilder()
             .addFrom(from).addToRecipient(list).setSubject(subject).setText("Hello list.")
-            .addHeader("Message-ID", "<original@example.com>");
-        if (extraField.length == 2) {
-            message.addHeader(extraField[0], extraField[1]);
+            .addHeader("Message-ID", messageId(extraField).orElse("<original@example.com>"));
+        for (int i = 0; i + 1 < extraField.length; i += 2) {
+            if (!extraField[i].equals("Message-ID")) {
+                message.addHeader(extraField[i], extraField[i + 1]);
+            }
         }
         // James' own mail (FakeMail reports a size of 0, whatever the message)
         Mail mail = MailImpl.builder().name("post-" + UUID.randomUUID()).sender(from).addRecipient(list)

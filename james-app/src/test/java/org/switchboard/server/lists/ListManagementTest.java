@@ -39,7 +39,8 @@ class ListManagementTest {
     void start(@TempDir Path root) throws Exception {
         directory = TestDirectory.start(root);
         pool = directory.adminPool();
-        management = new ListManagement(pool, SUFFIX);
+        management = new ListManagement(pool, SUFFIX, ListTestMailboxes.digests(new RecordingContext()),
+            ListTestMailboxes.archive());
         pool.add(new Entry("dn: mail=mallory@example.com," + SUFFIX, "objectClass: top", "objectClass: ieperson",
             "mail: mallory@example.com", "userPassword: " + PERSON_PASSWORD));
     }
@@ -93,6 +94,28 @@ class ListManagementTest {
         management.deleteList(list);
         assertThat(management.searchLists(list)).isEmpty();
         assertThatThrownBy(() -> management.describeList(list)).hasMessage("No list " + list);
+    }
+
+    @Test
+    void digestSettingsDeliveryModesDigestOnRequestAndTheArchive() throws Exception {
+        String list = newList();
+        management.createList(list, "OPEN", "");
+        management.setMember(list, "alice@example.com", "IMMEDIATE");
+        management.modifyList(list, "digestInterval", "weekly friday 17:30");
+        management.modifyList(list, "digestMaxMessages", "20");
+        management.setDeliveryMode(list, "alice@example.com", "digest");
+
+        assertThat(management.describeList(list)).contains("digest schedule: WEEKLY FRIDAY 17:30")
+            .contains("digest max messages: 20").contains("member: alice@example.com DIGEST");
+        assertThat(management.sendListDigest(list)).as("nothing kept yet").isZero();
+        assertThatThrownBy(() -> management.setDeliveryMode(list, "bob@example.com", "DIGEST"))
+            .hasMessage("bob@example.com is not a member of " + list);
+        assertThatThrownBy(() -> management.modifyList(list, "digestInterval", "HOURLY"))
+            .hasMessageContaining("DAILY, WEEKLY or MONTHLY");
+        assertThatThrownBy(() -> management.listArchive(list, "date")).hasMessageContaining("keeps no archive");
+        management.modifyList(list, "archive", "true");
+        assertThat(management.listArchive(list, "thread")).isEmpty();
+        assertThatThrownBy(() -> management.listArchive(list, "size")).hasMessageContaining("not an archive order");
     }
 
     @Test

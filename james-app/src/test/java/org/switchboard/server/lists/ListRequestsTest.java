@@ -3,12 +3,11 @@ package org.switchboard.server.lists;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -44,7 +43,7 @@ class ListRequestsTest {
     private TestDirectory directory;
     private LDAPConnectionPool pool;
     private LdapListDirectory lists;
-    private final MutableClock clock = new MutableClock();
+    private final MutableClock clock = new MutableClock(Instant.parse("2026-12-07T10:00:00Z"));
 
     @BeforeAll
     void start(@TempDir Path root) throws Exception {
@@ -63,29 +62,6 @@ class ListRequestsTest {
         }
     }
 
-    private static final class MutableClock extends Clock {
-        private Instant now = Instant.parse("2026-12-07T10:00:00Z");
-
-        @Override
-        public java.time.ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        void advance(Duration duration) {
-            now = now.plus(duration);
-        }
-    }
-
     private String addList(String prefix, String... attributes) throws Exception {
         String address = prefix + "-" + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
         List<String> ldif = new ArrayList<>(List.of("dn: mail=" + address + "," + SUFFIX, "objectClass: top",
@@ -96,7 +72,7 @@ class ListRequestsTest {
     }
 
     private ListRequests mailet(RecordingContext context) throws Exception {
-        ListRequests mailet = new ListRequests(lists, clock);
+        ListRequests mailet = new ListRequests(lists, ListTestMailboxes.archive(), clock);
         mailet.init(FakeMailetConfig.builder().mailetName("list-requests").mailetContext(context.context())
             .setProperty("confirmationTimeout", "3d").build());
         return mailet;
@@ -163,6 +139,41 @@ class ListRequestsTest {
         mailet.service(mail("newbie@example.com", command(list, "-request"), "Re: Confirm " + token, ""));
         assertThat(isMember(list, "newbie@example.com")).isFalse();
         assertThat(context.sent().get(2).text()).contains("Subject: Not done").contains("Nothing was changed");
+    }
+
+    @Test
+    void membersSwitchBetweenDigestAndImmediateByMail() throws Exception {
+        String list = addList("modes", "ieListMember: alice@example.com", "ieListMember: bob@example.com");
+        RecordingContext context = new RecordingContext();
+        ListRequests mailet = mailet(context);
+
+        mailet.service(mail("alice@example.com", command(list, "-request"), "digest", ""));
+        mailet.service(mail("bob@example.com", command(list, "-request"), "", "set delivery digest\n"));
+        assertThat(lists.find(new MailAddress(list)).orElseThrow().members()).containsOnly(
+            Map.entry(new MailAddress("alice@example.com"), DeliveryMode.DIGEST),
+            Map.entry(new MailAddress("bob@example.com"), DeliveryMode.DIGEST));
+        assertThat(context.sent().get(0).text()).contains("Subject: Delivery mode for " + list + ": digest");
+
+        mailet.service(mail("alice@example.com", command(list, "-request"), "Re: immediate", ""));
+        mailet.service(mail("stranger@remote.invalid", command(list, "-request"), "digest", ""));
+        assertThat(lists.find(new MailAddress(list)).orElseThrow().members()).containsOnly(
+            Map.entry(new MailAddress("alice@example.com"), DeliveryMode.IMMEDIATE),
+            Map.entry(new MailAddress("bob@example.com"), DeliveryMode.DIGEST));
+        assertThat(context.sent().get(3).text()).contains("Subject: You are not a member of " + list);
+    }
+
+    @Test
+    void theArchiveListingGoesToMembersOfAClosedListOnly() throws Exception {
+        String list = addList("closedarchive", "ieListMember: alice@example.com", "ieListArchive: TRUE");
+        RecordingContext context = new RecordingContext();
+        ListRequests mailet = mailet(context);
+
+        mailet.service(mail("alice@example.com", command(list, "-request"), "archive", ""));
+        mailet.service(mail("stranger@remote.invalid", command(list, "-request"), "archive", ""));
+
+        assertThat(context.sent().get(0).text()).contains("Subject: Archive of " + list)
+            .contains("0 message(s) in the archive");
+        assertThat(context.sent().get(1).text()).contains("Subject: Archive of " + list + " refused");
     }
 
     @Test

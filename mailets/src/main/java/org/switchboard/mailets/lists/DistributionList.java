@@ -27,11 +27,13 @@ import org.apache.james.core.MailAddress;
  * @param replyTo      {@code ieListReplyTo}: {@code LIST} (replies go to the list), an address, or empty (the
  *                     value {@code SENDER}, or none: the post's own Reply-To, if any, is kept)
  * @param maxMessageSize {@code ieListMaxMessageSize}: the largest post accepted, in octets; empty: no limit
+ * @param digest       {@code ieListDigestInterval}, {@code ieListDigestMaxMessages}: when digests go out
  */
 public record DistributionList(String dn, MailAddress address, String description, PostingPolicy posting,
                                SubscriptionPolicy subscription, Map<MailAddress, DeliveryMode> members,
                                Set<MailAddress> owners, Set<String> blocked, Optional<String> subjectPrefix,
-                               boolean archive, Optional<MailAddress> replyTo, Optional<Long> maxMessageSize) {
+                               boolean archive, Optional<MailAddress> replyTo, Optional<Long> maxMessageSize,
+                               DigestSettings digest) {
     /** Suffixes of the list's command addresses, Mailman's way: {@code staff-request@example.com}. */
     public static final String REQUEST = "-request";
     public static final String SUBSCRIBE = "-subscribe";
@@ -48,6 +50,12 @@ public record DistributionList(String dn, MailAddress address, String descriptio
 
     public boolean isMember(MailAddress address) {
         return members.containsKey(address);
+    }
+
+    /** The members in that delivery mode, in directory order. */
+    public List<MailAddress> members(DeliveryMode mode) {
+        return members.entrySet().stream().filter(member -> member.getValue() == mode).map(Map.Entry::getKey)
+            .toList();
     }
 
     public boolean isOwner(MailAddress address) {

@@ -1,6 +1,5 @@
 package org.switchboard.mailets.lists;
 
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -11,6 +10,7 @@ import java.util.Set;
 
 import javax.inject.Inject;
 import javax.mail.MessagingException;
+import javax.mail.internet.MimeMessage;
 
 import org.apache.james.core.MailAddress;
 import org.apache.james.lifecycle.api.LifecycleUtil;
@@ -47,7 +47,9 @@ import org.switchboard.pipeline.RouteAttribute;
  *   <li>A list the directory no longer has goes to {@code rejectProcessor}; a directory that does not answer sends
  *       the whole mail, unchanged, to {@code unavailableProcessor} (default {@code directory-unavailable}).</li>
  * </ul>
- * Members in digest mode receive each post as it comes, for now: digests are not built yet.
+ * Members in immediate mode receive each post as it comes; for members in digest mode the post is kept for the
+ * list's next digest ({@link ListDigests}); a list that archives keeps each post in its archive ({@link ListArchive})
+ * before its members receive it.
  */
 public class DistributionListManager extends GenericMailet {
     public static final String PROCESSOR_PARAMETER = "processor";
@@ -57,14 +59,18 @@ public class DistributionListManager extends GenericMailet {
     private static final Logger LOGGER = LoggerFactory.getLogger(DistributionListManager.class);
 
     private final ListDirectory directory;
+    private final ListDigests digests;
+    private final ListArchive archive;
     private ProcessingState processor;
     private ProcessingState rejectProcessor;
     private ProcessingState loopProcessor;
     private ProcessingState unavailableProcessor;
 
     @Inject
-    public DistributionListManager(ListDirectory directory) {
+    public DistributionListManager(ListDirectory directory, ListDigests digests, ListArchive archive) {
         this.directory = directory;
+        this.digests = digests;
+        this.archive = archive;
     }
 
     @Override
@@ -133,17 +139,11 @@ public class DistributionListManager extends GenericMailet {
             divert(mail, recipient, rejectProcessor, refusal.get());
             return;
         }
-        // digest members get each post too until digests exist (see the class comment)
-        List<MailAddress> members = new ArrayList<>(list.members().keySet());
-        if (members.isEmpty()) {
-            LOGGER.info("Lists, mail {}: list {} has no members; nothing sent", mail.getName(),
-                list.address().asString());
-            return;
-        }
+        List<MailAddress> immediate = list.members(DeliveryMode.IMMEDIATE);
         MailImpl post = MailImpl.builder()
             .name(MailImpl.getId())
             .sender(list.commandAddress(DistributionList.BOUNCES))
-            .addRecipients(members)
+            .addRecipients(immediate)
             .build();
         try {
             // the post owns the copy (disposed with it); the builder would copy it once more
@@ -151,13 +151,27 @@ public class DistributionListManager extends GenericMailet {
             post.setMessageNoCopy(message);
             ListHeaders.apply(message, list);
             message.saveChanges();
-            InputChannel.set(post, Channel.DL);
-            getMailetContext().sendMail(post, processor.getValue());
+            keep(list, message);
+            if (!immediate.isEmpty()) {
+                InputChannel.set(post, Channel.DL);
+                getMailetContext().sendMail(post, processor.getValue());
+            }
         } finally {
             LifecycleUtil.dispose(post);
         }
-        LOGGER.info("Lists, mail {}: post from {} to {} sent to {} member(s) as mail {}", mail.getName(),
-            mail.getMaybeSender().asString(), list.address().asString(), members.size(), post.getName());
+        LOGGER.info("Lists, mail {}: post from {} to {} sent to {} member(s) in immediate mode as mail {}",
+            mail.getName(), mail.getMaybeSender().asString(), list.address().asString(), immediate.size(),
+            post.getName());
+    }
+
+    /** Archives the post when the list archives, and keeps it for the next digest when it has digest members. */
+    private void keep(DistributionList list, MimeMessage post) throws MessagingException {
+        if (list.archive()) {
+            archive.archive(list, post);
+        }
+        if (list.members().containsValue(DeliveryMode.DIGEST)) {
+            digests.keep(list, post);
+        }
     }
 
     /** Why the sender may not post this message ({@code size} octets) to the list; empty when it may. */

@@ -47,9 +47,11 @@ public final class LdapListDirectory implements ListDirectory {
     static final String ARCHIVE = "ieListArchive";
     static final String REPLY_TO = "ieListReplyTo";
     static final String MAX_MESSAGE_SIZE = "ieListMaxMessageSize";
+    static final String DIGEST_INTERVAL = "ieListDigestInterval";
+    static final String DIGEST_MAX_MESSAGES = "ieListDigestMaxMessages";
     static final String[] ATTRIBUTES = {MAIL, "cn", "description", OWNER, POSTING, SUBSCRIPTION, BLOCKED,
         SUBJECT_PREFIX, ARCHIVE, REPLY_TO, MAX_MESSAGE_SIZE, DeliveryMode.IMMEDIATE.attribute(),
-        DeliveryMode.DIGEST.attribute()};
+        DeliveryMode.DIGEST.attribute(), DIGEST_INTERVAL, DIGEST_MAX_MESSAGES};
     static final String REQUEST_CLASS = "ielistrequest";
     static final String REQUEST_TOKEN = "ieRequestToken";
     static final String REQUEST_TYPE = "ieRequestType";
@@ -239,7 +241,16 @@ public final class LdapListDirectory implements ListDirectory {
             members, owners, blocked, Optional.ofNullable(entry.getAttributeValue(SUBJECT_PREFIX))
                 .filter(prefix -> !prefix.isBlank()),
             "TRUE".equalsIgnoreCase(entry.getAttributeValue(ARCHIVE)), replyTo(entry, address.get()),
-            Optional.ofNullable(entry.getAttributeValueAsLong(MAX_MESSAGE_SIZE)).filter(size -> size > 0)));
+            Optional.ofNullable(entry.getAttributeValueAsLong(MAX_MESSAGE_SIZE)).filter(size -> size > 0),
+            digest(entry)));
+    }
+
+    /** The digest settings of an entry; the default schedule (WARN) when its interval does not parse. */
+    private static DigestSettings digest(Entry entry) {
+        Optional<Integer> maxMessages = Optional.ofNullable(entry.getAttributeValueAsInteger(DIGEST_MAX_MESSAGES))
+            .filter(max -> max > 0);
+        DigestSchedule schedule = policy(entry, DIGEST_INTERVAL, DigestSchedule::parse, DigestSchedule.DEFAULT);
+        return new DigestSettings(schedule, maxMessages);
     }
 
     /** {@code LIST}: the list's address; {@code SENDER} or nothing: empty; else the address given. */

@@ -14,8 +14,9 @@ import javax.mail.internet.MimeUtility;
  * loop marker {@code X-Loop: <list address>}. A message arriving with this list's {@code List-Id} or loop marker
  * already went through the list: {@link #loopsThrough} says so, and it is not sent again.
  *
- * <p>{@code List-Archive} is left out: archives are not built yet. {@code List-Unsubscribe-Post} (RFC 8058) is left
- * out too: it is only allowed beside an HTTPS unsubscribe URI, and the server has no web endpoint for it yet.
+ * <p>{@code List-Archive} is there when the list archives its posts ({@link ListArchive#url}).
+ * {@code List-Unsubscribe-Post} (RFC 8058) is left out: it is only allowed beside an HTTPS unsubscribe URI, and the
+ * server has no web endpoint for it yet.
  */
 final class ListHeaders {
     static final String LOOP_MARKER = "X-Loop";
@@ -59,6 +60,9 @@ final class ListHeaders {
         message.setHeader("List-Unsubscribe", "<mailto:"
             + list.commandAddress(DistributionList.UNSUBSCRIBE).asString() + ">");
         message.setHeader("List-Owner", "<mailto:" + list.commandAddress(DistributionList.OWNER).asString() + ">");
+        if (list.archive()) {
+            message.setHeader("List-Archive", ListArchive.url(list));
+        }
         if (list.replyTo().isPresent()) {
             message.setHeader("Reply-To", list.replyTo().get().asString());
         }

@@ -42,6 +42,10 @@ import org.switchboard.pipeline.InitParameters;
  *       Subject contains the word {@code deny} rejects it, and the requester is told either way.</li>
  *   <li>{@code -unsubscribe}, or {@code unsubscribe}/{@code leave}: confirmed the same way, then the member is
  *       removed. A request from an address that is no member is answered so and logged (WARN).</li>
+ *   <li>{@code digest}, {@code immediate} ({@code regular}), {@code set delivery digest|immediate} or
+ *       {@code set digest on|off} to {@code -request}: a member's delivery mode ({@link DeliveryModeRequest}).</li>
+ *   <li>{@code archive} to {@code -request}: the listing of the list's archive by date, for whoever may read it
+ *       ({@link ListArchive}).</li>
  *   <li>{@code help}, or anything else to {@code -request}: a short help.</li>
  *   <li>{@code -bounces}: delivery failures of list mail; they go to {@code bounceProcessor} (default
  *       {@code lists-bounces}).</li>
@@ -66,19 +70,21 @@ public class ListRequests extends GenericMailet {
     private static final int MAX_BODY_CHARS = 10_000;
 
     private final ListDirectory directory;
+    private final ListArchive archive;
     private final Clock clock;
     private Duration confirmationTimeout;
     private ProcessingState bounceProcessor;
     private ProcessingState unavailableProcessor;
 
     @Inject
-    public ListRequests(ListDirectory directory) {
-        this(directory, Clock.systemUTC());
+    public ListRequests(ListDirectory directory, ListArchive archive) {
+        this(directory, archive, Clock.systemUTC());
     }
 
     /** {@code clock}: what "now" is, for the expiry of tokens. */
-    public ListRequests(ListDirectory directory, Clock clock) {
+    public ListRequests(ListDirectory directory, ListArchive archive, Clock clock) {
         this.directory = directory;
+        this.archive = archive;
         this.clock = clock;
     }
 
@@ -176,14 +182,60 @@ public class ListRequests extends GenericMailet {
             confirm(mail, sender, list.get(), token.get(), subject);
             return;
         }
+        String line = firstLine(subject).or(() -> firstLine(body)).orElse("help");
         String word = command.suffix().equals(DistributionList.SUBSCRIBE) ? "subscribe"
             : command.suffix().equals(DistributionList.UNSUBSCRIBE) ? "unsubscribe"
-            : firstWord(subject).or(() -> firstWord(body)).orElse("help");
+            : line.split("\\s+")[0].toLowerCase(Locale.ROOT);
+        Optional<DeliveryMode> mode = DeliveryModeRequest.parse(line);
         switch (word) {
             case "subscribe", "join" -> requestSubscription(mail, sender, list.get());
             case "unsubscribe", "leave" -> requestUnsubscription(mail, sender, list.get());
-            default -> ListNotice.send(getMailetContext(), list.get(), List.of(sender), "Help for the list "
-                + list.get().address().asString(), help(list.get(), word));
+            case ListArchive.COMMAND -> sendArchive(mail, sender, list.get());
+            default -> {
+                if (DeliveryModeRequest.WORDS.contains(word) && mode.isPresent()) {
+                    setDeliveryMode(mail, sender, list.get(), mode.get());
+                } else {
+                    ListNotice.send(getMailetContext(), list.get(), List.of(sender), "Help for the list "
+                        + list.get().address().asString(), help(list.get(), word));
+                }
+            }
+        }
+    }
+
+    /** A member's delivery mode command: done, and the member told; anyone else is told they are no member. */
+    private void setDeliveryMode(Mail mail, MailAddress sender, DistributionList list, DeliveryMode mode)
+        throws MessagingException, DirectoryUnavailableException {
+        String name = list.address().asString();
+        if (refusedToNonMember(mail, sender, list, "delivery mode", "nothing changed")) {
+            return;
+        }
+        directory.setMember(list, sender, mode);
+        LOGGER.info("Lists, mail {}: {} now receives {} in {} mode", mail.getName(), sender.asString(), name, mode);
+        ListNotice.send(getMailetContext(), list, List.of(sender), "Delivery mode for " + name + ": "
+                + mode.name().toLowerCase(Locale.ROOT), mode == DeliveryMode.DIGEST
+            ? "You now receive the posts of " + name + " as digests. To receive each post as it comes, write"
+                + " \"immediate\" to " + list.commandAddress(DistributionList.REQUEST).asString() + ".\n"
+            : "You now receive each post of " + name + " as it comes. To receive digests, write \"digest\" to "
+                + list.commandAddress(DistributionList.REQUEST).asString() + ".\n");
+    }
+
+    /** The archive's listing by date, to whoever may read it ({@link ListArchive#readable}). */
+    private void sendArchive(Mail mail, MailAddress sender, DistributionList list) throws MessagingException {
+        String name = list.address().asString();
+        if (!list.archive()) {
+            ListNotice.send(getMailetContext(), list, List.of(sender), "No archive for " + name,
+                "The list " + name + " keeps no archive.\n");
+        } else if (!ListArchive.readable(list, sender)) {
+            LOGGER.warn("Lists, mail {}: {} asked for the archive of {}, which only members read", mail.getName(),
+                sender.asString(), name);
+            ListNotice.send(getMailetContext(), list, List.of(sender), "Archive of " + name + " refused",
+                "Only the members of the list " + name + " read its archive, and " + sender.asString()
+                    + " is not a member.\n");
+        } else {
+            List<String> lines = archive.listing(list, ArchiveOrder.DATE);
+            ListNotice.send(getMailetContext(), list, List.of(sender), "Archive of " + name,
+                lines.size() + " message(s) in the archive of " + name + ", by date:\n\n"
+                    + String.join("\n", lines) + "\n");
         }
     }
 
@@ -204,16 +256,25 @@ public class ListRequests extends GenericMailet {
 
     private void requestUnsubscription(Mail mail, MailAddress sender, DistributionList list)
         throws MessagingException, DirectoryUnavailableException {
-        String name = list.address().asString();
-        if (!list.isMember(sender)) {
-            LOGGER.warn("Lists, mail {}: unsubscription request from {}, who is not a member of {}", mail.getName(),
-                sender.asString(), name);
-            ListNotice.send(getMailetContext(), list, List.of(sender), "You are not a member of " + name,
-                sender.asString() + " is not a member of the list " + name + ": nothing to unsubscribe.\n");
+        if (refusedToNonMember(mail, sender, list, "unsubscription", "nothing to unsubscribe")) {
             return;
         }
         askToConfirm(mail, sender, list, ListRequest.Type.UNSUBSCRIBE, "leave",
             "If you did not ask for this, ignore this message.\n");
+    }
+
+    /** When the sender is no member: logged (WARN), answered so, and true. */
+    private boolean refusedToNonMember(Mail mail, MailAddress sender, DistributionList list, String request,
+                                       String outcome) throws MessagingException {
+        if (list.isMember(sender)) {
+            return false;
+        }
+        String name = list.address().asString();
+        LOGGER.warn("Lists, mail {}: {} request from {}, who is not a member of {}", mail.getName(), request,
+            sender.asString(), name);
+        ListNotice.send(getMailetContext(), list, List.of(sender), "You are not a member of " + name,
+            sender.asString() + " is not a member of the list " + name + ": " + outcome + ".\n");
+        return true;
     }
 
     /**
@@ -342,6 +403,10 @@ public class ListRequests extends GenericMailet {
             + "  leave: write to " + list.commandAddress(DistributionList.UNSUBSCRIBE).asString() + "\n"
             + "  or write to " + list.commandAddress(DistributionList.REQUEST).asString()
             + " with subscribe, unsubscribe or help as the Subject.\n"
+            + "  digests: write digest (or immediate, to receive each post as it comes) to "
+            + list.commandAddress(DistributionList.REQUEST).asString() + "\n"
+            + (list.archive() ? "  archive: write archive to " + list.commandAddress(DistributionList.REQUEST)
+                .asString() + " for the list of archived posts\n" : "")
             + "Posts go to " + name + ".\n";
     }
 
@@ -366,12 +431,12 @@ public class ListRequests extends GenericMailet {
         return Optional.ofNullable(message.getSubject()).orElse("");
     }
 
-    /** The first word of a Subject without its Re:/Fwd: prefixes, or of the first non-blank line of a body. */
-    private static Optional<String> firstWord(String text) {
+    /** A Subject without its Re:/Fwd: prefixes, or the first non-blank line of a body. */
+    private static Optional<String> firstLine(String text) {
         for (String line : text.lines().toList()) {
             String words = REPLY_PREFIXES.matcher(line.trim()).replaceFirst("").trim();
             if (!words.isEmpty()) {
-                return Optional.of(words.split("\\s+")[0].toLowerCase(Locale.ROOT));
+                return Optional.of(words);
             }
         }
         return Optional.empty();
