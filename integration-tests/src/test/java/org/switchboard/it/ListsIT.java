@@ -71,7 +71,7 @@ class ListsIT {
             ImapMessage received = MailAccess.awaitTestMessage(server.imapPort, member, PASSWORD, id, DELIVERY);
             String text = received.text();
             assertThat(text).as(member)
-                .contains("Return-Path: <closed-bounces@example.com>")
+                .contains("Return-Path: <closed-bounces+" + member.replace("@", "=") + "@example.com>")
                 .contains("List-Id: <closed.example.com>")
                 .contains("List-Post: <mailto:closed@example.com>")
                 .contains("List-Help: <mailto:closed-request@example.com?subject=help>")
@@ -106,7 +106,7 @@ class ListsIT {
             assertThat(received.text()).as(member)
                 .contains("List-Id: \"Open talk\" <open.example.com>")
                 .contains("Subject: [open] hello list")
-                .contains("Return-Path: <open-bounces@example.com>");
+                .contains("Return-Path: <open-bounces+" + member.replace("@", "=") + "@example.com>");
         }
     }
 

@@ -6,6 +6,8 @@ import javax.management.ObjectName;
 
 import org.apache.james.utils.InitializationOperation;
 import org.apache.james.utils.InitilizationOperationBuilder;
+import org.switchboard.mailets.lists.BounceRecords;
+import org.switchboard.mailets.lists.LdapBounceRecords;
 import org.switchboard.mailets.lists.LdapListDirectory;
 import org.switchboard.mailets.lists.ListDirectory;
 import org.switchboard.server.directory.DirectoryConnection;
@@ -42,6 +44,19 @@ public class ListsModule extends AbstractModule {
     @Singleton
     ListDirectory listDirectory(ListPool listPool) {
         return new LdapListDirectory(listPool.pool(), listPool.suffix());
+    }
+
+    @Provides
+    @Singleton
+    BounceRecords bounceRecords(ListPool listPool) {
+        return new LdapBounceRecords(listPool.pool());
+    }
+
+    @ProvidesIntoSet
+    InitializationOperation registerListBounceManagement(ListBounceManagement management) {
+        return InitilizationOperationBuilder.forClass(ListBounceManagement.class)
+            .init(() -> ManagementFactory.getPlatformMBeanServer().registerMBean(management,
+                new ObjectName(ListBounceManagement.OBJECT_NAME)));
     }
 
     @ProvidesIntoSet

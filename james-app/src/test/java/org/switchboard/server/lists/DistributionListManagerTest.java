@@ -3,7 +3,6 @@ package org.switchboard.server.lists;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -23,6 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.switchboard.mailets.lists.DeliveryMode;
 import org.switchboard.mailets.lists.DistributionList;
 import org.switchboard.mailets.lists.DistributionListManager;
+import org.switchboard.mailets.lists.LdapBounceRecords;
 import org.switchboard.mailets.lists.LdapListDirectory;
 import org.switchboard.mailets.lists.PostingPolicy;
 import org.switchboard.mailets.lists.SubscriptionPolicy;
@@ -31,7 +31,6 @@ import org.switchboard.pipeline.Route;
 import org.switchboard.pipeline.RouteAttribute;
 import org.switchboard.server.directory.TestDirectory;
 
-import com.unboundid.ldap.sdk.Entry;
 import com.unboundid.ldap.sdk.LDAPConnectionPool;
 import com.unboundid.ldap.sdk.SimpleBindRequest;
 import com.unboundid.ldap.sdk.SingleServerSet;
@@ -65,14 +64,8 @@ class DistributionListManagerTest {
         }
     }
 
-    /** A list named {@code <prefix>-<random>@example.com} with these attributes; returns its address. */
     private String addList(String prefix, String... attributes) throws Exception {
-        String address = prefix + "-" + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
-        List<String> ldif = new ArrayList<>(List.of("dn: mail=" + address + "," + SUFFIX, "objectClass: top",
-            "objectClass: ielist", "mail: " + address));
-        ldif.addAll(List.of(attributes));
-        pool.add(new Entry(ldif.toArray(String[]::new)));
-        return address;
+        return TestLists.addList(pool, prefix, attributes);
     }
 
     private static MailAddress address(String text) throws Exception {
@@ -141,7 +134,7 @@ class DistributionListManagerTest {
     }
 
     @Test
-    void memberPostGoesOnceToEveryMemberWithListHeadersAndTheBounceAddress() throws Exception {
+    void memberPostGoesToEveryMemberWithListHeadersAndItsVerpBounceAddress() throws Exception {
         String name = addList("post", "ieListMember: alice@example.com", "ieListDigestMember: bob@example.com",
             "ieListSubjectPrefix: [post]");
         RecordingContext context = new RecordingContext();
@@ -150,14 +143,17 @@ class DistributionListManagerTest {
         manager(context).service(mail);
 
         assertThat(mail.getState()).isEqualTo(Mail.GHOST);
-        assertThat(context.sent()).hasSize(1);
-        RecordingContext.Sent sent = context.sent().get(0);
+        // a small list: one copy per member, each from its VERP bounce address
+        assertThat(context.sent()).hasSize(2);
         String local = name.substring(0, name.indexOf('@'));
+        assertThat(context.sent()).extracting(RecordingContext.Sent::recipients).containsExactlyInAnyOrder(
+            List.of(address("alice@example.com")), List.of(address("bob@example.com")));
+        assertThat(context.sent()).extracting(RecordingContext.Sent::sender).containsExactlyInAnyOrder(
+            java.util.Optional.of(address(local + "-bounces+alice=example.com@example.com")),
+            java.util.Optional.of(address(local + "-bounces+bob=example.com@example.com")));
+        RecordingContext.Sent sent = context.sent().get(0);
         assertThat(sent.state()).isEqualTo("preprocess");
         assertThat(sent.inputChannel()).contains(Channel.DL);
-        assertThat(sent.sender()).contains(address(local + "-bounces@example.com"));
-        assertThat(sent.recipients()).containsExactlyInAnyOrder(address("alice@example.com"),
-            address("bob@example.com"));
         assertThat(sent.text())
             .contains("List-Id: <" + local + ".example.com>")
             .contains("List-Post: <mailto:" + name + ">")
@@ -247,7 +243,8 @@ class DistributionListManagerTest {
             directory.ldapPort()), new SimpleBindRequest("uid=admin,ou=system", directory.adminPassword()), 1, 1);
         closedPool.close();
         RecordingContext context = new RecordingContext();
-        DistributionListManager manager = new DistributionListManager(new LdapListDirectory(closedPool, SUFFIX));
+        DistributionListManager manager = new DistributionListManager(new LdapListDirectory(closedPool, SUFFIX),
+            new LdapBounceRecords(closedPool));
         manager.init(FakeMailetConfig.builder().mailetName("lists").mailetContext(context.context()).build());
 
         Mail mail = post("friend@remote.invalid", name, "later");
@@ -260,14 +257,14 @@ class DistributionListManagerTest {
 
     @Test
     void refusesAnUnknownParameter() {
-        DistributionListManager manager = new DistributionListManager(lists);
+        DistributionListManager manager = new DistributionListManager(lists, new LdapBounceRecords(pool));
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> manager.init(FakeMailetConfig.builder()
                 .mailetName("lists").setProperty("rejectProcesor", "x").build()))
             .isInstanceOf(MessagingException.class).hasMessageContaining("rejectProcesor");
     }
 
     private DistributionListManager manager(RecordingContext context) throws MessagingException {
-        DistributionListManager manager = new DistributionListManager(lists);
+        DistributionListManager manager = new DistributionListManager(lists, new LdapBounceRecords(pool));
         manager.init(FakeMailetConfig.builder().mailetName("lists").mailetContext(context.context()).build());
         return manager;
     }

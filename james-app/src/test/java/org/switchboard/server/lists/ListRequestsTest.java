@@ -3,12 +3,7 @@ package org.switchboard.server.lists;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -28,7 +23,6 @@ import org.switchboard.mailets.lists.LdapListDirectory;
 import org.switchboard.mailets.lists.ListRequests;
 import org.switchboard.server.directory.TestDirectory;
 
-import com.unboundid.ldap.sdk.Entry;
 import com.unboundid.ldap.sdk.LDAPConnectionPool;
 import com.unboundid.ldap.sdk.SearchScope;
 
@@ -63,36 +57,8 @@ class ListRequestsTest {
         }
     }
 
-    private static final class MutableClock extends Clock {
-        private Instant now = Instant.parse("2026-12-07T10:00:00Z");
-
-        @Override
-        public java.time.ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        void advance(Duration duration) {
-            now = now.plus(duration);
-        }
-    }
-
     private String addList(String prefix, String... attributes) throws Exception {
-        String address = prefix + "-" + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
-        List<String> ldif = new ArrayList<>(List.of("dn: mail=" + address + "," + SUFFIX, "objectClass: top",
-            "objectClass: ielist", "mail: " + address));
-        ldif.addAll(List.of(attributes));
-        pool.add(new Entry(ldif.toArray(String[]::new)));
-        return address;
+        return TestLists.addList(pool, prefix, attributes);
     }
 
     private ListRequests mailet(RecordingContext context) throws Exception {

@@ -81,9 +81,11 @@ public record DistributionList(String dn, MailAddress address, String descriptio
 
     /**
      * The list address a command address belongs to, and which command, when the address ends with one of the
-     * {@link #COMMAND_SUFFIXES}: {@code staff-request@example.com} is {@code (staff@example.com, -request)}.
+     * {@link #COMMAND_SUFFIXES}: {@code staff-request@example.com} is {@code (staff@example.com, -request)}. A VERP
+     * bounce address ({@link Verp}: {@code staff-bounces+bob=example.org@example.com}) is {@code -bounces}.
      */
-    public static Optional<Command> commandOf(MailAddress recipient) {
+    public static Optional<Command> commandOf(MailAddress address) {
+        MailAddress recipient = Verp.bounceAddress(address).orElse(address);
         String local = recipient.getLocalPart();
         for (String suffix : COMMAND_SUFFIXES) {
             if (local.length() > suffix.length() && local.toLowerCase(Locale.ROOT).endsWith(suffix)) {

@@ -1,6 +1,8 @@
 package org.switchboard.mailets.lists;
 
-import java.util.ArrayList;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -42,6 +44,12 @@ import org.switchboard.pipeline.RouteAttribute;
  *       which bounces it to its sender).</li>
  *   <li>The new mail: envelope sender {@code <list>-bounces@domain}, so that failures never reach the poster; the
  *       list header fields of {@link ListHeaders}; the message otherwise as posted (same Message-ID).</li>
+ *   <li>Bounce processing ({@link ListBounces}): members whose delivery is disabled get no posts. With VERP
+ *       ({@link VerpMode}: {@code ieListVerp}; AUTO, the default, for lists of at most {@code verpMaxMembers}
+ *       receiving members, default 100) each member's copy is a mail of its own from
+ *       {@code <list>-bounces+<member, @ as =>@domain}. Each post also sends disabled members their due reminder
+ *       (every {@code reminderInterval}, default {@code 7d}) and removes, with a notice, those who had
+ *       {@code reminders} (default 3) already.</li>
  *   <li>Loops: a post that carries this list's {@code List-Id} or loop marker is not sent again: it goes to
  *       {@code loopProcessor} (default {@code lists-loop}).</li>
  *   <li>A list the directory no longer has goes to {@code rejectProcessor}; a directory that does not answer sends
@@ -54,29 +62,48 @@ public class DistributionListManager extends GenericMailet {
     public static final String REJECT_PROCESSOR_PARAMETER = "rejectProcessor";
     public static final String LOOP_PROCESSOR_PARAMETER = "loopProcessor";
     public static final String UNAVAILABLE_PROCESSOR_PARAMETER = "unavailableProcessor";
+    public static final String VERP_MAX_MEMBERS_PARAMETER = "verpMaxMembers";
+    public static final String REMINDERS_PARAMETER = "reminders";
+    public static final String REMINDER_INTERVAL_PARAMETER = "reminderInterval";
     private static final Logger LOGGER = LoggerFactory.getLogger(DistributionListManager.class);
 
     private final ListDirectory directory;
+    private final BounceRecords bounceRecords;
+    private final Clock clock;
     private ProcessingState processor;
     private ProcessingState rejectProcessor;
     private ProcessingState loopProcessor;
     private ProcessingState unavailableProcessor;
+    private int verpMaxMembers;
+    private int reminders;
+    private Duration reminderInterval;
 
     @Inject
-    public DistributionListManager(ListDirectory directory) {
+    public DistributionListManager(ListDirectory directory, BounceRecords bounceRecords) {
+        this(directory, bounceRecords, Clock.systemUTC());
+    }
+
+    /** {@code clock}: what "now" is, for the reminders to members whose delivery is disabled. */
+    public DistributionListManager(ListDirectory directory, BounceRecords bounceRecords, Clock clock) {
         this.directory = directory;
+        this.bounceRecords = bounceRecords;
+        this.clock = clock;
     }
 
     @Override
     public void init() throws MessagingException {
         InitParameters parameters = InitParameters.of(this);
         parameters.checkNames(this::checkInitParameters, Set.of(PROCESSOR_PARAMETER, REJECT_PROCESSOR_PARAMETER,
-            LOOP_PROCESSOR_PARAMETER, UNAVAILABLE_PROCESSOR_PARAMETER));
+            LOOP_PROCESSOR_PARAMETER, UNAVAILABLE_PROCESSOR_PARAMETER, VERP_MAX_MEMBERS_PARAMETER, REMINDERS_PARAMETER,
+            REMINDER_INTERVAL_PARAMETER));
         processor = new ProcessingState(parameters.value(PROCESSOR_PARAMETER, "preprocess"));
         rejectProcessor = new ProcessingState(parameters.value(REJECT_PROCESSOR_PARAMETER, "lists-rejected"));
         loopProcessor = new ProcessingState(parameters.value(LOOP_PROCESSOR_PARAMETER, "lists-loop"));
         unavailableProcessor = new ProcessingState(parameters.value(UNAVAILABLE_PROCESSOR_PARAMETER,
             "directory-unavailable"));
+        verpMaxMembers = parameters.optional(VERP_MAX_MEMBERS_PARAMETER, DistributionListManager::count).orElse(100);
+        reminders = parameters.optional(REMINDERS_PARAMETER, DistributionListManager::count).orElse(3);
+        reminderInterval = parameters.duration(REMINDER_INTERVAL_PARAMETER, "7d", ChronoUnit.SECONDS);
     }
 
     @Override
@@ -94,10 +121,15 @@ public class DistributionListManager extends GenericMailet {
     public void service(Mail mail) throws MessagingException {
         Map<MailAddress, Route> routes = RouteAttribute.read(mail);
         Map<MailAddress, Optional<DistributionList>> lists = new LinkedHashMap<>();
+        Map<MailAddress, BounceState> bounceStates = new LinkedHashMap<>();
         try {
             for (MailAddress recipient : mail.getRecipients()) {
                 MailAddress listAddress = listAddress(recipient, routes.get(recipient));
-                lists.put(recipient, directory.find(listAddress));
+                Optional<DistributionList> list = directory.find(listAddress);
+                lists.put(recipient, list);
+                if (list.isPresent()) {
+                    bounceStates.put(recipient, bounceRecords.state(list.get()));
+                }
             }
         } catch (DirectoryUnavailableException e) {
             LOGGER.warn("Lists, mail {}: the directory is unavailable ({}); the mail goes unchanged to processor {}",
@@ -109,7 +141,7 @@ public class DistributionListManager extends GenericMailet {
             if (entry.getValue().isEmpty()) {
                 divert(mail, entry.getKey(), rejectProcessor, entry.getKey().asString() + " is no distribution list");
             } else {
-                post(mail, entry.getKey(), entry.getValue().get());
+                post(mail, entry.getKey(), entry.getValue().get(), bounceStates.get(entry.getKey()));
             }
         }
         mail.setState(Mail.GHOST);
@@ -122,7 +154,8 @@ public class DistributionListManager extends GenericMailet {
         return recipient;
     }
 
-    private void post(Mail mail, MailAddress recipient, DistributionList list) throws MessagingException {
+    private void post(Mail mail, MailAddress recipient, DistributionList list, BounceState bounces)
+        throws MessagingException {
         if (ListHeaders.loopsThrough(mail.getMessage(), list)) {
             divert(mail, recipient, loopProcessor, "Mail loop: the message already went through the list "
                 + list.address().asString());
@@ -134,15 +167,29 @@ public class DistributionListManager extends GenericMailet {
             return;
         }
         // digest members get each post too until digests exist (see the class comment)
-        List<MailAddress> members = new ArrayList<>(list.members().keySet());
+        List<MailAddress> members = list.members().keySet().stream().filter(member -> !bounces.isDisabled(member))
+            .toList();
+        remindDisabled(list, bounces);
         if (members.isEmpty()) {
-            LOGGER.info("Lists, mail {}: list {} has no members; nothing sent", mail.getName(),
+            LOGGER.info("Lists, mail {}: list {} has no members that receive posts; nothing sent", mail.getName(),
                 list.address().asString());
             return;
         }
+        if (bounces.verp().applies(members.size(), verpMaxMembers)) {
+            for (MailAddress member : members) {
+                send(mail, list, List.of(member), Verp.address(list, member));
+            }
+        } else {
+            send(mail, list, members, list.commandAddress(DistributionList.BOUNCES));
+        }
+    }
+
+    /** One new mail of the post, from that envelope sender to those members. */
+    private void send(Mail mail, DistributionList list, List<MailAddress> members, MailAddress sender)
+        throws MessagingException {
         MailImpl post = MailImpl.builder()
             .name(MailImpl.getId())
-            .sender(list.commandAddress(DistributionList.BOUNCES))
+            .sender(sender)
             .addRecipients(members)
             .build();
         try {
@@ -156,8 +203,49 @@ public class DistributionListManager extends GenericMailet {
         } finally {
             LifecycleUtil.dispose(post);
         }
-        LOGGER.info("Lists, mail {}: post from {} to {} sent to {} member(s) as mail {}", mail.getName(),
-            mail.getMaybeSender().asString(), list.address().asString(), members.size(), post.getName());
+        LOGGER.info("Lists, mail {}: post from {} to {} sent to {} member(s) as mail {} from {}", mail.getName(),
+            mail.getMaybeSender().asString(), list.address().asString(), members.size(), post.getName(),
+            sender.asString());
+    }
+
+    /**
+     * Disabled members get their due reminder; those who had every reminder are removed from the list, with a
+     * notice. A directory that does not answer delays this to a later post.
+     */
+    private void remindDisabled(DistributionList list, BounceState bounces) throws MessagingException {
+        try {
+            for (BounceRecord record : bounces.records().values()) {
+                if (!record.noticeDue(clock.instant(), reminderInterval) || !list.isMember(record.member())) {
+                    continue;
+                }
+                if (record.notices() >= reminders) {
+                    directory.removeMember(list, record.member());
+                    bounceRecords.remove(list, record.member());
+                    LOGGER.warn("Lists: {} removed from {} by bounce processing", record.member().asString(),
+                        list.address().asString());
+                    BounceNotices.removed(getMailetContext(), list, record.member());
+                } else {
+                    bounceRecords.save(list, record.noticed(clock.instant()));
+                    BounceNotices.reminder(getMailetContext(), list, record, reminders - record.notices());
+                }
+            }
+        } catch (DirectoryUnavailableException e) {
+            LOGGER.warn("Lists: reminders of {} to members with disabled delivery wait for a later post: {}",
+                list.address().asString(), e.getMessage());
+        }
+    }
+
+    /** A number of members or reminders: 0 or more. */
+    private static int count(String value) {
+        try {
+            int count = Integer.parseInt(value);
+            if (count >= 0) {
+                return count;
+            }
+        } catch (NumberFormatException e) {
+            // said below
+        }
+        throw new IllegalArgumentException("not a count: a whole number, 0 or more");
     }
 
     /** Why the sender may not post this message ({@code size} octets) to the list; empty when it may. */

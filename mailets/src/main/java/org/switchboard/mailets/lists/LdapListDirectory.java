@@ -254,8 +254,8 @@ public final class LdapListDirectory implements ListDirectory {
         return address(entry, value);
     }
 
-    private static <T> T policy(Entry entry, String attribute, java.util.function.Function<String, T> parser,
-                                T defaultValue) {
+    static <T> T policy(Entry entry, String attribute, java.util.function.Function<String, T> parser,
+                         T defaultValue) {
         String value = entry.getAttributeValue(attribute);
         if (value == null) {
             return defaultValue;

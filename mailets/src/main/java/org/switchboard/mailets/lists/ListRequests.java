@@ -1,6 +1,5 @@
 package org.switchboard.mailets.lists;
 
-import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
@@ -13,10 +12,7 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 import javax.inject.Inject;
-import javax.mail.BodyPart;
 import javax.mail.MessagingException;
-import javax.mail.Multipart;
-import javax.mail.Part;
 import javax.mail.internet.MimeMessage;
 
 import org.apache.james.core.MailAddress;
@@ -63,7 +59,6 @@ public class ListRequests extends GenericMailet {
     private static final Pattern DENY = Pattern.compile("\\bdeny\\b", Pattern.CASE_INSENSITIVE);
     private static final Pattern REPLY_PREFIXES = Pattern.compile("^((re|fwd?|aw|sv)\\s*:\\s*)+",
         Pattern.CASE_INSENSITIVE);
-    private static final int MAX_BODY_CHARS = 10_000;
 
     private final ListDirectory directory;
     private final Clock clock;
@@ -170,7 +165,7 @@ public class ListRequests extends GenericMailet {
             return;
         }
         String subject = subject(mail.getMessage());
-        String body = firstText(mail.getMessage());
+        String body = MessageText.firstText(mail.getMessage());
         Optional<String> token = ListRequest.findToken(subject).or(() -> ListRequest.findToken(body));
         if (token.isPresent()) {
             confirm(mail, sender, list.get(), token.get(), subject);
@@ -375,29 +370,6 @@ public class ListRequests extends GenericMailet {
             }
         }
         return Optional.empty();
-    }
-
-    /** The first text/plain part (its first {@value #MAX_BODY_CHARS} characters); empty text when there is none. */
-    private static String firstText(Part part) throws MessagingException {
-        try {
-            if (part.isMimeType("text/plain")) {
-                Object content = part.getContent();
-                String text = content instanceof String string ? string : "";
-                return text.length() > MAX_BODY_CHARS ? text.substring(0, MAX_BODY_CHARS) : text;
-            }
-            if (part.isMimeType("multipart/*") && part.getContent() instanceof Multipart multipart) {
-                for (int i = 0; i < multipart.getCount(); i++) {
-                    BodyPart child = multipart.getBodyPart(i);
-                    String text = firstText(child);
-                    if (!text.isEmpty()) {
-                        return text;
-                    }
-                }
-            }
-            return "";
-        } catch (IOException e) {
-            return ""; // an unreadable body holds no command; the Subject may
-        }
     }
 
     private static String describe(Duration duration) {
