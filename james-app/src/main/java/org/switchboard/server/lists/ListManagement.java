@@ -17,7 +17,11 @@ import org.apache.james.lifecycle.api.Startable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.switchboard.directory.routing.DirectoryUnavailableException;
+import org.switchboard.mailets.lists.Ban;
 import org.switchboard.mailets.lists.DeliveryMode;
+import org.switchboard.mailets.lists.DmarcMitigation;
+import org.switchboard.mailets.lists.LdapBounceRecords;
+import org.switchboard.mailets.lists.VerpMode;
 import org.switchboard.mailets.lists.DistributionList;
 import org.switchboard.mailets.lists.LdapListDirectory;
 import org.switchboard.mailets.lists.ListDirectory;
@@ -47,11 +51,12 @@ public class ListManagement implements ListManagementMBean, Startable {
     private static final Logger LOGGER = LoggerFactory.getLogger(ListManagement.class);
     private static final Map<String, String> SINGLE_SETTINGS = Map.of("description", "description",
         "posting", "ieListPosting", "subscription", "ieListSubscription", "subjectprefix", "ieListSubjectPrefix",
-        "archive", "ieListArchive", "replyto", "ieListReplyTo", "maxmessagesize", "ieListMaxMessageSize");
+        "archive", "ieListArchive", "replyto", "ieListReplyTo", "maxmessagesize", "ieListMaxMessageSize",
+        "verp", "ieListVerp", "bouncethreshold", "ieListBounceThreshold", "dmarc", "ieListDmarc");
     private static final Map<String, String> ADDED_VALUES = Map.of("addowner", "ieListOwnerAddress",
-        "block", "ieListBlocked");
+        "block", "ieListBlocked", "ban", "ieListBan");
     private static final Map<String, String> REMOVED_VALUES = Map.of("removeowner", "ieListOwnerAddress",
-        "unblock", "ieListBlocked");
+        "unblock", "ieListBlocked", "unban", "ieListBan");
 
     private final ListDirectory lists;
     private final LDAPConnectionPool pool;
@@ -125,7 +130,9 @@ public class ListManagement implements ListManagementMBean, Startable {
             .append("subject prefix: ").append(list.subjectPrefix().orElse("")).append('\n')
             .append("archive: ").append(list.archive()).append('\n')
             .append("reply-to: ").append(list.replyTo().map(MailAddress::asString).orElse("")).append('\n')
-            .append("max message size: ").append(list.maxMessageSize().map(String::valueOf).orElse("")).append('\n');
+            .append("max message size: ").append(list.maxMessageSize().map(String::valueOf).orElse("")).append('\n')
+            .append("dmarc: ").append(list.dmarc()).append('\n');
+        list.bans().forEach(ban -> text.append("ban: ").append(ban.value()).append('\n'));
         list.owners().stream().map(MailAddress::asString).sorted()
             .forEach(owner -> text.append("owner: ").append(owner).append('\n'));
         list.blocked().stream().sorted().forEach(blocked -> text.append("blocked: ").append(blocked).append('\n'));
@@ -151,8 +158,8 @@ public class ListManagement implements ListManagementMBean, Startable {
             change = new Modification(ModificationType.DELETE, REMOVED_VALUES.get(key), value.trim());
         } else {
             throw new IllegalArgumentException("Unknown setting '" + setting + "'; the settings are description, "
-                + "posting, subscription, subjectPrefix, archive, replyTo, maxMessageSize, addOwner, removeOwner, "
-                + "block, unblock");
+                + "posting, subscription, subjectPrefix, archive, replyTo, maxMessageSize, verp, bounceThreshold, dmarc, "
+                + "addOwner, removeOwner, block, unblock, ban, unban");
         }
         ldap("change " + setting + " of the list " + list.address().asString(), () -> pool.modify(list.dn(), change));
         LOGGER.info("Lists: {} of {} changed", setting, list.address().asString());
@@ -219,6 +226,10 @@ public class ListManagement implements ListManagementMBean, Startable {
                 }
             }
             case "addowner" -> address(value).asString();
+            case "verp" -> VerpMode.named(value).name();
+            case "bouncethreshold" -> String.valueOf(LdapBounceRecords.threshold(value));
+            case "dmarc" -> DmarcMitigation.named(value).name();
+            case "ban" -> Ban.parse(value).value();
             case "block" -> value.startsWith("@") ? value.toLowerCase(Locale.ROOT) : address(value).asString();
             default -> value;
         };

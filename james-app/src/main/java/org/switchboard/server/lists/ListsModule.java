@@ -53,10 +53,10 @@ public class ListsModule extends AbstractModule {
     }
 
     @ProvidesIntoSet
-    InitializationOperation registerListBounceManagement(ListBounceManagement management) {
-        return InitilizationOperationBuilder.forClass(ListBounceManagement.class)
+    InitializationOperation registerListPolicyManagement(ListPolicyManagement management) {
+        return InitilizationOperationBuilder.forClass(ListPolicyManagement.class)
             .init(() -> ManagementFactory.getPlatformMBeanServer().registerMBean(management,
-                new ObjectName(ListBounceManagement.OBJECT_NAME)));
+                new ObjectName(ListPolicyManagement.OBJECT_NAME)));
     }
 
     @ProvidesIntoSet

@@ -244,7 +244,7 @@ class DistributionListManagerTest {
         closedPool.close();
         RecordingContext context = new RecordingContext();
         DistributionListManager manager = new DistributionListManager(new LdapListDirectory(closedPool, SUFFIX),
-            new LdapBounceRecords(closedPool));
+            new LdapBounceRecords(closedPool), new FakeDns(Map.of()));
         manager.init(FakeMailetConfig.builder().mailetName("lists").mailetContext(context.context()).build());
 
         Mail mail = post("friend@remote.invalid", name, "later");
@@ -257,14 +257,14 @@ class DistributionListManagerTest {
 
     @Test
     void refusesAnUnknownParameter() {
-        DistributionListManager manager = new DistributionListManager(lists, new LdapBounceRecords(pool));
+        DistributionListManager manager = new DistributionListManager(lists, new LdapBounceRecords(pool), new FakeDns(Map.of()));
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> manager.init(FakeMailetConfig.builder()
                 .mailetName("lists").setProperty("rejectProcesor", "x").build()))
             .isInstanceOf(MessagingException.class).hasMessageContaining("rejectProcesor");
     }
 
     private DistributionListManager manager(RecordingContext context) throws MessagingException {
-        DistributionListManager manager = new DistributionListManager(lists, new LdapBounceRecords(pool));
+        DistributionListManager manager = new DistributionListManager(lists, new LdapBounceRecords(pool), new FakeDns(Map.of()));
         manager.init(FakeMailetConfig.builder().mailetName("lists").mailetContext(context.context()).build());
         return manager;
     }

@@ -81,7 +81,7 @@ class ListBouncesTest {
     }
 
     private DistributionListManager manager(RecordingContext context, String... parameters) throws MessagingException {
-        DistributionListManager manager = new DistributionListManager(lists, records, clock);
+        DistributionListManager manager = new DistributionListManager(lists, records, new FakeDns(Map.of()), clock);
         FakeMailetConfig.Builder config = FakeMailetConfig.builder().mailetName("lists")
             .mailetContext(context.context());
         for (int i = 0; i + 1 < parameters.length; i += 2) {

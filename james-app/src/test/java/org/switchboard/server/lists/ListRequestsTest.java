@@ -10,6 +10,7 @@ import java.util.regex.Pattern;
 
 import org.apache.james.core.MailAddress;
 import org.apache.james.core.builder.MimeMessageBuilder;
+import org.apache.james.mailrepository.memory.MemoryMailRepository;
 import org.apache.mailet.Mail;
 import org.apache.mailet.base.test.FakeMail;
 import org.apache.mailet.base.test.FakeMailetConfig;
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 import org.switchboard.mailets.lists.DeliveryMode;
+import org.switchboard.mailets.lists.HeldPosts;
 import org.switchboard.mailets.lists.LdapListDirectory;
 import org.switchboard.mailets.lists.ListRequests;
 import org.switchboard.server.directory.TestDirectory;
@@ -62,7 +64,7 @@ class ListRequestsTest {
     }
 
     private ListRequests mailet(RecordingContext context) throws Exception {
-        ListRequests mailet = new ListRequests(lists, clock);
+        ListRequests mailet = new ListRequests(lists, new HeldPosts(new MemoryMailRepository()), clock);
         mailet.init(FakeMailetConfig.builder().mailetName("list-requests").mailetContext(context.context())
             .setProperty("confirmationTimeout", "3d").build());
         return mailet;

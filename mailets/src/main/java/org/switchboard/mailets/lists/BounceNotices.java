@@ -2,7 +2,6 @@ package org.switchboard.mailets.lists;
 
 import java.time.Instant;
 import java.util.List;
-import java.util.Set;
 
 import javax.mail.MessagingException;
 
@@ -26,7 +25,7 @@ final class BounceNotices {
             "Mail from the list " + name + " to " + member + " kept failing (bounce score " + record.score()
                 + "), so the list stopped sending you its posts. You are still a member; if this goes on, you will"
                 + " be removed after a few reminders.\n\n" + howToEnable);
-        ListNotice.send(context, list, List.copyOf(owners(context, list)), "Delivery to " + member + " disabled on "
+        ListNotice.send(context, list, List.copyOf(ListNotice.owners(context, list)), "Delivery to " + member + " disabled on "
             + name, "Mail from the list " + name + " to " + member + " kept failing (bounce score " + record.score()
             + "): its delivery is disabled.\n\n" + howToEnable);
     }
@@ -47,16 +46,12 @@ final class BounceNotices {
             member.asString() + " was removed from the list " + name + ": mail to it kept failing, and its"
                 + " delivery had been disabled. To join again, write to "
                 + list.commandAddress(DistributionList.SUBSCRIBE).asString() + ".\n");
-        ListNotice.send(context, list, List.copyOf(owners(context, list)), member.asString() + " removed from " + name,
+        ListNotice.send(context, list, List.copyOf(ListNotice.owners(context, list)), member.asString() + " removed from " + name,
             member.asString() + " was removed from the list " + name + " by bounce processing: its delivery had been"
                 + " disabled and the reminders went unanswered.\n");
     }
 
     private static String owner(DistributionList list) {
         return list.commandAddress(DistributionList.OWNER).asString();
-    }
-
-    private static Set<MailAddress> owners(MailetContext context, DistributionList list) {
-        return list.owners().isEmpty() ? Set.of(context.getPostmaster()) : list.owners();
     }
 }

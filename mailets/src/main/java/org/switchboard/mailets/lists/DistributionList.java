@@ -27,11 +27,14 @@ import org.apache.james.core.MailAddress;
  * @param replyTo      {@code ieListReplyTo}: {@code LIST} (replies go to the list), an address, or empty (the
  *                     value {@code SENDER}, or none: the post's own Reply-To, if any, is kept)
  * @param maxMessageSize {@code ieListMaxMessageSize}: the largest post accepted, in octets; empty: no limit
+ * @param bans         {@code ieListBan}: who may neither post nor join ({@link Ban})
+ * @param dmarc        {@code ieListDmarc}: what posts from domains publishing a strict DMARC policy become
  */
 public record DistributionList(String dn, MailAddress address, String description, PostingPolicy posting,
                                SubscriptionPolicy subscription, Map<MailAddress, DeliveryMode> members,
                                Set<MailAddress> owners, Set<String> blocked, Optional<String> subjectPrefix,
-                               boolean archive, Optional<MailAddress> replyTo, Optional<Long> maxMessageSize) {
+                               boolean archive, Optional<MailAddress> replyTo, Optional<Long> maxMessageSize,
+                               List<Ban> bans, DmarcMitigation dmarc) {
     /** Suffixes of the list's command addresses, Mailman's way: {@code staff-request@example.com}. */
     public static final String REQUEST = "-request";
     public static final String SUBSCRIBE = "-subscribe";
@@ -44,6 +47,12 @@ public record DistributionList(String dn, MailAddress address, String descriptio
         members = Map.copyOf(members);
         owners = Set.copyOf(owners);
         blocked = Set.copyOf(blocked);
+        bans = List.copyOf(bans);
+    }
+
+    /** The first ban that matches the address; empty when none does. */
+    public Optional<Ban> banned(MailAddress address) {
+        return bans.stream().filter(ban -> ban.matches(address)).findFirst();
     }
 
     public boolean isMember(MailAddress address) {

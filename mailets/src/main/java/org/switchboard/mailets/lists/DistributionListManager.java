@@ -13,11 +13,17 @@ import java.util.Set;
 
 import javax.inject.Inject;
 import javax.mail.MessagingException;
+import javax.mail.internet.AddressException;
+import javax.mail.internet.InternetAddress;
+import javax.mail.internet.MimeMessage;
 
+import org.apache.james.core.Domain;
 import org.apache.james.core.MailAddress;
+import org.apache.james.dnsservice.api.DNSService;
 import org.apache.james.lifecycle.api.LifecycleUtil;
 import org.apache.james.server.core.MailImpl;
 import org.apache.james.server.core.MimeMessageWrapper;
+import org.apache.mailet.AttributeName;
 import org.apache.mailet.Mail;
 import org.apache.mailet.ProcessingState;
 import org.apache.mailet.base.GenericMailet;
@@ -38,10 +44,13 @@ import org.switchboard.pipeline.RouteAttribute;
  *
  * <ul>
  *   <li>Who may post: {@link PostingPolicy} ({@code ieListPosting}); a post from an envelope sender whose address or
- *       domain the list blocks ({@code ieListBlocked}) is refused too (a blocked member still receives), and so is a
+ *       domain the list blocks ({@code ieListBlocked}) or bans ({@code ieListBan}, {@link Ban}) is refused too (a
+ *       blocked member still receives), and so is a
  *       post larger than {@code ieListMaxMessageSize}. A refused
  *       post goes, with an error message saying why, to {@code rejectProcessor} (default {@code lists-rejected},
- *       which bounces it to its sender).</li>
+ *       which bounces it to its sender). On a MODERATED list, a post from someone who is neither member nor owner
+ *       goes to {@code moderationProcessor} (default {@code lists-moderation}, {@link ListModeration}) to be held
+ *       until an owner decides.</li>
  *   <li>The new mail: envelope sender {@code <list>-bounces@domain}, so that failures never reach the poster; the
  *       list header fields of {@link ListHeaders}; the message otherwise as posted (same Message-ID).</li>
  *   <li>Bounce processing ({@link ListBounces}): members whose delivery is disabled get no posts. With VERP
@@ -50,6 +59,9 @@ import org.switchboard.pipeline.RouteAttribute;
  *       {@code <list>-bounces+<member, @ as =>@domain}. Each post also sends disabled members their due reminder
  *       (every {@code reminderInterval}, default {@code 7d}) and removes, with a notice, those who had
  *       {@code reminders} (default 3) already.</li>
+ *   <li>DMARC: a post whose author's domain publishes {@code p=reject} or {@code p=quarantine} ({@link DmarcPolicy})
+ *       goes out as the list's {@code ieListDmarc} says ({@link DmarcMitigation}: From munged, the default, or the
+ *       post wrapped).</li>
  *   <li>Loops: a post that carries this list's {@code List-Id} or loop marker is not sent again: it goes to
  *       {@code loopProcessor} (default {@code lists-loop}).</li>
  *   <li>A list the directory no longer has goes to {@code rejectProcessor}; a directory that does not answer sends
@@ -65,28 +77,37 @@ public class DistributionListManager extends GenericMailet {
     public static final String VERP_MAX_MEMBERS_PARAMETER = "verpMaxMembers";
     public static final String REMINDERS_PARAMETER = "reminders";
     public static final String REMINDER_INTERVAL_PARAMETER = "reminderInterval";
+    public static final String MODERATION_PROCESSOR_PARAMETER = "moderationProcessor";
+    /** Set by {@link ListRequests} on a held post an owner approved: the list's address. */
+    public static final AttributeName APPROVED = AttributeName.of("org.switchboard.lists.approved");
     private static final Logger LOGGER = LoggerFactory.getLogger(DistributionListManager.class);
 
     private final ListDirectory directory;
     private final BounceRecords bounceRecords;
+    private final DNSService dns;
     private final Clock clock;
     private ProcessingState processor;
     private ProcessingState rejectProcessor;
     private ProcessingState loopProcessor;
     private ProcessingState unavailableProcessor;
+    private ProcessingState moderationProcessor;
     private int verpMaxMembers;
     private int reminders;
     private Duration reminderInterval;
 
     @Inject
-    public DistributionListManager(ListDirectory directory, BounceRecords bounceRecords) {
-        this(directory, bounceRecords, Clock.systemUTC());
+    public DistributionListManager(ListDirectory directory, BounceRecords bounceRecords, DNSService dns) {
+        this(directory, bounceRecords, dns, Clock.systemUTC());
     }
 
-    /** {@code clock}: what "now" is, for the reminders to members whose delivery is disabled. */
-    public DistributionListManager(ListDirectory directory, BounceRecords bounceRecords, Clock clock) {
+    /**
+     * {@code dns}: where authors' DMARC policies are read; {@code clock}: what "now" is, for the reminders to members
+     * whose delivery is disabled.
+     */
+    public DistributionListManager(ListDirectory directory, BounceRecords bounceRecords, DNSService dns, Clock clock) {
         this.directory = directory;
         this.bounceRecords = bounceRecords;
+        this.dns = dns;
         this.clock = clock;
     }
 
@@ -95,7 +116,7 @@ public class DistributionListManager extends GenericMailet {
         InitParameters parameters = InitParameters.of(this);
         parameters.checkNames(this::checkInitParameters, Set.of(PROCESSOR_PARAMETER, REJECT_PROCESSOR_PARAMETER,
             LOOP_PROCESSOR_PARAMETER, UNAVAILABLE_PROCESSOR_PARAMETER, VERP_MAX_MEMBERS_PARAMETER, REMINDERS_PARAMETER,
-            REMINDER_INTERVAL_PARAMETER));
+            REMINDER_INTERVAL_PARAMETER, MODERATION_PROCESSOR_PARAMETER));
         processor = new ProcessingState(parameters.value(PROCESSOR_PARAMETER, "preprocess"));
         rejectProcessor = new ProcessingState(parameters.value(REJECT_PROCESSOR_PARAMETER, "lists-rejected"));
         loopProcessor = new ProcessingState(parameters.value(LOOP_PROCESSOR_PARAMETER, "lists-loop"));
@@ -103,13 +124,15 @@ public class DistributionListManager extends GenericMailet {
             "directory-unavailable"));
         verpMaxMembers = parameters.optional(VERP_MAX_MEMBERS_PARAMETER, DistributionListManager::count).orElse(100);
         reminders = parameters.optional(REMINDERS_PARAMETER, DistributionListManager::count).orElse(3);
+        moderationProcessor = new ProcessingState(parameters.value(MODERATION_PROCESSOR_PARAMETER,
+            "lists-moderation"));
         reminderInterval = parameters.duration(REMINDER_INTERVAL_PARAMETER, "7d", ChronoUnit.SECONDS);
     }
 
     @Override
     public Collection<ProcessingState> requiredProcessingState() {
         return List.copyOf(new LinkedHashSet<>(List.of(processor, rejectProcessor, loopProcessor,
-            unavailableProcessor)));
+            unavailableProcessor, moderationProcessor)));
     }
 
     @Override
@@ -147,7 +170,7 @@ public class DistributionListManager extends GenericMailet {
         mail.setState(Mail.GHOST);
     }
 
-    private static MailAddress listAddress(MailAddress recipient, Route route) {
+    static MailAddress listAddress(MailAddress recipient, Route route) {
         if (route != null && route.channel() == Channel.DL) {
             return route.mailAddress().orElse(recipient);
         }
@@ -166,6 +189,12 @@ public class DistributionListManager extends GenericMailet {
             divert(mail, recipient, rejectProcessor, refusal.get());
             return;
         }
+        if (needsModeration(mail, list)) {
+            divert(mail, recipient, moderationProcessor, "Held for moderation: "
+                + mail.getMaybeSender().asString() + " is not a member of the moderated list "
+                + list.address().asString());
+            return;
+        }
         // digest members get each post too until digests exist (see the class comment)
         List<MailAddress> members = list.members().keySet().stream().filter(member -> !bounces.isDisabled(member))
             .toList();
@@ -175,18 +204,42 @@ public class DistributionListManager extends GenericMailet {
                 list.address().asString());
             return;
         }
+        DmarcMitigation dmarc = dmarcMitigation(mail, list);
         if (bounces.verp().applies(members.size(), verpMaxMembers)) {
             for (MailAddress member : members) {
-                send(mail, list, List.of(member), Verp.address(list, member));
+                send(mail, list, List.of(member), Verp.address(list, member), dmarc);
             }
         } else {
-            send(mail, list, members, list.commandAddress(DistributionList.BOUNCES));
+            send(mail, list, members, list.commandAddress(DistributionList.BOUNCES), dmarc);
         }
     }
 
-    /** One new mail of the post, from that envelope sender to those members. */
-    private void send(Mail mail, DistributionList list, List<MailAddress> members, MailAddress sender)
-        throws MessagingException {
+    /**
+     * The list's {@link DmarcMitigation} when the post's author (its first From address) has a domain publishing DMARC
+     * {@code p=reject} or {@code p=quarantine}; {@link DmarcMitigation#NONE} otherwise.
+     */
+    private DmarcMitigation dmarcMitigation(Mail mail, DistributionList list) throws MessagingException {
+        Optional<InternetAddress> author = DmarcRewriting.author(mail.getMessage());
+        if (list.dmarc() == DmarcMitigation.NONE || author.isEmpty()) {
+            return DmarcMitigation.NONE;
+        }
+        Domain domain;
+        try {
+            domain = new MailAddress(author.get().getAddress()).getDomain();
+        } catch (AddressException e) {
+            return DmarcMitigation.NONE;
+        }
+        if (!DmarcPolicy.isStrict(dns, domain)) {
+            return DmarcMitigation.NONE;
+        }
+        LOGGER.info("Lists, mail {}: {} publishes a strict DMARC policy; the post to {} is sent with {}",
+            mail.getName(), domain.asString(), list.address().asString(), list.dmarc());
+        return list.dmarc();
+    }
+
+    /** One new mail of the post, from that envelope sender to those members, DMARC mitigation applied. */
+    private void send(Mail mail, DistributionList list, List<MailAddress> members, MailAddress sender,
+                      DmarcMitigation dmarc) throws MessagingException {
         MailImpl post = MailImpl.builder()
             .name(MailImpl.getId())
             .sender(sender)
@@ -194,9 +247,15 @@ public class DistributionListManager extends GenericMailet {
             .build();
         try {
             // the post owns the copy (disposed with it); the builder would copy it once more
-            MimeMessageWrapper message = new MimeMessageWrapper(mail.getMessage());
+            MimeMessage posted = mail.getMessage();
+            Optional<InternetAddress> author = DmarcRewriting.author(posted);
+            MimeMessageWrapper message = new MimeMessageWrapper(dmarc == DmarcMitigation.WRAP
+                ? DmarcRewriting.wrap(posted, list, author.orElseThrow()) : posted);
             post.setMessageNoCopy(message);
             ListHeaders.apply(message, list);
+            if (dmarc == DmarcMitigation.MUNGE) {
+                DmarcRewriting.munge(message, list, author.orElseThrow());
+            }
             message.saveChanges();
             InputChannel.set(post, Channel.DL);
             getMailetContext().sendMail(post, processor.getValue());
@@ -235,6 +294,17 @@ public class DistributionListManager extends GenericMailet {
         }
     }
 
+    /** A non-member's post to a MODERATED list, that no owner approved yet ({@link #APPROVED}). */
+    private static boolean needsModeration(Mail mail, DistributionList list) {
+        if (list.posting() != PostingPolicy.MODERATED) {
+            return false;
+        }
+        MailAddress poster = mail.getMaybeSender().get();
+        boolean approved = mail.getAttribute(APPROVED).map(attribute -> attribute.getValue().value())
+            .filter(list.address().asString()::equals).isPresent();
+        return !approved && !list.isMember(poster) && !list.isOwner(poster);
+    }
+
     /** A number of members or reminders: 0 or more. */
     private static int count(String value) {
         try {
@@ -258,6 +328,9 @@ public class DistributionListManager extends GenericMailet {
         if (list.blocks(poster)) {
             return Optional.of(poster.asString() + " is blocked from posting to the list " + name);
         }
+        if (list.banned(poster).isPresent()) {
+            return Optional.of(poster.asString() + " is banned from the list " + name);
+        }
         boolean member = list.isMember(poster) || list.isOwner(poster);
         if (size > list.maxMessageSize().orElse(Long.MAX_VALUE)) {
             return Optional.of("The message (" + size + " octets) is larger than the list " + name + " accepts ("
@@ -267,9 +340,7 @@ public class DistributionListManager extends GenericMailet {
             case OPEN -> Optional.empty();
             case MEMBERS -> member ? Optional.empty() : Optional.of("The list " + name
                 + " is closed: only its members may post, and " + poster.asString() + " is not a member");
-            case MODERATED -> member ? Optional.empty() : Optional.of("The list " + name
-                + " is moderated and holds for moderation are not available: only its members may post, and "
-                + poster.asString() + " is not a member");
+            case MODERATED -> Optional.empty(); // a non-member's post is held: see needsModeration
             case OWNERS -> list.isOwner(poster) ? Optional.empty() : Optional.of("Only the owners of the list "
                 + name + " may post to it");
         };

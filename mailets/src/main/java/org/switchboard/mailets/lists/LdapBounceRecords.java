@@ -158,7 +158,7 @@ public final class LdapBounceRecords implements BounceRecords {
     }
 
     /** A threshold is a positive decimal number. */
-    static double threshold(String value) {
+    public static double threshold(String value) {
         try {
             double threshold = Double.parseDouble(value.trim());
             if (threshold > 0) {

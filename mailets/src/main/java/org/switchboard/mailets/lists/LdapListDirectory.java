@@ -47,8 +47,10 @@ public final class LdapListDirectory implements ListDirectory {
     static final String ARCHIVE = "ieListArchive";
     static final String REPLY_TO = "ieListReplyTo";
     static final String MAX_MESSAGE_SIZE = "ieListMaxMessageSize";
+    static final String BAN = "ieListBan";
+    static final String DMARC = "ieListDmarc";
     static final String[] ATTRIBUTES = {MAIL, "cn", "description", OWNER, POSTING, SUBSCRIPTION, BLOCKED,
-        SUBJECT_PREFIX, ARCHIVE, REPLY_TO, MAX_MESSAGE_SIZE, DeliveryMode.IMMEDIATE.attribute(),
+        SUBJECT_PREFIX, ARCHIVE, REPLY_TO, MAX_MESSAGE_SIZE, BAN, DMARC, DeliveryMode.IMMEDIATE.attribute(),
         DeliveryMode.DIGEST.attribute()};
     static final String REQUEST_CLASS = "ielistrequest";
     static final String REQUEST_TOKEN = "ieRequestToken";
@@ -239,7 +241,21 @@ public final class LdapListDirectory implements ListDirectory {
             members, owners, blocked, Optional.ofNullable(entry.getAttributeValue(SUBJECT_PREFIX))
                 .filter(prefix -> !prefix.isBlank()),
             "TRUE".equalsIgnoreCase(entry.getAttributeValue(ARCHIVE)), replyTo(entry, address.get()),
-            Optional.ofNullable(entry.getAttributeValueAsLong(MAX_MESSAGE_SIZE)).filter(size -> size > 0)));
+            Optional.ofNullable(entry.getAttributeValueAsLong(MAX_MESSAGE_SIZE)).filter(size -> size > 0),
+            bans(entry), policy(entry, DMARC, DmarcMitigation::named, DmarcMitigation.DEFAULT)));
+    }
+
+    /** The list's bans; a value that is no ban is left out (WARN). */
+    private static List<Ban> bans(Entry entry) {
+        List<Ban> bans = new ArrayList<>();
+        for (String value : values(entry, BAN)) {
+            try {
+                bans.add(Ban.parse(value));
+            } catch (IllegalArgumentException e) {
+                LOGGER.warn("Lists: entry {}: ban ignored: {}", entry.getDN(), e.getMessage());
+            }
+        }
+        return bans;
     }
 
     /** {@code LIST}: the list's address; {@code SENDER} or nothing: empty; else the address given. */

@@ -18,6 +18,8 @@ import javax.mail.internet.MimeMessage;
 import org.apache.james.core.MailAddress;
 import org.apache.james.lifecycle.api.LifecycleUtil;
 import org.apache.james.server.core.MailImpl;
+import org.apache.mailet.Attribute;
+import org.apache.mailet.AttributeValue;
 import org.apache.mailet.Mail;
 import org.apache.mailet.ProcessingState;
 import org.apache.mailet.base.GenericMailet;
@@ -38,6 +40,10 @@ import org.switchboard.pipeline.InitParameters;
  *       Subject contains the word {@code deny} rejects it, and the requester is told either way.</li>
  *   <li>{@code -unsubscribe}, or {@code unsubscribe}/{@code leave}: confirmed the same way, then the member is
  *       removed. A request from an address that is no member is answered so and logged (WARN).</li>
+ *   <li>A held post ({@link ListModeration}): an owner's mail with its token and, before the token in the Subject,
+ *       {@code approve} (or nothing) sends it to the members (into {@code postProcessor}, default {@code lists}),
+ *       {@code reject} returns it to the poster (into {@code rejectProcessor}, default {@code lists-rejected}),
+ *       {@code discard} drops it. A banned address ({@code ieListBan}) may not subscribe.</li>
  *   <li>{@code help}, or anything else to {@code -request}: a short help.</li>
  *   <li>{@code -bounces}: delivery failures of list mail; they go to {@code bounceProcessor} (default
  *       {@code lists-bounces}).</li>
@@ -55,25 +61,33 @@ public class ListRequests extends GenericMailet {
     public static final String CONFIRMATION_TIMEOUT_PARAMETER = "confirmationTimeout";
     public static final String BOUNCE_PROCESSOR_PARAMETER = "bounceProcessor";
     public static final String UNAVAILABLE_PROCESSOR_PARAMETER = "unavailableProcessor";
+    public static final String REJECT_PROCESSOR_PARAMETER = "rejectProcessor";
+    public static final String POST_PROCESSOR_PARAMETER = "postProcessor";
     private static final Logger LOGGER = LoggerFactory.getLogger(ListRequests.class);
     private static final Pattern DENY = Pattern.compile("\\bdeny\\b", Pattern.CASE_INSENSITIVE);
+    private static final Pattern REJECT = Pattern.compile("\\b(reject|deny)\\b");
+    private static final Pattern DISCARD = Pattern.compile("\\bdiscard\\b");
     private static final Pattern REPLY_PREFIXES = Pattern.compile("^((re|fwd?|aw|sv)\\s*:\\s*)+",
         Pattern.CASE_INSENSITIVE);
 
     private final ListDirectory directory;
+    private final HeldPosts held;
     private final Clock clock;
     private Duration confirmationTimeout;
     private ProcessingState bounceProcessor;
     private ProcessingState unavailableProcessor;
+    private ProcessingState rejectProcessor;
+    private ProcessingState postProcessor;
 
     @Inject
-    public ListRequests(ListDirectory directory) {
-        this(directory, Clock.systemUTC());
+    public ListRequests(ListDirectory directory, HeldPosts held) {
+        this(directory, held, Clock.systemUTC());
     }
 
     /** {@code clock}: what "now" is, for the expiry of tokens. */
-    public ListRequests(ListDirectory directory, Clock clock) {
+    public ListRequests(ListDirectory directory, HeldPosts held, Clock clock) {
         this.directory = directory;
+        this.held = held;
         this.clock = clock;
     }
 
@@ -81,16 +95,20 @@ public class ListRequests extends GenericMailet {
     public void init() throws MessagingException {
         InitParameters parameters = InitParameters.of(this);
         parameters.checkNames(this::checkInitParameters, Set.of(CONFIRMATION_TIMEOUT_PARAMETER,
-            BOUNCE_PROCESSOR_PARAMETER, UNAVAILABLE_PROCESSOR_PARAMETER));
+            BOUNCE_PROCESSOR_PARAMETER, UNAVAILABLE_PROCESSOR_PARAMETER, REJECT_PROCESSOR_PARAMETER,
+            POST_PROCESSOR_PARAMETER));
         confirmationTimeout = parameters.duration(CONFIRMATION_TIMEOUT_PARAMETER, "3d", ChronoUnit.SECONDS);
         bounceProcessor = new ProcessingState(parameters.value(BOUNCE_PROCESSOR_PARAMETER, "lists-bounces"));
         unavailableProcessor = new ProcessingState(parameters.value(UNAVAILABLE_PROCESSOR_PARAMETER,
             "directory-unavailable"));
+        rejectProcessor = new ProcessingState(parameters.value(REJECT_PROCESSOR_PARAMETER, "lists-rejected"));
+        postProcessor = new ProcessingState(parameters.value(POST_PROCESSOR_PARAMETER, "lists"));
     }
 
     @Override
     public Collection<ProcessingState> requiredProcessingState() {
-        return List.copyOf(new LinkedHashSet<>(List.of(bounceProcessor, unavailableProcessor)));
+        return List.copyOf(new LinkedHashSet<>(List.of(bounceProcessor, unavailableProcessor, rejectProcessor,
+            postProcessor)));
     }
 
     @Override
@@ -185,6 +203,13 @@ public class ListRequests extends GenericMailet {
     private void requestSubscription(Mail mail, MailAddress sender, DistributionList list)
         throws MessagingException, DirectoryUnavailableException {
         String name = list.address().asString();
+        if (list.banned(sender).isPresent()) {
+            LOGGER.info("Lists, mail {}: {} is banned from {}: subscription refused", mail.getName(), sender.asString(),
+                name);
+            ListNotice.send(getMailetContext(), list, List.of(sender), "You may not join " + name,
+                sender.asString() + " is banned from the list " + name + ".\n");
+            return;
+        }
         if (list.isMember(sender)) {
             ListNotice.send(getMailetContext(), list, List.of(sender), "You are already a member of " + name,
                 sender.asString() + " is already a member of the list " + name + ".\n");
@@ -240,12 +265,12 @@ public class ListRequests extends GenericMailet {
             LOGGER.info("Lists, mail {}: expired token for {} from {}", mail.getName(), name, sender.asString());
             found = Optional.empty();
         }
-        if (found.isPresent() && found.get().type() == ListRequest.Type.APPROVAL
-            && !approvers(list).contains(sender)) {
+        if (found.isPresent() && (found.get().type() == ListRequest.Type.APPROVAL
+            || found.get().type() == ListRequest.Type.POST) && !approvers(list).contains(sender)) {
             LOGGER.warn("Lists, mail {}: {} answered the approval of a subscription to {} but is no owner of it",
                 mail.getName(), sender.asString(), name);
             ListNotice.send(getMailetContext(), list, List.of(sender), "Not done: " + name,
-                "Only the owners of the list " + name + " decide on subscriptions to it.\n");
+                "Only the owners of the list " + name + " decide on subscriptions and held posts.\n");
             return;
         }
         // removing the request is what answers it: a second use of the token finds nothing
@@ -272,6 +297,7 @@ public class ListRequests extends GenericMailet {
                 ListNotice.send(getMailetContext(), list, List.of(request.address()), "Goodbye from " + name,
                     request.address().asString() + " is no longer a member of the list " + name + ".\n");
             }
+            case POST -> moderate(mail, sender, list, request, subject);
             case APPROVAL -> {
                 if (DENY.matcher(subject).find()) {
                     LOGGER.info("Lists, mail {}: {} denied the subscription of {} to {}", mail.getName(),
@@ -288,6 +314,43 @@ public class ListRequests extends GenericMailet {
                             + " is now a member of " + name + ".\n");
                 }
             }
+        }
+    }
+
+    /**
+     * An owner's decision on a held post: the word before the token in the Subject ({@code reject}/{@code deny},
+     * {@code discard}; anything else approves), so that words of the post's own Subject count for nothing.
+     */
+    private void moderate(Mail mail, MailAddress owner, DistributionList list, ListRequest request, String subject)
+        throws MessagingException {
+        String name = list.address().asString();
+        String decision = subject.substring(0, Math.max(0, subject.toLowerCase(Locale.ROOT).indexOf(request.token())))
+            .toLowerCase(Locale.ROOT);
+        Optional<Mail> post = held.take(request.token());
+        if (post.isEmpty()) {
+            LOGGER.warn("Lists, mail {}: the held post {} of {} is gone", mail.getName(), request.token(), name);
+            return;
+        }
+        try {
+            String outcome;
+            if (REJECT.matcher(decision).find()) {
+                post.get().setErrorMessage("The owner of the list " + name + " rejected the post");
+                getMailetContext().sendMail(post.get(), rejectProcessor.getValue());
+                outcome = "rejected: returned to " + request.address().asString();
+            } else if (DISCARD.matcher(decision).find()) {
+                outcome = "discarded";
+            } else {
+                post.get().setAttribute(new Attribute(DistributionListManager.APPROVED,
+                    AttributeValue.of(list.address().asString())));
+                getMailetContext().sendMail(post.get(), postProcessor.getValue());
+                outcome = "approved: sent to the members";
+            }
+            LOGGER.info("Lists, mail {}: {} decided on the post of {} to {}: {}", mail.getName(), owner.asString(),
+                request.address().asString(), name, outcome);
+            ListNotice.send(getMailetContext(), list, List.of(owner), "Held post " + outcome,
+                "The post of " + request.address().asString() + " to " + name + " was " + outcome + ".\n");
+        } finally {
+            LifecycleUtil.dispose(post.get());
         }
     }
 
@@ -322,7 +385,7 @@ public class ListRequests extends GenericMailet {
     }
 
     private Set<MailAddress> approvers(DistributionList list) {
-        return list.owners().isEmpty() ? Set.of(getMailetContext().getPostmaster()) : list.owners();
+        return ListNotice.owners(getMailetContext(), list);
     }
 
     private boolean expired(ListRequest request) {

@@ -1,8 +1,5 @@
 package org.switchboard.mailets.lists;
 
-import java.util.Arrays;
-import java.util.Locale;
-
 /**
  * Whether each member's copy of a post leaves on its own with a VERP envelope sender ({@link Verp}), attribute
  * {@code ieListVerp}. {@link #ON}: always; {@link #OFF}: never (one mail to all members, sent per destination domain;
@@ -20,10 +17,6 @@ public enum VerpMode {
 
     /** The mode of that name, case-insensitive; {@link IllegalArgumentException} naming the choices otherwise. */
     public static VerpMode named(String name) {
-        return Arrays.stream(values())
-            .filter(mode -> mode.name().equals(name.trim().toUpperCase(Locale.ROOT)))
-            .findFirst()
-            .orElseThrow(() -> new IllegalArgumentException("'" + name + "' is not a VERP mode; the modes are "
-                + Arrays.toString(values())));
+        return EnumNames.named(VerpMode.class, name, "a VERP mode");
     }
 }

@@ -17,21 +17,30 @@ import org.switchboard.directory.routing.DirectoryUnavailableException;
 import org.switchboard.mailets.lists.BounceRecord;
 import org.switchboard.mailets.lists.BounceRecords;
 import org.switchboard.mailets.lists.DistributionList;
+import org.switchboard.mailets.lists.HeldPosts;
 import org.switchboard.mailets.lists.ListDirectory;
 
-/** The bounce scores of list members, read and reset as the directory's administrator. */
+/** The bounce scores of list members (read and reset as the directory's administrator) and the held posts. */
 @Singleton
-public class ListBounceManagement implements ListBounceManagementMBean, Startable {
-    public static final String OBJECT_NAME = "org.switchboard:type=component,name=list-bounces";
-    private static final Logger LOGGER = LoggerFactory.getLogger(ListBounceManagement.class);
+public class ListPolicyManagement implements ListPolicyManagementMBean, Startable {
+    public static final String OBJECT_NAME = "org.switchboard:type=component,name=list-policies";
+    private static final Logger LOGGER = LoggerFactory.getLogger(ListPolicyManagement.class);
 
     private final ListDirectory lists;
     private final BounceRecords records;
+    private final HeldPosts held;
 
     @Inject
-    public ListBounceManagement(ListDirectory lists, BounceRecords records) {
+    public ListPolicyManagement(ListDirectory lists, BounceRecords records, HeldPosts held) {
         this.lists = lists;
         this.records = records;
+        this.held = held;
+    }
+
+    @Override
+    public List<String> heldPosts(String list) throws Exception {
+        String address = list(list).address().asString();
+        return held.describe().stream().filter(line -> line.contains("to=[" + address + "]")).toList();
     }
 
     @Override
