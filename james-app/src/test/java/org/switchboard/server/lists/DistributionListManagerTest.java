@@ -2,7 +2,6 @@ package org.switchboard.server.lists;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -14,11 +13,7 @@ import org.apache.james.core.builder.MimeMessageBuilder;
 import org.apache.james.server.core.MailImpl;
 import org.apache.mailet.Mail;
 import org.apache.mailet.base.test.FakeMailetConfig;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
 import org.switchboard.mailets.lists.DeliveryMode;
 import org.switchboard.mailets.lists.DistributionList;
 import org.switchboard.mailets.lists.DistributionListManager;
@@ -30,6 +25,7 @@ import org.switchboard.pipeline.Channel;
 import org.switchboard.pipeline.Route;
 import org.switchboard.pipeline.RouteAttribute;
 import org.switchboard.server.directory.TestDirectory;
+import org.switchboard.server.smtpd.RecordedDns;
 
 import com.unboundid.ldap.sdk.LDAPConnectionPool;
 import com.unboundid.ldap.sdk.SimpleBindRequest;
@@ -39,34 +35,8 @@ import com.unboundid.ldap.sdk.SingleServerSet;
  * The list manager's directory ({@link LdapListDirectory}) and its posting mailet ({@link DistributionListManager})
  * against a real embedded ApacheDS; each test makes lists of its own.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class DistributionListManagerTest {
+class DistributionListManagerTest extends ListDirectoryTest {
     private static final String SUFFIX = TestDirectory.SUFFIX;
-
-    private TestDirectory directory;
-    private LDAPConnectionPool pool;
-    private LdapListDirectory lists;
-
-    @BeforeAll
-    void start(@TempDir Path root) throws Exception {
-        directory = TestDirectory.start(root);
-        pool = directory.adminPool();
-        lists = new LdapListDirectory(pool, SUFFIX);
-    }
-
-    @AfterAll
-    void stop() {
-        if (pool != null) {
-            pool.close();
-        }
-        if (directory != null) {
-            directory.close();
-        }
-    }
-
-    private String addList(String prefix, String... attributes) throws Exception {
-        return TestLists.addList(pool, prefix, attributes);
-    }
 
     private static MailAddress address(String text) throws Exception {
         return new MailAddress(text);
@@ -244,7 +214,7 @@ class DistributionListManagerTest {
         closedPool.close();
         RecordingContext context = new RecordingContext();
         DistributionListManager manager = new DistributionListManager(new LdapListDirectory(closedPool, SUFFIX),
-            new LdapBounceRecords(closedPool), new FakeDns(Map.of()));
+            new LdapBounceRecords(closedPool), new RecordedDns());
         manager.init(FakeMailetConfig.builder().mailetName("lists").mailetContext(context.context()).build());
 
         Mail mail = post("friend@remote.invalid", name, "later");
@@ -257,14 +227,14 @@ class DistributionListManagerTest {
 
     @Test
     void refusesAnUnknownParameter() {
-        DistributionListManager manager = new DistributionListManager(lists, new LdapBounceRecords(pool), new FakeDns(Map.of()));
+        DistributionListManager manager = new DistributionListManager(lists, new LdapBounceRecords(pool), new RecordedDns());
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> manager.init(FakeMailetConfig.builder()
                 .mailetName("lists").setProperty("rejectProcesor", "x").build()))
             .isInstanceOf(MessagingException.class).hasMessageContaining("rejectProcesor");
     }
 
     private DistributionListManager manager(RecordingContext context) throws MessagingException {
-        DistributionListManager manager = new DistributionListManager(lists, new LdapBounceRecords(pool), new FakeDns(Map.of()));
+        DistributionListManager manager = new DistributionListManager(lists, new LdapBounceRecords(pool), new RecordedDns());
         manager.init(FakeMailetConfig.builder().mailetName("lists").mailetContext(context.context()).build());
         return manager;
     }

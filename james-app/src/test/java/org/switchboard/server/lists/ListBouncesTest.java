@@ -2,7 +2,6 @@ package org.switchboard.server.lists;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -16,54 +15,31 @@ import org.apache.james.core.builder.MimeMessageBuilder;
 import org.apache.james.server.core.MailImpl;
 import org.apache.mailet.Mail;
 import org.apache.mailet.base.test.FakeMailetConfig;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
 import org.switchboard.mailets.lists.BounceRecord;
 import org.switchboard.mailets.lists.BounceState;
 import org.switchboard.mailets.lists.DistributionList;
 import org.switchboard.mailets.lists.DistributionListManager;
 import org.switchboard.mailets.lists.LdapBounceRecords;
-import org.switchboard.mailets.lists.LdapListDirectory;
 import org.switchboard.mailets.lists.ListBounces;
 import org.switchboard.mailets.lists.VerpMode;
 import org.switchboard.pipeline.Channel;
 import org.switchboard.pipeline.Route;
 import org.switchboard.pipeline.RouteAttribute;
-import org.switchboard.server.directory.TestDirectory;
+import org.switchboard.server.smtpd.RecordedDns;
 
-import com.unboundid.ldap.sdk.LDAPConnectionPool;
 
 /**
  * Bounce processing ({@link ListBounces}, {@link LdapBounceRecords}) and what the posting side does with it
  * ({@link DistributionListManager}: VERP, disabled members, reminders, removal), against a real embedded ApacheDS.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class ListBouncesTest {
-    private TestDirectory directory;
-    private LDAPConnectionPool pool;
-    private LdapListDirectory lists;
+class ListBouncesTest extends ListDirectoryTest {
     private LdapBounceRecords records;
-    private final MutableClock clock = new MutableClock();
 
     @BeforeAll
-    void start(@TempDir Path root) throws Exception {
-        directory = TestDirectory.start(root);
-        pool = directory.adminPool();
-        lists = new LdapListDirectory(pool, TestDirectory.SUFFIX);
+    void openRecords() {
         records = new LdapBounceRecords(pool);
-    }
-
-    @AfterAll
-    void stop() {
-        if (pool != null) {
-            pool.close();
-        }
-        if (directory != null) {
-            directory.close();
-        }
     }
 
     private static MailAddress address(String text) throws Exception {
@@ -81,7 +57,7 @@ class ListBouncesTest {
     }
 
     private DistributionListManager manager(RecordingContext context, String... parameters) throws MessagingException {
-        DistributionListManager manager = new DistributionListManager(lists, records, new FakeDns(Map.of()), clock);
+        DistributionListManager manager = new DistributionListManager(lists, records, new RecordedDns(), clock);
         FakeMailetConfig.Builder config = FakeMailetConfig.builder().mailetName("lists")
             .mailetContext(context.context());
         for (int i = 0; i + 1 < parameters.length; i += 2) {
@@ -123,7 +99,7 @@ class ListBouncesTest {
 
     @Test
     void verpBounceCountsOncePerDayThenDisablesTheMemberWithNotices() throws Exception {
-        String name = TestLists.addList(pool, "score", "ieListMember: alice@example.com",
+        String name = addList("score", "ieListMember: alice@example.com",
             "ieListMember: bob@example.org", "ieListOwnerAddress: owner@example.com", "ieListBounceThreshold: 2.0");
         String verp = name.replace("@", "-bounces+bob=example.org@");
         RecordingContext context = new RecordingContext();
@@ -153,7 +129,7 @@ class ListBouncesTest {
 
     @Test
     void deliveryStatusReportToThePlainBounceAddressIsAttributedToTheFailedMember() throws Exception {
-        String name = TestLists.addList(pool, "dsn", "ieListMember: carol@example.org",
+        String name = addList("dsn", "ieListMember: carol@example.org",
             "ieListMember: dave@example.org");
         String bounceAddress = name.replace("@", "-bounces@");
         RecordingContext context = new RecordingContext();
@@ -174,7 +150,7 @@ class ListBouncesTest {
 
     @Test
     void disabledMemberGetsNoPostsThenRemindersThenIsRemoved() throws Exception {
-        String name = TestLists.addList(pool, "disabled", "ieListPosting: OPEN", "ieListMember: alice@example.com",
+        String name = addList("disabled", "ieListPosting: OPEN", "ieListMember: alice@example.com",
             "ieListMember: bob@example.org", "ieListOwnerAddress: owner@example.com");
         DistributionList list = list(name);
         records.save(list, BounceRecord.none(address("bob@example.org"))
@@ -204,11 +180,11 @@ class ListBouncesTest {
 
     @Test
     void largeListOrVerpOffSendsOneMailFromThePlainBounceAddress() throws Exception {
-        String large = TestLists.addList(pool, "large", "ieListPosting: OPEN", "ieListMember: a@example.org",
+        String large = addList("large", "ieListPosting: OPEN", "ieListMember: a@example.org",
             "ieListMember: b@example.org", "ieListMember: c@example.org");
-        String off = TestLists.addList(pool, "off", "ieListPosting: OPEN", "ieListMember: a@example.org",
+        String off = addList("off", "ieListPosting: OPEN", "ieListMember: a@example.org",
             "ieListVerp: OFF");
-        String on = TestLists.addList(pool, "on", "ieListPosting: OPEN", "ieListMember: a@example.org",
+        String on = addList("on", "ieListPosting: OPEN", "ieListMember: a@example.org",
             "ieListMember: b@example.org", "ieListMember: c@example.org", "ieListVerp: on");
         RecordingContext context = new RecordingContext();
         DistributionListManager manager = manager(context, "verpMaxMembers", "2");

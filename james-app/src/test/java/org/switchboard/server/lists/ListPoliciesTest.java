@@ -2,7 +2,6 @@ package org.switchboard.server.lists;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -17,61 +16,33 @@ import org.apache.mailet.Attribute;
 import org.apache.mailet.AttributeValue;
 import org.apache.mailet.Mail;
 import org.apache.mailet.base.test.FakeMailetConfig;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
 import org.switchboard.mailets.lists.DistributionListManager;
 import org.switchboard.mailets.lists.HeldPosts;
 import org.switchboard.mailets.lists.LdapBounceRecords;
-import org.switchboard.mailets.lists.LdapListDirectory;
 import org.switchboard.mailets.lists.ListModeration;
 import org.switchboard.mailets.lists.ListRequests;
 import org.switchboard.pipeline.Channel;
 import org.switchboard.pipeline.Route;
 import org.switchboard.pipeline.RouteAttribute;
-import org.switchboard.server.directory.TestDirectory;
+import org.switchboard.server.smtpd.RecordedDns;
 
-import com.unboundid.ldap.sdk.LDAPConnectionPool;
 
 /**
  * Moderation holds ({@link ListModeration} and the owner's decision in {@link ListRequests}), bans and DMARC
  * mitigation ({@link DistributionListManager}, with DNS answers from a table) against a real embedded ApacheDS.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class ListPoliciesTest {
+class ListPoliciesTest extends ListDirectoryTest {
     private static final Pattern TOKEN = Pattern.compile("\\b([0-9a-f]{40})\\b");
-    private static final FakeDns DNS = new FakeDns(Map.of(
-        "_dmarc.strict.example", List.of("v=DMARC1; p=reject; rua=mailto:dmarc@strict.example"),
-        "_dmarc.junk.example", List.of("\"v=DMARC1; p=quarantine\""),
-        "_dmarc.relaxed.example", List.of("v=DMARC1; p=none"),
-        "_dmarc.parent.example", List.of("v=DMARC1; p=none; sp=reject"),
-        "_dmarc.twice.example", List.of("v=DMARC1; p=reject", "v=DMARC1; p=none")));
+    private static final RecordedDns DNS = new RecordedDns()
+        .txt("_dmarc.strict.example", "v=DMARC1; p=reject; rua=mailto:dmarc@strict.example")
+        .txt("_dmarc.junk.example", "v=DMARC1; p=quarantine")
+        .txt("_dmarc.relaxed.example", "v=DMARC1; p=none")
+        .txt("_dmarc.parent.example", "v=DMARC1; p=none; sp=reject")
+        .txt("_dmarc.twice.example", "v=DMARC1; p=reject")
+        .txt("_dmarc.twice.example", "v=DMARC1; p=none");
 
-    private TestDirectory directory;
-    private LDAPConnectionPool pool;
-    private LdapListDirectory lists;
-    private HeldPosts held;
-    private final MutableClock clock = new MutableClock();
-
-    @BeforeAll
-    void start(@TempDir Path root) throws Exception {
-        directory = TestDirectory.start(root);
-        pool = directory.adminPool();
-        lists = new LdapListDirectory(pool, TestDirectory.SUFFIX);
-        held = new HeldPosts(new MemoryMailRepository());
-    }
-
-    @AfterAll
-    void stop() {
-        if (pool != null) {
-            pool.close();
-        }
-        if (directory != null) {
-            directory.close();
-        }
-    }
+    private final HeldPosts held = new HeldPosts(new MemoryMailRepository());
 
     private static MailAddress address(String text) throws Exception {
         return new MailAddress(text);
@@ -139,7 +110,7 @@ class ListPoliciesTest {
 
     @Test
     void heldPostApprovedByTheOwnerGoesToTheMembers() throws Exception {
-        String name = TestLists.addList(pool, "moderated", "ieListPosting: MODERATED",
+        String name = addList("moderated", "ieListPosting: MODERATED",
             "ieListMember: alice@example.com", "ieListOwnerAddress: owner@example.com");
         RecordingContext memberPost = new RecordingContext();
         manager(memberPost).service(post("alice@example.com", name));
@@ -172,7 +143,7 @@ class ListPoliciesTest {
 
     @Test
     void heldPostRejectedGoesBackToThePosterAndDiscardedIsDropped() throws Exception {
-        String name = TestLists.addList(pool, "rejects", "ieListPosting: MODERATED",
+        String name = addList("rejects", "ieListPosting: MODERATED",
             "ieListMember: alice@example.com", "ieListOwnerAddress: owner@example.com");
         String rejected = token(hold(name).text());
         String discarded = token(hold(name).text());
@@ -192,7 +163,7 @@ class ListPoliciesTest {
 
     @Test
     void bannedAddressDomainGlobAndPatternMayNeitherPostNorJoin() throws Exception {
-        String name = TestLists.addList(pool, "bans", "ieListPosting: OPEN", "ieListMember: alice@example.com",
+        String name = addList("bans", "ieListPosting: OPEN", "ieListMember: alice@example.com",
             "ieListBan: ^.*@spam\\.example$", "ieListBan: *@*.glob.example", "ieListBan: @domain.example",
             "ieListBan: Exact@Example.org", "ieListBan: not a ban");
         RecordingContext context = new RecordingContext();
@@ -215,11 +186,11 @@ class ListPoliciesTest {
 
     @Test
     void postsFromStrictDmarcDomainsGetTheListAsFromOrAreWrapped() throws Exception {
-        String munge = TestLists.addList(pool, "munge", "description: Talk", "ieListPosting: OPEN",
+        String munge = addList("munge", "description: Talk", "ieListPosting: OPEN",
             "ieListMember: alice@example.com");
-        String wrap = TestLists.addList(pool, "wrap", "ieListPosting: OPEN", "ieListMember: alice@example.com",
+        String wrap = addList("wrap", "ieListPosting: OPEN", "ieListMember: alice@example.com",
             "ieListDmarc: WRAP");
-        String none = TestLists.addList(pool, "none", "ieListPosting: OPEN", "ieListMember: alice@example.com",
+        String none = addList("none", "ieListPosting: OPEN", "ieListMember: alice@example.com",
             "ieListDmarc: none");
         RecordingContext context = new RecordingContext();
         DistributionListManager manager = manager(context);

@@ -2,7 +2,6 @@ package org.switchboard.server.lists;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.UUID;
 import java.util.regex.Matcher;
@@ -14,54 +13,21 @@ import org.apache.james.mailrepository.memory.MemoryMailRepository;
 import org.apache.mailet.Mail;
 import org.apache.mailet.base.test.FakeMail;
 import org.apache.mailet.base.test.FakeMailetConfig;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
 import org.switchboard.mailets.lists.DeliveryMode;
 import org.switchboard.mailets.lists.HeldPosts;
-import org.switchboard.mailets.lists.LdapListDirectory;
 import org.switchboard.mailets.lists.ListRequests;
 import org.switchboard.server.directory.TestDirectory;
 
-import com.unboundid.ldap.sdk.LDAPConnectionPool;
 import com.unboundid.ldap.sdk.SearchScope;
 
 /**
  * Subscription and unsubscription by mail ({@link ListRequests}) against a real embedded ApacheDS: confirmation
  * tokens stored in the directory, used once, expiring; owner approval and denial of closed lists; forged tokens.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class ListRequestsTest {
+class ListRequestsTest extends ListDirectoryTest {
     private static final String SUFFIX = TestDirectory.SUFFIX;
     private static final Pattern TOKEN = Pattern.compile("\\b([0-9a-f]{40})\\b");
-
-    private TestDirectory directory;
-    private LDAPConnectionPool pool;
-    private LdapListDirectory lists;
-    private final MutableClock clock = new MutableClock();
-
-    @BeforeAll
-    void start(@TempDir Path root) throws Exception {
-        directory = TestDirectory.start(root);
-        pool = directory.adminPool();
-        lists = new LdapListDirectory(pool, SUFFIX);
-    }
-
-    @AfterAll
-    void stop() {
-        if (pool != null) {
-            pool.close();
-        }
-        if (directory != null) {
-            directory.close();
-        }
-    }
-
-    private String addList(String prefix, String... attributes) throws Exception {
-        return TestLists.addList(pool, prefix, attributes);
-    }
 
     private ListRequests mailet(RecordingContext context) throws Exception {
         ListRequests mailet = new ListRequests(lists, new HeldPosts(new MemoryMailRepository()), clock);

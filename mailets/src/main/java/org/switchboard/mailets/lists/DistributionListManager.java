@@ -155,9 +155,7 @@ public class DistributionListManager extends GenericMailet {
                 }
             }
         } catch (DirectoryUnavailableException e) {
-            LOGGER.warn("Lists, mail {}: the directory is unavailable ({}); the mail goes unchanged to processor {}",
-                mail.getName(), e.getMessage(), unavailableProcessor.getValue());
-            mail.setState(unavailableProcessor.getValue());
+            Diversion.awaitDirectory(mail, unavailableProcessor, e);
             return;
         }
         for (Map.Entry<MailAddress, Optional<DistributionList>> entry : lists.entrySet()) {

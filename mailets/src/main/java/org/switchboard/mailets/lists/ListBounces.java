@@ -87,9 +87,7 @@ public class ListBounces extends GenericMailet {
                 counted |= count(mail, recipient);
             }
         } catch (DirectoryUnavailableException e) {
-            LOGGER.warn("Lists, mail {}: the directory is unavailable ({}); the mail goes unchanged to processor {}",
-                mail.getName(), e.getMessage(), unavailableProcessor.getValue());
-            mail.setState(unavailableProcessor.getValue());
+            Diversion.awaitDirectory(mail, unavailableProcessor, e);
             return;
         }
         if (counted) {

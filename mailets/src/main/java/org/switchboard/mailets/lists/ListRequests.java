@@ -138,9 +138,7 @@ public class ListRequests extends GenericMailet {
                 }
             }
         } catch (DirectoryUnavailableException e) {
-            LOGGER.warn("Lists, mail {}: the directory is unavailable ({}); the mail goes unchanged to processor {}",
-                mail.getName(), e.getMessage(), unavailableProcessor.getValue());
-            mail.setState(unavailableProcessor.getValue());
+            Diversion.awaitDirectory(mail, unavailableProcessor, e);
             return;
         }
         mail.setState(Mail.GHOST);
