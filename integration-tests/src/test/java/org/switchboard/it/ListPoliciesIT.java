@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.UUID;
 
 import org.junit.jupiter.api.AfterAll;
@@ -20,7 +21,8 @@ import com.unboundid.ldap.sdk.LDAPConnection;
 /**
  * What list users expect beside posting, on the packaged server with real SMTP and IMAP clients: a member's copy that
  * bounces comes back to the list's VERP address, counts towards that member's bounce score (james-cli
- * ListBounceScores) and never reaches the poster; a non-member's post to a moderated list is held until the owner
+ * ListBounceScores) and never reaches the poster; an RFC 3464 report from another server counts (soft) for the member
+ * it names; a non-member's post to a moderated list is held until the owner
  * approves it by mail, then reaches the members; a poster matching a ban pattern is bounced.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -69,6 +71,26 @@ class ListPoliciesIT {
                 .contains("ghost@example.com score=1.0").contains("enabled"));
         assertThat(MailAccess.imapInbox(server.imapPort, "bob@example.com", PASSWORD)).as("the poster's inbox")
             .noneSatisfy(message -> assertThat(message.text()).contains("ghost@example.com"));
+    }
+
+    @Test
+    void deliveryStatusReportFromAnotherServerCountsForTheMemberItNames() throws Exception {
+        byte[] report = ("From: MAILER-DAEMON@mx.remote.test\r\nTo: bouncy-bounces@example.com\r\n"
+            + "Subject: Undelivered Mail Returned to Sender\r\nMIME-Version: 1.0\r\n"
+            + "Content-Type: multipart/report; report-type=delivery-status; boundary=\"R\"\r\n\r\n"
+            + "--R\r\nContent-Type: text/plain\r\n\r\nYour message could not be delivered.\r\n"
+            + "--R\r\nContent-Type: message/delivery-status\r\n\r\nReporting-MTA: dns; mx.remote.test\r\n\r\n"
+            + "Final-Recipient: rfc822; alice@example.com\r\nAction: failed\r\nStatus: 4.2.2\r\n\r\n--R--\r\n")
+            .getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        try (SmtpClient smtp = SmtpClient.connect(server.smtpPort)) {
+            smtp.greeting();
+            smtp.ehlo("mx.remote.test");
+            assertThat(smtp.send("", List.of("bouncy-bounces@example.com"), report).code()).isEqualTo(250);
+            smtp.quit();
+        }
+
+        await().atMost(DELIVERY).pollInterval(Duration.ofSeconds(2)).untilAsserted(() ->
+            assertThat(server.cli("ListBounceScores", "bouncy@example.com")).contains("alice@example.com score=0.5"));
     }
 
     @Test

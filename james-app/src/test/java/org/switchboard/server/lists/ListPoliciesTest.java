@@ -162,6 +162,21 @@ class ListPoliciesTest extends ListDirectoryTest {
     }
 
     @Test
+    void heldPostWhoseTokenExpiredIsDropped() throws Exception {
+        String name = addList("expiry", "ieListPosting: MODERATED", "ieListMember: alice@example.com",
+            "ieListOwnerAddress: owner@example.com");
+        String token = token(hold(name).text());
+        clock.advance(java.time.Duration.ofDays(4));
+        RecordingContext context = new RecordingContext();
+
+        requests(context).service(command("owner@example.com", name.replace("@", "-request@"), "approve " + token));
+
+        assertThat(context.sent()).extracting(RecordingContext.Sent::state).containsExactly("root");
+        assertThat(context.sent().get(0).text()).contains("Not done");
+        assertThat(held.describe()).noneSatisfy(line -> assertThat(line).startsWith(token));
+    }
+
+    @Test
     void bannedAddressDomainGlobAndPatternMayNeitherPostNorJoin() throws Exception {
         String name = addList("bans", "ieListPosting: OPEN", "ieListMember: alice@example.com",
             "ieListBan: ^.*@spam\\.example$", "ieListBan: *@*.glob.example", "ieListBan: @domain.example",

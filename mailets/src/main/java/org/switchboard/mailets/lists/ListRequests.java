@@ -261,6 +261,10 @@ public class ListRequests extends GenericMailet {
         if (found.isPresent() && expired(found.get())) {
             directory.removeRequest(found.get());
             LOGGER.info("Lists, mail {}: expired token for {} from {}", mail.getName(), name, sender.asString());
+            if (found.get().type() == ListRequest.Type.POST) {
+                // nobody decided in time: the held post is dropped, as Mailman discards expired holds
+                held.take(token).ifPresent(LifecycleUtil::dispose);
+            }
             found = Optional.empty();
         }
         if (found.isPresent() && (found.get().type() == ListRequest.Type.APPROVAL
