@@ -40,7 +40,8 @@ class ListPoliciesTest extends ListDirectoryTest {
         .txt("_dmarc.relaxed.example", "v=DMARC1; p=none")
         .txt("_dmarc.parent.example", "v=DMARC1; p=none; sp=reject")
         .txt("_dmarc.twice.example", "v=DMARC1; p=reject")
-        .txt("_dmarc.twice.example", "v=DMARC1; p=none");
+        .txt("_dmarc.twice.example", "v=DMARC1; p=none")
+        .txt("_dmarc.example.com", "v=DMARC1; p=reject");
 
     private final HeldPosts held = new HeldPosts(new MemoryMailRepository());
 
@@ -218,6 +219,8 @@ class ListPoliciesTest extends ListDirectoryTest {
         manager.service(post("u@twice.example", "u@twice.example", munge));
         manager.service(post("pat@strict.example", "Pat Doe <pat@strict.example>", wrap));
         manager.service(post("pat@strict.example", "Pat Doe <pat@strict.example>", none));
+        manager.service(post("own@example.com", "own@example.com", munge));
+        manager.service(post("own@mail.example.com", "own@mail.example.com", munge));
 
         List<String> texts = context.sent().stream().map(RecordingContext.Sent::text).toList();
         assertThat(texts.get(0)).contains("From: Pat Doe via Talk <" + munge + ">")
@@ -232,5 +235,7 @@ class ListPoliciesTest extends ListDirectoryTest {
             .contains("multipart/mixed").contains("Content-Type: message/rfc822")
             .contains("From: Pat Doe <pat@strict.example>").contains("List-Id: <");
         assertThat(texts.get(7)).contains("From: Pat Doe <pat@strict.example>").doesNotContain("via");
+        assertThat(texts.get(8)).as("the list's own domain").contains("From: own@example.com").doesNotContain("via");
+        assertThat(texts.get(9)).as("its subdomain").contains("From: own@mail.example.com").doesNotContain("via");
     }
 }

@@ -214,7 +214,8 @@ public class DistributionListManager extends GenericMailet {
 
     /**
      * The list's {@link DmarcMitigation} when the post's author (its first From address) has a domain publishing DMARC
-     * {@code p=reject} or {@code p=quarantine}; {@link DmarcMitigation#NONE} otherwise.
+     * {@code p=reject} or {@code p=quarantine} outside the list's own organizational domain; {@link DmarcMitigation#NONE}
+     * otherwise.
      */
     private DmarcMitigation dmarcMitigation(Mail mail, DistributionList list) throws MessagingException {
         Optional<InternetAddress> author = DmarcRewriting.author(mail.getMessage());
@@ -227,7 +228,9 @@ public class DistributionListManager extends GenericMailet {
         } catch (AddressException e) {
             return DmarcMitigation.NONE;
         }
-        if (!DmarcPolicy.isStrict(dns, domain)) {
+        // the list's own organizational domain aligns with its envelope (relaxed SPF alignment): nothing to mitigate
+        String listOrganization = DmarcPolicy.organizationalDomain(list.address().getDomain());
+        if (DmarcPolicy.organizationalDomain(domain).equals(listOrganization) || !DmarcPolicy.isStrict(dns, domain)) {
             return DmarcMitigation.NONE;
         }
         LOGGER.info("Lists, mail {}: {} publishes a strict DMARC policy; the post to {} is sent with {}",

@@ -30,13 +30,19 @@ public final class DmarcPolicy {
         if (own.isPresent()) {
             return own;
         }
-        String[] labels = name.split("\\.");
-        if (labels.length <= 2) {
+        String organizational = organizationalDomain(domain);
+        if (organizational.equals(name)) {
             return Optional.empty();
         }
-        String organizational = labels[labels.length - 2] + "." + labels[labels.length - 1];
         Collection<String> records = dns.findTXTRecords("_dmarc." + organizational);
         return policy(records, "sp").or(() -> policy(records, "p"));
+    }
+
+    /** The domain's organizational domain, lower-cased: its last two labels (see the class comment). */
+    public static String organizationalDomain(Domain domain) {
+        String[] labels = domain.asString().toLowerCase(Locale.ROOT).split("\\.");
+        return labels.length <= 2 ? String.join(".", labels)
+            : labels[labels.length - 2] + "." + labels[labels.length - 1];
     }
 
     /** The value of the tag in the one DMARC record among the TXT records (RFC 7489 6.6.3: several mean none). */

@@ -11,6 +11,7 @@ import javax.inject.Inject;
 import javax.mail.MessagingException;
 
 import org.apache.james.core.MailAddress;
+import org.apache.james.lifecycle.api.LifecycleUtil;
 import org.apache.mailet.Mail;
 import org.apache.mailet.ProcessingState;
 import org.apache.mailet.base.GenericMailet;
@@ -100,7 +101,7 @@ public class ListModeration extends GenericMailet {
             post.setRecipients(List.of(recipient));
             held.hold(request.token(), post);
         } finally {
-            org.apache.james.lifecycle.api.LifecycleUtil.dispose(post);
+            LifecycleUtil.dispose(post);
         }
         directory.addRequest(list, request);
         String subject = Optional.ofNullable(mail.getMessage().getSubject()).orElse("");
