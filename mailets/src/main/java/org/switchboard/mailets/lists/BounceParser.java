@@ -31,7 +31,9 @@ import org.apache.james.core.MailAddress;
  *       {@code Final-Recipient}); its {@code Status} class 5 is {@link BounceKind#HARD}, 4 {@link BounceKind#SOFT}.
  *       {@code delayed}, {@code delivered}, {@code relayed} and {@code expanded} blocks are no failures.</li>
  *   <li>Any other message (a plain bounce, as many servers still write): the addresses in its first text part,
- *       before the quoted original; hard unless the text only shows temporary SMTP codes (4xx, 4.x.x).</li>
+ *       before the quoted original; hard unless the text only shows temporary SMTP codes (4xx, 4.x.x). A text
+ *       without any SMTP reply or status code (5xx, 4xx, 5.x.x, 4.x.x) is no bounce: an out-of-office reply sent to
+ *       the envelope sender is not counted against its member.</li>
  *   <li>With a VERP address ({@link Verp}) the member is known from the recipient: the report only tells whether,
  *       and how, it failed.</li>
  * </ul>
@@ -63,7 +65,8 @@ public final class BounceParser {
                     .reduce((a, b) -> a == BounceKind.HARD ? a : b)
                     .map(kind -> List.of(new Bounce(verpMember.get(), kind))).orElse(List.of());
             }
-            return List.of(new Bounce(verpMember.get(), plainKind(explanation(report))));
+            return plainKind(explanation(report)).map(kind -> List.of(new Bounce(verpMember.get(), kind)))
+                .orElse(List.of());
         }
         if (dsn.isPresent()) {
             List<Bounce> bounces = new ArrayList<>();
@@ -71,7 +74,10 @@ public final class BounceParser {
             return bounces;
         }
         String text = explanation(report);
-        BounceKind kind = plainKind(text);
+        Optional<BounceKind> kind = plainKind(text);
+        if (kind.isEmpty()) {
+            return List.of();
+        }
         Set<MailAddress> addresses = new LinkedHashSet<>();
         Matcher matcher = ADDRESS.matcher(text);
         while (matcher.find()) {
@@ -81,7 +87,7 @@ public final class BounceParser {
                 // looked like an address, is not one: not a failure to count
             }
         }
-        return addresses.stream().map(address -> new Bounce(address, kind)).toList();
+        return addresses.stream().map(address -> new Bounce(address, kind.get())).toList();
     }
 
     /**
@@ -173,7 +179,11 @@ public final class BounceParser {
         return quoted.find() ? text.substring(0, quoted.start()) : text;
     }
 
-    private static BounceKind plainKind(String text) {
-        return !PERMANENT.matcher(text).find() && TEMPORARY.matcher(text).find() ? BounceKind.SOFT : BounceKind.HARD;
+    /** Hard with a permanent failure code, soft with temporary ones only; empty (no bounce) without any code. */
+    private static Optional<BounceKind> plainKind(String text) {
+        if (PERMANENT.matcher(text).find()) {
+            return Optional.of(BounceKind.HARD);
+        }
+        return TEMPORARY.matcher(text).find() ? Optional.of(BounceKind.SOFT) : Optional.empty();
     }
 }

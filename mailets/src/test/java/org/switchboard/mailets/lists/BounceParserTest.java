@@ -103,6 +103,20 @@ class BounceParserTest {
     }
 
     @Test
+    void outOfOfficeReplyIsNoBounce() throws Exception {
+        String vacation = """
+            From: frank@example.org
+            To: staff-bounces+frank=example.org@example.com
+            Subject: Out of office
+            Auto-Submitted: auto-replied
+
+            I am away until Monday; write to grace@example.org meanwhile.
+            """;
+        assertThat(BounceParser.parse(message(vacation), Optional.of(address("frank@example.org")))).isEmpty();
+        assertThat(BounceParser.parse(message(vacation), Optional.empty())).isEmpty();
+    }
+
+    @Test
     void plainBounceWithOnlyTemporaryCodesIsSoft() throws Exception {
         String plain = """
             From: MAILER-DAEMON@old.example.org
