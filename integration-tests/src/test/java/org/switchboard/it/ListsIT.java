@@ -3,8 +3,6 @@ package org.switchboard.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -16,7 +14,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 import org.switchboard.it.MailAccess.ImapMessage;
-import org.switchboard.it.SmtpClient.Reply;
 
 import com.unboundid.ldap.sdk.Entry;
 import com.unboundid.ldap.sdk.LDAPConnection;
@@ -72,7 +69,7 @@ class ListsIT {
             ImapMessage received = MailAccess.awaitTestMessage(server.imapPort, member, PASSWORD, id, DELIVERY);
             String text = received.text();
             assertThat(text).as(member)
-                .contains("Return-Path: <closed-bounces@example.com>")
+                .contains("Return-Path: <closed-bounces+" + member.replace("@", "=") + "@example.com>")
                 .contains("List-Id: <closed.example.com>")
                 .contains("List-Post: <mailto:closed@example.com>")
                 .contains("List-Help: <mailto:closed-request@example.com?subject=help>")
@@ -107,7 +104,7 @@ class ListsIT {
             assertThat(received.text()).as(member)
                 .contains("List-Id: \"Open talk\" <open.example.com>")
                 .contains("Subject: [open] hello list")
-                .contains("Return-Path: <open-bounces@example.com>");
+                .contains("Return-Path: <open-bounces+" + member.replace("@", "=") + "@example.com>");
         }
     }
 
@@ -207,25 +204,12 @@ class ListsIT {
     }
 
     private ImapMessage awaitSubject(String user, String subjectPart) {
-        List<ImapMessage> found = new java.util.ArrayList<>();
-        await().atMost(DELIVERY).ignoreExceptions().until(() -> {
-            found.clear();
-            MailAccess.imapInbox(server.imapPort, user, PASSWORD).stream()
-                .filter(message -> unfolded(message).contains(subjectPart)).forEach(found::add);
-            return !found.isEmpty();
-        });
-        return found.get(found.size() - 1);
+        return ListClients.awaitSubject(server.imapPort, user, PASSWORD, subjectPart, DELIVERY);
     }
 
-    /** The message's text with its folded header lines joined (a long Subject is folded). */
-    private static String unfolded(ImapMessage message) {
-        return message.text().replaceAll("\\r\\n[ \\t]+", " ");
-    }
 
     private static String token(ImapMessage message) {
-        java.util.regex.Matcher matcher = java.util.regex.Pattern.compile("\\b([0-9a-f]{40})\\b").matcher(message.text());
-        assertThat(matcher.find()).as(message.text()).isTrue();
-        return matcher.group(1);
+        return ListClients.token(message);
     }
 
     private boolean inboxWith(String user, String testId) throws Exception {
@@ -238,20 +222,10 @@ class ListsIT {
     }
 
     private void send(String from, String to, String subject, String testId, String extraFields) throws Exception {
-        byte[] message = ("From: " + from + "\r\nTo: " + to + "\r\nSubject: " + subject + "\r\nMessage-ID: <" + testId
-            + "@example.com>\r\nX-Test-Id: " + testId + "\r\n" + extraFields + "\r\nHello list.\r\n")
-            .getBytes(StandardCharsets.UTF_8);
-        try (SmtpClient smtp = SmtpClient.connect(server.smtpPort)) {
-            smtp.greeting();
-            smtp.ehlo("client.example.com");
-            Reply reply = smtp.send(from, List.of(to), message);
-            assertThat(reply.code()).as("%s", reply).isEqualTo(250);
-            smtp.quit();
-        }
+        ListClients.send(server.smtpPort, from, to, subject, testId, extraFields);
     }
 
     private LDAPConnection admin() throws Exception {
-        String password = Files.readString(server.home.resolve("var/directory-admin.password"), StandardCharsets.UTF_8).strip();
-        return new LDAPConnection("127.0.0.1", server.ldapPort, "uid=admin,ou=system", password);
+        return ListClients.admin(server);
     }
 }

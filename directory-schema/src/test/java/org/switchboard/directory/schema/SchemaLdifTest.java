@@ -48,7 +48,7 @@ class SchemaLdifTest {
     @Test
     void definesEveryObjectClassOfTheSpecification() {
         assertThat(names(SchemaLdif.Kind.OBJECT_CLASS)).containsExactlyInAnyOrder("ieperson", "ieconfig",
-            "iemessagestoreuser", "iemessagestoreshared", "ielist", "ielistowner", "ielistrequest", "IEMachine");
+            "iemessagestoreuser", "iemessagestoreshared", "ielist", "ielistowner", "ielistrequest", "ielistbounce", "IEMachine");
         assertThat(names(SchemaLdif.Kind.ATTRIBUTE_TYPE)).contains("firstname", "x-permission", "otherMailbox",
             "ieMailAlias", "ieMailQuota", "ieListMember", "ieListOwnerAddress", "ieListSubscription", "ieListDigest");
     }

@@ -12,6 +12,7 @@ import java.util.Optional;
 import org.apache.james.cli.ServerCmd;
 import org.switchboard.server.bsmtp.BsmtpCommands;
 import org.switchboard.server.jmx.JmxEndpoint;
+import org.switchboard.server.lists.ListPolicyCommands;
 import org.switchboard.server.lists.ListCommands;
 
 /**
@@ -22,7 +23,7 @@ import org.switchboard.server.lists.ListCommands;
 public final class JamesCli {
     /** Switchboard's own commands, beside James' ones. */
     private static final List<MBeanCommands<?>> SWITCHBOARD_COMMANDS = List.of(DirectoryCommands.COMMANDS,
-        ListCommands.COMMANDS, BsmtpCommands.COMMANDS, SmtpcCommands.COMMANDS);
+        ListCommands.COMMANDS, BsmtpCommands.COMMANDS, SmtpcCommands.COMMANDS, ListPolicyCommands.COMMANDS);
 
     private JamesCli() {
     }

@@ -18,8 +18,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.switchboard.directory.routing.DirectoryUnavailableException;
 import org.switchboard.mailets.lists.ArchiveOrder;
+import org.switchboard.mailets.lists.Ban;
 import org.switchboard.mailets.lists.DeliveryMode;
 import org.switchboard.mailets.lists.DigestSchedule;
+import org.switchboard.mailets.lists.DmarcMitigation;
+import org.switchboard.mailets.lists.LdapBounceRecords;
+import org.switchboard.mailets.lists.VerpMode;
 import org.switchboard.mailets.lists.DistributionList;
 import org.switchboard.mailets.lists.LdapListDirectory;
 import org.switchboard.mailets.lists.ListArchive;
@@ -49,14 +53,17 @@ import com.unboundid.ldap.sdk.SearchScope;
 public class ListManagement implements ListManagementMBean, Startable {
     public static final String OBJECT_NAME = "org.switchboard:type=component,name=lists";
     private static final Logger LOGGER = LoggerFactory.getLogger(ListManagement.class);
-    private static final Map<String, String> SINGLE_SETTINGS = Map.of("description", "description",
-        "posting", "ieListPosting", "subscription", "ieListSubscription", "subjectprefix", "ieListSubjectPrefix",
-        "archive", "ieListArchive", "replyto", "ieListReplyTo", "maxmessagesize", "ieListMaxMessageSize",
-        "digestinterval", "ieListDigestInterval", "digestmaxmessages", "ieListDigestMaxMessages");
+    private static final Map<String, String> SINGLE_SETTINGS = Map.ofEntries(Map.entry("description", "description"),
+        Map.entry("posting", "ieListPosting"), Map.entry("subscription", "ieListSubscription"),
+        Map.entry("subjectprefix", "ieListSubjectPrefix"), Map.entry("archive", "ieListArchive"),
+        Map.entry("replyto", "ieListReplyTo"), Map.entry("maxmessagesize", "ieListMaxMessageSize"),
+        Map.entry("digestinterval", "ieListDigestInterval"), Map.entry("digestmaxmessages", "ieListDigestMaxMessages"),
+        Map.entry("verp", "ieListVerp"), Map.entry("bouncethreshold", "ieListBounceThreshold"),
+        Map.entry("dmarc", "ieListDmarc"));
     private static final Map<String, String> ADDED_VALUES = Map.of("addowner", "ieListOwnerAddress",
-        "block", "ieListBlocked");
+        "block", "ieListBlocked", "ban", "ieListBan");
     private static final Map<String, String> REMOVED_VALUES = Map.of("removeowner", "ieListOwnerAddress",
-        "unblock", "ieListBlocked");
+        "unblock", "ieListBlocked", "unban", "ieListBan");
 
     private final ListDirectory lists;
     private final LDAPConnectionPool pool;
@@ -139,7 +146,9 @@ public class ListManagement implements ListManagementMBean, Startable {
             .append("max message size: ").append(list.maxMessageSize().map(String::valueOf).orElse("")).append('\n')
             .append("digest schedule: ").append(list.digest().schedule()).append('\n')
             .append("digest max messages: ").append(list.digest().maxMessages().map(String::valueOf).orElse(""))
-            .append('\n');
+            .append('\n')
+            .append("dmarc: ").append(list.dmarc()).append('\n');
+        list.bans().forEach(ban -> text.append("ban: ").append(ban.value()).append('\n'));
         list.owners().stream().map(MailAddress::asString).sorted()
             .forEach(owner -> text.append("owner: ").append(owner).append('\n'));
         list.blocked().stream().sorted().forEach(blocked -> text.append("blocked: ").append(blocked).append('\n'));
@@ -166,7 +175,7 @@ public class ListManagement implements ListManagementMBean, Startable {
         } else {
             throw new IllegalArgumentException("Unknown setting '" + setting + "'; the settings are description, "
                 + "posting, subscription, subjectPrefix, archive, replyTo, maxMessageSize, digestInterval, "
-                + "digestMaxMessages, addOwner, removeOwner, block, unblock");
+                + "digestMaxMessages, verp, bounceThreshold, dmarc, addOwner, removeOwner, block, unblock, ban, unban");
         }
         ldap("change " + setting + " of the list " + list.address().asString(), () -> pool.modify(list.dn(), change));
         LOGGER.info("Lists: {} of {} changed", setting, list.address().asString());
@@ -271,6 +280,10 @@ public class ListManagement implements ListManagementMBean, Startable {
                 }
             }
             case "addowner" -> address(value).asString();
+            case "verp" -> VerpMode.named(value).name();
+            case "bouncethreshold" -> String.valueOf(LdapBounceRecords.threshold(value));
+            case "dmarc" -> DmarcMitigation.named(value).name();
+            case "ban" -> Ban.parse(value).value();
             case "block" -> value.startsWith("@") ? value.toLowerCase(Locale.ROOT) : address(value).asString();
             default -> value;
         };

@@ -23,9 +23,11 @@ public interface ListManagementMBean {
     /**
      * Changes a setting: {@code description}, {@code posting}, {@code subscription}, {@code subjectPrefix},
      * {@code archive}, {@code replyTo} (LIST, SENDER or an address), {@code maxMessageSize} (octets),
-     * {@code digestInterval} (DAILY|WEEKLY [day]|MONTHLY [1-28], then [HH:MM]), {@code digestMaxMessages} (replaced; the
+     * {@code digestInterval} (DAILY|WEEKLY [day]|MONTHLY [1-28], then [HH:MM]), {@code digestMaxMessages}, {@code verp}
+     * (ON, OFF, AUTO), {@code bounceThreshold} (e.g. 5.0), {@code dmarc} (MUNGE, WRAP, NONE) (replaced; the
      * value {@code -} removes it), {@code addOwner}, {@code removeOwner},
-     * {@code block}, {@code unblock} (an address or {@code @domain}).
+     * {@code block}, {@code unblock} (an address or {@code @domain}), {@code ban}, {@code unban} (an address,
+     * {@code @domain}, a glob or a regular expression starting with {@code ^}).
      */
     void modifyList(String address, String setting, String value) throws Exception;
 

@@ -8,6 +8,8 @@ import javax.management.ObjectName;
 import org.apache.james.mailetcontainer.impl.JamesMailetContext;
 import org.apache.james.utils.InitializationOperation;
 import org.apache.james.utils.InitilizationOperationBuilder;
+import org.switchboard.mailets.lists.BounceRecords;
+import org.switchboard.mailets.lists.LdapBounceRecords;
 import org.switchboard.mailets.lists.LdapListDirectory;
 import org.switchboard.mailets.lists.ListDirectory;
 import org.switchboard.server.directory.DirectoryConnection;
@@ -45,6 +47,19 @@ public class ListsModule extends AbstractModule {
     @Singleton
     ListDirectory listDirectory(ListPool listPool) {
         return new LdapListDirectory(listPool.pool(), listPool.suffix());
+    }
+
+    @Provides
+    @Singleton
+    BounceRecords bounceRecords(ListPool listPool) {
+        return new LdapBounceRecords(listPool.pool());
+    }
+
+    @ProvidesIntoSet
+    InitializationOperation registerListPolicyManagement(ListPolicyManagement management) {
+        return InitilizationOperationBuilder.forClass(ListPolicyManagement.class)
+            .init(() -> ManagementFactory.getPlatformMBeanServer().registerMBean(management,
+                new ObjectName(ListPolicyManagement.OBJECT_NAME)));
     }
 
     @ProvidesIntoSet

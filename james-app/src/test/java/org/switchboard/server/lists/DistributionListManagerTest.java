@@ -2,8 +2,6 @@ package org.switchboard.server.lists;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -15,16 +13,13 @@ import org.apache.james.core.builder.MimeMessageBuilder;
 import org.apache.james.server.core.MailImpl;
 import org.apache.mailet.Mail;
 import org.apache.mailet.base.test.FakeMailetConfig;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
 import org.apache.james.mailbox.MailboxManager;
 import org.switchboard.mailets.lists.ArchiveOrder;
 import org.switchboard.mailets.lists.DeliveryMode;
 import org.switchboard.mailets.lists.DistributionList;
 import org.switchboard.mailets.lists.DistributionListManager;
+import org.switchboard.mailets.lists.LdapBounceRecords;
 import org.switchboard.mailets.lists.LdapListDirectory;
 import org.switchboard.mailets.lists.ListArchive;
 import org.switchboard.mailets.lists.ListDigests;
@@ -34,8 +29,8 @@ import org.switchboard.pipeline.Channel;
 import org.switchboard.pipeline.Route;
 import org.switchboard.pipeline.RouteAttribute;
 import org.switchboard.server.directory.TestDirectory;
+import org.switchboard.server.smtpd.RecordedDns;
 
-import com.unboundid.ldap.sdk.Entry;
 import com.unboundid.ldap.sdk.LDAPConnectionPool;
 import com.unboundid.ldap.sdk.SimpleBindRequest;
 import com.unboundid.ldap.sdk.SingleServerSet;
@@ -44,40 +39,8 @@ import com.unboundid.ldap.sdk.SingleServerSet;
  * The list manager's directory ({@link LdapListDirectory}) and its posting mailet ({@link DistributionListManager})
  * against a real embedded ApacheDS; each test makes lists of its own.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class DistributionListManagerTest {
+class DistributionListManagerTest extends ListDirectoryTest {
     private static final String SUFFIX = TestDirectory.SUFFIX;
-
-    private TestDirectory directory;
-    private LDAPConnectionPool pool;
-    private LdapListDirectory lists;
-
-    @BeforeAll
-    void start(@TempDir Path root) throws Exception {
-        directory = TestDirectory.start(root);
-        pool = directory.adminPool();
-        lists = new LdapListDirectory(pool, SUFFIX);
-    }
-
-    @AfterAll
-    void stop() {
-        if (pool != null) {
-            pool.close();
-        }
-        if (directory != null) {
-            directory.close();
-        }
-    }
-
-    /** A list named {@code <prefix>-<random>@example.com} with these attributes; returns its address. */
-    private String addList(String prefix, String... attributes) throws Exception {
-        String address = prefix + "-" + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
-        List<String> ldif = new ArrayList<>(List.of("dn: mail=" + address + "," + SUFFIX, "objectClass: top",
-            "objectClass: ielist", "mail: " + address));
-        ldif.addAll(List.of(attributes));
-        pool.add(new Entry(ldif.toArray(String[]::new)));
-        return address;
-    }
 
     private static MailAddress address(String text) throws Exception {
         return new MailAddress(text);
@@ -145,7 +108,7 @@ class DistributionListManagerTest {
     }
 
     @Test
-    void memberPostGoesOnceToEveryImmediateMemberWithListHeadersAndTheBounceAddress() throws Exception {
+    void memberPostGoesOnceToEveryImmediateMemberWithListHeadersAndItsVerpBounceAddress() throws Exception {
         String name = addList("post", "ieListMember: alice@example.com", "ieListDigestMember: bob@example.com",
             "ieListSubjectPrefix: [post]");
         RecordingContext context = new RecordingContext();
@@ -154,13 +117,14 @@ class DistributionListManagerTest {
         manager(context).service(mail);
 
         assertThat(mail.getState()).isEqualTo(Mail.GHOST);
+        // a small list: one copy per immediate member, each from its VERP bounce address; bob reads digests
         assertThat(context.sent()).hasSize(1);
-        RecordingContext.Sent sent = context.sent().get(0);
         String local = name.substring(0, name.indexOf('@'));
+        RecordingContext.Sent sent = context.sent().get(0);
+        assertThat(sent.recipients()).containsExactly(address("alice@example.com"));
+        assertThat(sent.sender()).contains(address(local + "-bounces+alice=example.com@example.com"));
         assertThat(sent.state()).isEqualTo("preprocess");
         assertThat(sent.inputChannel()).contains(Channel.DL);
-        assertThat(sent.sender()).contains(address(local + "-bounces@example.com"));
-        assertThat(sent.recipients()).as("bob reads digests").containsExactly(address("alice@example.com"));
         assertThat(sent.text())
             .contains("List-Id: <" + local + ".example.com>")
             .contains("List-Post: <mailto:" + name + ">")
@@ -251,7 +215,8 @@ class DistributionListManagerTest {
         closedPool.close();
         RecordingContext context = new RecordingContext();
         DistributionListManager manager = new DistributionListManager(new LdapListDirectory(closedPool, SUFFIX),
-            ListTestMailboxes.digests(context), ListTestMailboxes.archive());
+            ListTestMailboxes.digests(context), ListTestMailboxes.archive(), new LdapBounceRecords(closedPool),
+            new RecordedDns());
         manager.init(FakeMailetConfig.builder().mailetName("lists").mailetContext(context.context()).build());
 
         Mail mail = post("friend@remote.invalid", name, "later");
@@ -403,7 +368,8 @@ class DistributionListManagerTest {
     @Test
     void refusesAnUnknownParameter() {
         DistributionListManager manager = new DistributionListManager(lists,
-            ListTestMailboxes.digests(new RecordingContext()), ListTestMailboxes.archive());
+            ListTestMailboxes.digests(new RecordingContext()), ListTestMailboxes.archive(), new LdapBounceRecords(pool),
+            new RecordedDns());
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> manager.init(FakeMailetConfig.builder()
                 .mailetName("lists").setProperty("rejectProcesor", "x").build()))
             .isInstanceOf(MessagingException.class).hasMessageContaining("rejectProcesor");
@@ -428,7 +394,8 @@ class DistributionListManagerTest {
 
     private DistributionListManager manager(RecordingContext context, ListDigests digests, ListArchive archive)
         throws MessagingException {
-        DistributionListManager manager = new DistributionListManager(lists, digests, archive);
+        DistributionListManager manager = new DistributionListManager(lists, digests, archive,
+            new LdapBounceRecords(pool), new RecordedDns());
         manager.init(FakeMailetConfig.builder().mailetName("lists").mailetContext(context.context()).build());
         return manager;
     }

@@ -14,65 +14,29 @@ import java.util.regex.Pattern;
 
 import org.apache.james.core.MailAddress;
 import org.apache.james.core.builder.MimeMessageBuilder;
+import org.apache.james.mailrepository.memory.MemoryMailRepository;
 import org.apache.mailet.Mail;
 import org.apache.mailet.base.test.FakeMail;
 import org.apache.mailet.base.test.FakeMailetConfig;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
 import org.switchboard.mailets.lists.DeliveryMode;
-import org.switchboard.mailets.lists.LdapListDirectory;
+import org.switchboard.mailets.lists.HeldPosts;
 import org.switchboard.mailets.lists.ListRequests;
 import org.switchboard.server.directory.TestDirectory;
 
-import com.unboundid.ldap.sdk.Entry;
-import com.unboundid.ldap.sdk.LDAPConnectionPool;
 import com.unboundid.ldap.sdk.SearchScope;
 
 /**
  * Subscription and unsubscription by mail ({@link ListRequests}) against a real embedded ApacheDS: confirmation
  * tokens stored in the directory, used once, expiring; owner approval and denial of closed lists; forged tokens.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class ListRequestsTest {
+class ListRequestsTest extends ListDirectoryTest {
     private static final String SUFFIX = TestDirectory.SUFFIX;
     private static final Pattern TOKEN = Pattern.compile("\\b([0-9a-f]{40})\\b");
 
-    private TestDirectory directory;
-    private LDAPConnectionPool pool;
-    private LdapListDirectory lists;
-    private final MutableClock clock = new MutableClock(Instant.parse("2026-12-07T10:00:00Z"));
-
-    @BeforeAll
-    void start(@TempDir Path root) throws Exception {
-        directory = TestDirectory.start(root);
-        pool = directory.adminPool();
-        lists = new LdapListDirectory(pool, SUFFIX);
-    }
-
-    @AfterAll
-    void stop() {
-        if (pool != null) {
-            pool.close();
-        }
-        if (directory != null) {
-            directory.close();
-        }
-    }
-
-    private String addList(String prefix, String... attributes) throws Exception {
-        String address = prefix + "-" + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
-        List<String> ldif = new ArrayList<>(List.of("dn: mail=" + address + "," + SUFFIX, "objectClass: top",
-            "objectClass: ielist", "mail: " + address));
-        ldif.addAll(List.of(attributes));
-        pool.add(new Entry(ldif.toArray(String[]::new)));
-        return address;
-    }
-
     private ListRequests mailet(RecordingContext context) throws Exception {
-        ListRequests mailet = new ListRequests(lists, ListTestMailboxes.archive(), clock);
+        ListRequests mailet = new ListRequests(lists, ListTestMailboxes.archive(),
+            new HeldPosts(new MemoryMailRepository()), clock);
         mailet.init(FakeMailetConfig.builder().mailetName("list-requests").mailetContext(context.context())
             .setProperty("confirmationTimeout", "3d").build());
         return mailet;

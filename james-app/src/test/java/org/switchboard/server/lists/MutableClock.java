@@ -6,9 +6,14 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 
-/** A clock in UTC that a test moves forward. */
+/** A clock in UTC that a test moves forward by hand. */
 final class MutableClock extends Clock {
     private Instant now;
+
+    /** Starting 2026-12-07T10:00:00Z. */
+    MutableClock() {
+        this(Instant.parse("2026-12-07T10:00:00Z"));
+    }
 
     MutableClock(Instant start) {
         this.now = start;

@@ -17,7 +17,7 @@ import com.google.common.net.InetAddresses;
  * {@link UnknownHostException} for unknown names, PTR lookups give the address back when there is no record, TXT data
  * comes quoted. The interop tests run the same hooks against a real DNS server.
  */
-final class RecordedDns implements DNSService {
+public final class RecordedDns implements DNSService {
     private final Map<String, List<InetAddress>> a = new HashMap<>();
     private final Map<InetAddress, String> ptr = new HashMap<>();
     private final Map<String, List<String>> txt = new HashMap<>();
@@ -34,7 +34,7 @@ final class RecordedDns implements DNSService {
         return this;
     }
 
-    RecordedDns txt(String name, String text) {
+    public RecordedDns txt(String name, String text) {
         txt.computeIfAbsent(name, key -> new ArrayList<>()).add("\"" + text + "\"");
         return this;
     }

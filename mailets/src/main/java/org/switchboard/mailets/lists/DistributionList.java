@@ -28,12 +28,14 @@ import org.apache.james.core.MailAddress;
  *                     value {@code SENDER}, or none: the post's own Reply-To, if any, is kept)
  * @param maxMessageSize {@code ieListMaxMessageSize}: the largest post accepted, in octets; empty: no limit
  * @param digest       {@code ieListDigestInterval}, {@code ieListDigestMaxMessages}: when digests go out
+ * @param bans         {@code ieListBan}: who may neither post nor join ({@link Ban})
+ * @param dmarc        {@code ieListDmarc}: what posts from domains publishing a strict DMARC policy become
  */
 public record DistributionList(String dn, MailAddress address, String description, PostingPolicy posting,
                                SubscriptionPolicy subscription, Map<MailAddress, DeliveryMode> members,
                                Set<MailAddress> owners, Set<String> blocked, Optional<String> subjectPrefix,
                                boolean archive, Optional<MailAddress> replyTo, Optional<Long> maxMessageSize,
-                               DigestSettings digest) {
+                               DigestSettings digest, List<Ban> bans, DmarcMitigation dmarc) {
     /** Suffixes of the list's command addresses, Mailman's way: {@code staff-request@example.com}. */
     public static final String REQUEST = "-request";
     public static final String SUBSCRIBE = "-subscribe";
@@ -46,6 +48,12 @@ public record DistributionList(String dn, MailAddress address, String descriptio
         members = Map.copyOf(members);
         owners = Set.copyOf(owners);
         blocked = Set.copyOf(blocked);
+        bans = List.copyOf(bans);
+    }
+
+    /** The first ban that matches the address; empty when none does. */
+    public Optional<Ban> banned(MailAddress address) {
+        return bans.stream().filter(ban -> ban.matches(address)).findFirst();
     }
 
     public boolean isMember(MailAddress address) {
@@ -89,9 +97,11 @@ public record DistributionList(String dn, MailAddress address, String descriptio
 
     /**
      * The list address a command address belongs to, and which command, when the address ends with one of the
-     * {@link #COMMAND_SUFFIXES}: {@code staff-request@example.com} is {@code (staff@example.com, -request)}.
+     * {@link #COMMAND_SUFFIXES}: {@code staff-request@example.com} is {@code (staff@example.com, -request)}. A VERP
+     * bounce address ({@link Verp}: {@code staff-bounces+bob=example.org@example.com}) is {@code -bounces}.
      */
-    public static Optional<Command> commandOf(MailAddress recipient) {
+    public static Optional<Command> commandOf(MailAddress address) {
+        MailAddress recipient = Verp.bounceAddress(address).orElse(address);
         String local = recipient.getLocalPart();
         for (String suffix : COMMAND_SUFFIXES) {
             if (local.length() > suffix.length() && local.toLowerCase(Locale.ROOT).endsWith(suffix)) {

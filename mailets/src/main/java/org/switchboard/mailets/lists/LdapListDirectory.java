@@ -49,8 +49,10 @@ public final class LdapListDirectory implements ListDirectory {
     static final String MAX_MESSAGE_SIZE = "ieListMaxMessageSize";
     static final String DIGEST_INTERVAL = "ieListDigestInterval";
     static final String DIGEST_MAX_MESSAGES = "ieListDigestMaxMessages";
+    static final String BAN = "ieListBan";
+    static final String DMARC = "ieListDmarc";
     static final String[] ATTRIBUTES = {MAIL, "cn", "description", OWNER, POSTING, SUBSCRIPTION, BLOCKED,
-        SUBJECT_PREFIX, ARCHIVE, REPLY_TO, MAX_MESSAGE_SIZE, DeliveryMode.IMMEDIATE.attribute(),
+        SUBJECT_PREFIX, ARCHIVE, REPLY_TO, MAX_MESSAGE_SIZE, BAN, DMARC, DeliveryMode.IMMEDIATE.attribute(),
         DeliveryMode.DIGEST.attribute(), DIGEST_INTERVAL, DIGEST_MAX_MESSAGES};
     static final String REQUEST_CLASS = "ielistrequest";
     static final String REQUEST_TOKEN = "ieRequestToken";
@@ -242,7 +244,7 @@ public final class LdapListDirectory implements ListDirectory {
                 .filter(prefix -> !prefix.isBlank()),
             "TRUE".equalsIgnoreCase(entry.getAttributeValue(ARCHIVE)), replyTo(entry, address.get()),
             Optional.ofNullable(entry.getAttributeValueAsLong(MAX_MESSAGE_SIZE)).filter(size -> size > 0),
-            digest(entry)));
+            digest(entry), bans(entry), policy(entry, DMARC, DmarcMitigation::named, DmarcMitigation.DEFAULT)));
     }
 
     /** The digest settings of an entry; the default schedule (WARN) when its interval does not parse. */
@@ -251,6 +253,19 @@ public final class LdapListDirectory implements ListDirectory {
             .filter(max -> max > 0);
         DigestSchedule schedule = policy(entry, DIGEST_INTERVAL, DigestSchedule::parse, DigestSchedule.DEFAULT);
         return new DigestSettings(schedule, maxMessages);
+    }
+
+    /** The list's bans; a value that is no ban is left out (WARN). */
+    private static List<Ban> bans(Entry entry) {
+        List<Ban> bans = new ArrayList<>();
+        for (String value : values(entry, BAN)) {
+            try {
+                bans.add(Ban.parse(value));
+            } catch (IllegalArgumentException e) {
+                LOGGER.warn("Lists: entry {}: ban ignored: {}", entry.getDN(), e.getMessage());
+            }
+        }
+        return bans;
     }
 
     /** {@code LIST}: the list's address; {@code SENDER} or nothing: empty; else the address given. */
@@ -265,8 +280,8 @@ public final class LdapListDirectory implements ListDirectory {
         return address(entry, value);
     }
 
-    private static <T> T policy(Entry entry, String attribute, java.util.function.Function<String, T> parser,
-                                T defaultValue) {
+    static <T> T policy(Entry entry, String attribute, java.util.function.Function<String, T> parser,
+                         T defaultValue) {
         String value = entry.getAttributeValue(attribute);
         if (value == null) {
             return defaultValue;

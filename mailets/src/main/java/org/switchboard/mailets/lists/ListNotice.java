@@ -3,6 +3,7 @@ package org.switchboard.mailets.lists;
 import java.util.Date;
 import java.util.List;
 import java.util.Properties;
+import java.util.Set;
 
 import javax.mail.Message;
 import javax.mail.MessagingException;
@@ -23,6 +24,11 @@ final class ListNotice {
     private static final Session SESSION = Session.getInstance(new Properties());
 
     private ListNotice() {
+    }
+
+    /** Who decides for the list: its owners, the postmaster when it has none. */
+    static Set<MailAddress> owners(MailetContext context, DistributionList list) {
+        return list.owners().isEmpty() ? Set.of(context.getPostmaster()) : list.owners();
     }
 
     static void send(MailetContext context, DistributionList list, List<MailAddress> to, String subject, String body)

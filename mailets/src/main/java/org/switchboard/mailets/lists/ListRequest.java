@@ -32,7 +32,9 @@ public record ListRequest(String token, Type type, MailAddress address, MailAddr
         /** The requester is to confirm that they want to leave. */
         UNSUBSCRIBE,
         /** A confirmed subscription to a closed list, for an owner to approve or deny. */
-        APPROVAL
+        APPROVAL,
+        /** A post held for moderation ({@link HeldPosts}), for an owner to approve, reject or discard. */
+        POST
     }
 
     /** A new request with a fresh token. */

@@ -1,6 +1,5 @@
 package org.switchboard.mailets.lists;
 
-import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
@@ -13,15 +12,14 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 import javax.inject.Inject;
-import javax.mail.BodyPart;
 import javax.mail.MessagingException;
-import javax.mail.Multipart;
-import javax.mail.Part;
 import javax.mail.internet.MimeMessage;
 
 import org.apache.james.core.MailAddress;
 import org.apache.james.lifecycle.api.LifecycleUtil;
 import org.apache.james.server.core.MailImpl;
+import org.apache.mailet.Attribute;
+import org.apache.mailet.AttributeValue;
 import org.apache.mailet.Mail;
 import org.apache.mailet.ProcessingState;
 import org.apache.mailet.base.GenericMailet;
@@ -46,6 +44,10 @@ import org.switchboard.pipeline.InitParameters;
  *       {@code set digest on|off} to {@code -request}: a member's delivery mode ({@link DeliveryModeRequest}).</li>
  *   <li>{@code archive} to {@code -request}: the listing of the list's archive by date, for whoever may read it
  *       ({@link ListArchive}).</li>
+ *   <li>A held post ({@link ListModeration}): an owner's mail with its token and, before the token in the Subject,
+ *       {@code approve} (or nothing) sends it to the members (into {@code postProcessor}, default {@code lists}),
+ *       {@code reject} returns it to the poster (into {@code rejectProcessor}, default {@code lists-rejected}),
+ *       {@code discard} drops it. A banned address ({@code ieListBan}) may not subscribe.</li>
  *   <li>{@code help}, or anything else to {@code -request}: a short help.</li>
  *   <li>{@code -bounces}: delivery failures of list mail; they go to {@code bounceProcessor} (default
  *       {@code lists-bounces}).</li>
@@ -63,28 +65,35 @@ public class ListRequests extends GenericMailet {
     public static final String CONFIRMATION_TIMEOUT_PARAMETER = "confirmationTimeout";
     public static final String BOUNCE_PROCESSOR_PARAMETER = "bounceProcessor";
     public static final String UNAVAILABLE_PROCESSOR_PARAMETER = "unavailableProcessor";
+    public static final String REJECT_PROCESSOR_PARAMETER = "rejectProcessor";
+    public static final String POST_PROCESSOR_PARAMETER = "postProcessor";
     private static final Logger LOGGER = LoggerFactory.getLogger(ListRequests.class);
     private static final Pattern DENY = Pattern.compile("\\bdeny\\b", Pattern.CASE_INSENSITIVE);
+    private static final Pattern REJECT = Pattern.compile("\\b(reject|deny)\\b");
+    private static final Pattern DISCARD = Pattern.compile("\\bdiscard\\b");
     private static final Pattern REPLY_PREFIXES = Pattern.compile("^((re|fwd?|aw|sv)\\s*:\\s*)+",
         Pattern.CASE_INSENSITIVE);
-    private static final int MAX_BODY_CHARS = 10_000;
 
     private final ListDirectory directory;
     private final ListArchive archive;
+    private final HeldPosts held;
     private final Clock clock;
     private Duration confirmationTimeout;
     private ProcessingState bounceProcessor;
     private ProcessingState unavailableProcessor;
+    private ProcessingState rejectProcessor;
+    private ProcessingState postProcessor;
 
     @Inject
-    public ListRequests(ListDirectory directory, ListArchive archive) {
-        this(directory, archive, Clock.systemUTC());
+    public ListRequests(ListDirectory directory, ListArchive archive, HeldPosts held) {
+        this(directory, archive, held, Clock.systemUTC());
     }
 
     /** {@code clock}: what "now" is, for the expiry of tokens. */
-    public ListRequests(ListDirectory directory, ListArchive archive, Clock clock) {
+    public ListRequests(ListDirectory directory, ListArchive archive, HeldPosts held, Clock clock) {
         this.directory = directory;
         this.archive = archive;
+        this.held = held;
         this.clock = clock;
     }
 
@@ -92,16 +101,20 @@ public class ListRequests extends GenericMailet {
     public void init() throws MessagingException {
         InitParameters parameters = InitParameters.of(this);
         parameters.checkNames(this::checkInitParameters, Set.of(CONFIRMATION_TIMEOUT_PARAMETER,
-            BOUNCE_PROCESSOR_PARAMETER, UNAVAILABLE_PROCESSOR_PARAMETER));
+            BOUNCE_PROCESSOR_PARAMETER, UNAVAILABLE_PROCESSOR_PARAMETER, REJECT_PROCESSOR_PARAMETER,
+            POST_PROCESSOR_PARAMETER));
         confirmationTimeout = parameters.duration(CONFIRMATION_TIMEOUT_PARAMETER, "3d", ChronoUnit.SECONDS);
         bounceProcessor = new ProcessingState(parameters.value(BOUNCE_PROCESSOR_PARAMETER, "lists-bounces"));
         unavailableProcessor = new ProcessingState(parameters.value(UNAVAILABLE_PROCESSOR_PARAMETER,
             "directory-unavailable"));
+        rejectProcessor = new ProcessingState(parameters.value(REJECT_PROCESSOR_PARAMETER, "lists-rejected"));
+        postProcessor = new ProcessingState(parameters.value(POST_PROCESSOR_PARAMETER, "lists"));
     }
 
     @Override
     public Collection<ProcessingState> requiredProcessingState() {
-        return List.copyOf(new LinkedHashSet<>(List.of(bounceProcessor, unavailableProcessor)));
+        return List.copyOf(new LinkedHashSet<>(List.of(bounceProcessor, unavailableProcessor, rejectProcessor,
+            postProcessor)));
     }
 
     @Override
@@ -131,9 +144,7 @@ public class ListRequests extends GenericMailet {
                 }
             }
         } catch (DirectoryUnavailableException e) {
-            LOGGER.warn("Lists, mail {}: the directory is unavailable ({}); the mail goes unchanged to processor {}",
-                mail.getName(), e.getMessage(), unavailableProcessor.getValue());
-            mail.setState(unavailableProcessor.getValue());
+            Diversion.awaitDirectory(mail, unavailableProcessor, e);
             return;
         }
         mail.setState(Mail.GHOST);
@@ -176,7 +187,7 @@ public class ListRequests extends GenericMailet {
             return;
         }
         String subject = subject(mail.getMessage());
-        String body = firstText(mail.getMessage());
+        String body = MessageText.firstText(mail.getMessage());
         Optional<String> token = ListRequest.findToken(subject).or(() -> ListRequest.findToken(body));
         if (token.isPresent()) {
             confirm(mail, sender, list.get(), token.get(), subject);
@@ -242,6 +253,13 @@ public class ListRequests extends GenericMailet {
     private void requestSubscription(Mail mail, MailAddress sender, DistributionList list)
         throws MessagingException, DirectoryUnavailableException {
         String name = list.address().asString();
+        if (list.banned(sender).isPresent()) {
+            LOGGER.info("Lists, mail {}: {} is banned from {}: subscription refused", mail.getName(), sender.asString(),
+                name);
+            ListNotice.send(getMailetContext(), list, List.of(sender), "You may not join " + name,
+                sender.asString() + " is banned from the list " + name + ".\n");
+            return;
+        }
         if (list.isMember(sender)) {
             ListNotice.send(getMailetContext(), list, List.of(sender), "You are already a member of " + name,
                 sender.asString() + " is already a member of the list " + name + ".\n");
@@ -304,14 +322,18 @@ public class ListRequests extends GenericMailet {
         if (found.isPresent() && expired(found.get())) {
             directory.removeRequest(found.get());
             LOGGER.info("Lists, mail {}: expired token for {} from {}", mail.getName(), name, sender.asString());
+            if (found.get().type() == ListRequest.Type.POST) {
+                // nobody decided in time: the held post is dropped, as Mailman discards expired holds
+                held.take(token).ifPresent(LifecycleUtil::dispose);
+            }
             found = Optional.empty();
         }
-        if (found.isPresent() && found.get().type() == ListRequest.Type.APPROVAL
-            && !approvers(list).contains(sender)) {
+        if (found.isPresent() && (found.get().type() == ListRequest.Type.APPROVAL
+            || found.get().type() == ListRequest.Type.POST) && !approvers(list).contains(sender)) {
             LOGGER.warn("Lists, mail {}: {} answered the approval of a subscription to {} but is no owner of it",
                 mail.getName(), sender.asString(), name);
             ListNotice.send(getMailetContext(), list, List.of(sender), "Not done: " + name,
-                "Only the owners of the list " + name + " decide on subscriptions to it.\n");
+                "Only the owners of the list " + name + " decide on subscriptions and held posts.\n");
             return;
         }
         // removing the request is what answers it: a second use of the token finds nothing
@@ -338,6 +360,7 @@ public class ListRequests extends GenericMailet {
                 ListNotice.send(getMailetContext(), list, List.of(request.address()), "Goodbye from " + name,
                     request.address().asString() + " is no longer a member of the list " + name + ".\n");
             }
+            case POST -> moderate(mail, sender, list, request, subject);
             case APPROVAL -> {
                 if (DENY.matcher(subject).find()) {
                     LOGGER.info("Lists, mail {}: {} denied the subscription of {} to {}", mail.getName(),
@@ -354,6 +377,43 @@ public class ListRequests extends GenericMailet {
                             + " is now a member of " + name + ".\n");
                 }
             }
+        }
+    }
+
+    /**
+     * An owner's decision on a held post: the word before the token in the Subject ({@code reject}/{@code deny},
+     * {@code discard}; anything else approves), so that words of the post's own Subject count for nothing.
+     */
+    private void moderate(Mail mail, MailAddress owner, DistributionList list, ListRequest request, String subject)
+        throws MessagingException {
+        String name = list.address().asString();
+        String decision = subject.substring(0, Math.max(0, subject.toLowerCase(Locale.ROOT).indexOf(request.token())))
+            .toLowerCase(Locale.ROOT);
+        Optional<Mail> post = held.take(request.token());
+        if (post.isEmpty()) {
+            LOGGER.warn("Lists, mail {}: the held post {} of {} is gone", mail.getName(), request.token(), name);
+            return;
+        }
+        try {
+            String outcome;
+            if (REJECT.matcher(decision).find()) {
+                post.get().setErrorMessage("The owner of the list " + name + " rejected the post");
+                getMailetContext().sendMail(post.get(), rejectProcessor.getValue());
+                outcome = "rejected: returned to " + request.address().asString();
+            } else if (DISCARD.matcher(decision).find()) {
+                outcome = "discarded";
+            } else {
+                post.get().setAttribute(new Attribute(DistributionListManager.APPROVED,
+                    AttributeValue.of(list.address().asString())));
+                getMailetContext().sendMail(post.get(), postProcessor.getValue());
+                outcome = "approved: sent to the members";
+            }
+            LOGGER.info("Lists, mail {}: {} decided on the post of {} to {}: {}", mail.getName(), owner.asString(),
+                request.address().asString(), name, outcome);
+            ListNotice.send(getMailetContext(), list, List.of(owner), "Held post " + outcome,
+                "The post of " + request.address().asString() + " to " + name + " was " + outcome + ".\n");
+        } finally {
+            LifecycleUtil.dispose(post.get());
         }
     }
 
@@ -388,7 +448,7 @@ public class ListRequests extends GenericMailet {
     }
 
     private Set<MailAddress> approvers(DistributionList list) {
-        return list.owners().isEmpty() ? Set.of(getMailetContext().getPostmaster()) : list.owners();
+        return ListNotice.owners(getMailetContext(), list);
     }
 
     private boolean expired(ListRequest request) {
@@ -440,29 +500,6 @@ public class ListRequests extends GenericMailet {
             }
         }
         return Optional.empty();
-    }
-
-    /** The first text/plain part (its first {@value #MAX_BODY_CHARS} characters); empty text when there is none. */
-    private static String firstText(Part part) throws MessagingException {
-        try {
-            if (part.isMimeType("text/plain")) {
-                Object content = part.getContent();
-                String text = content instanceof String string ? string : "";
-                return text.length() > MAX_BODY_CHARS ? text.substring(0, MAX_BODY_CHARS) : text;
-            }
-            if (part.isMimeType("multipart/*") && part.getContent() instanceof Multipart multipart) {
-                for (int i = 0; i < multipart.getCount(); i++) {
-                    BodyPart child = multipart.getBodyPart(i);
-                    String text = firstText(child);
-                    if (!text.isEmpty()) {
-                        return text;
-                    }
-                }
-            }
-            return "";
-        } catch (IOException e) {
-            return ""; // an unreadable body holds no command; the Subject may
-        }
     }
 
     private static String describe(Duration duration) {

@@ -6,8 +6,8 @@ import java.util.Locale;
 /**
  * Who may post to a list (attribute {@code ieListPosting}). The spec's <em>open</em> list is {@link #OPEN} (anyone
  * posts), its <em>closed</em> list {@link #MEMBERS} (the default: only members post). {@link #OWNERS} is an
- * announcement list. {@link #MODERATED} lists need moderation holds, which are not built yet: they take posts from
- * members only, and others are refused saying so.
+ * announcement list. {@link #MODERATED} is an open list with moderation: members and owners post, anyone else's post
+ * is held until an owner approves it ({@link ListModeration}).
  */
 public enum PostingPolicy {
     OPEN, MEMBERS, MODERATED, OWNERS;

@@ -23,7 +23,8 @@ class DigestBuilderTest {
     static DistributionList list(String address, String description) throws Exception {
         return new DistributionList("mail=" + address + ",dc=example,dc=com", new MailAddress(address), description,
             PostingPolicy.OPEN, SubscriptionPolicy.CONFIRM, Map.of(), Set.of(), Set.of(), Optional.empty(), false,
-            Optional.empty(), Optional.empty(), new DigestSettings(DigestSchedule.DEFAULT, Optional.empty()));
+            Optional.empty(), Optional.empty(), new DigestSettings(DigestSchedule.DEFAULT, Optional.empty()), List.of(),
+            DmarcMitigation.DEFAULT);
     }
 
     private static byte[] post(String from, String subject, String body) {
