@@ -30,6 +30,8 @@ DOMAINS = ["d%02d.test" % i for i in range(1, 21)]
 PROBE_DOMAIN = "p01.test"
 PROBE_SINK_DELAY = "3"
 PROBE_SUBJECT = "relay-probe"
+# what smtp-sink writes before the message: its X-* lines, one per RCPT (a few KB for a hundred recipients)
+ENVELOPE_BYTES = 256 * 1024
 
 
 def log(*args):
@@ -46,7 +48,7 @@ class Sink:
         self.path, self.ld, self.port, self.options = path, ld, port, list(options)
         self.dir = os.path.join(workdir, "sink-%d" % port)
         self.proc = None
-        self.senders = {}        # path -> MAIL FROM address (each run sends from its own)
+        self.envelopes = {}      # path -> (MAIL FROM address, number of RCPTs); each run sends from its own address
 
     def start(self):
         os.makedirs(self.dir, exist_ok=True)
@@ -76,6 +78,14 @@ class Sink:
 
     def entries(self, min_size, sender):
         """The mails from `sender` taken completely: (mtime_ns, path), a file at least min_size bytes long."""
+        return [(mtime, path) for mtime, path, _ in self.taken(min_size, sender)]
+
+    def recipients(self, min_size, sender):
+        """How many recipients the mails from `sender` taken completely had (a mail to several counts each)."""
+        return sum(rcpts for _, _, rcpts in self.taken(min_size, sender))
+
+    def taken(self, min_size, sender):
+        """(mtime_ns, path, number of RCPTs) of the mails from `sender` taken completely (at least min_size bytes)."""
         out = []
         for e in os.scandir(self.dir):
             if not e.name.startswith("m."):
@@ -86,18 +96,22 @@ class Sink:
                 continue
             if st.st_size < min_size:
                 continue
-            if e.path not in self.senders:
+            if e.path not in self.envelopes:
+                # smtp-sink writes the envelope first: X-Mail-Args, then one X-Rcpt-Args line per RCPT
                 with open(e.path, "rb") as f:
-                    m = re.search(rb"^X-Mail-Args: <([^>]*)>", f.read(1024), re.M)
-                self.senders[e.path] = m.group(1).decode("latin-1") if m else None
-            if self.senders[e.path] == sender:
-                out.append((st.st_mtime_ns, e.path))
+                    head = f.read(ENVELOPE_BYTES)
+                m = re.search(rb"^X-Mail-Args: <([^>]*)>", head, re.M)
+                self.envelopes[e.path] = (m.group(1).decode("latin-1") if m else None,
+                                          len(re.findall(rb"^X-Rcpt-Args: ", head, re.M)))
+            mail_from, rcpts = self.envelopes[e.path]
+            if mail_from == sender:
+                out.append((st.st_mtime_ns, e.path, rcpts))
         return out
 
     def clear(self):
         for e in os.scandir(self.dir):
             os.unlink(e.path)
-        self.senders.clear()
+        self.envelopes.clear()
 
     def stop(self):
         if self.proc and self.proc.poll() is None:
@@ -347,17 +361,67 @@ class RelayPostfix(Postfix):
             f.write(text)
 
 
-def configure_smtpc(sb, sinks):
-    """conf/smtpc.xml: the host table only; conf/smtpc-hosts.properties: every domain to its sink."""
+def configure_smtpc(sb, domains, route):
+    """conf/smtpc.xml: the host table only; conf/smtpc-hosts.properties: every domain to its sink (route(domain) is
+    the sink's port). Returns SMTPC's shipped session settings."""
     sb._sub("smtpc.xml", r"<routing>[^<]*</routing>", "<routing>hosts</routing>", "SMTPC routing")
     with open(os.path.join(sb.home, "conf", "smtpc-hosts.properties"), "w") as f:
-        f.write("# bench/smtp-relay: every remote domain to its smtp-sink\n")
-        for d in DOMAINS + [PROBE_DOMAIN]:
-            f.write("%s = 127.0.0.1:%d\n" % (d, sinks.route(d)))
+        f.write("# %s: every remote domain to its smtp-sink\n" % os.environ.get("BENCH_NAME", "bench"))
+        for d in domains:
+            f.write("%s = 127.0.0.1:%d\n" % (d, route(d)))
     with open(os.path.join(sb.home, "conf", "smtpc.xml")) as f:
         text = f.read()
     return {k: (re.search(r"<%s>([^<]*)</%s>" % (k, k), text) or [None, None])[1]
-            for k in ("maxSessions", "maxMessagesPerSession", "precedenceMultiplier", "sizeMultiplier")}
+            for k in ("maxSessions", "maxMessagesPerSession", "sessionIdleTime", "precedenceMultiplier",
+                      "sizeMultiplier")}
+
+
+def peer_runs(pf, out, delivery, runs):
+    """Sets the Postfix peer up, starts it, returns what runs() returns, stops it; a failure is noted in out (and
+    None returned)."""
+    try:
+        pf.setup()
+        pf.start()
+        out["postfix_version"] = pf.version()
+        out["postfix_delivery"] = delivery
+        result = runs()
+        problems = pf.log_problems()
+        if problems:
+            out["postfix_log_problems"] = problems[:5]
+        return result
+    except BenchError as e:
+        log("postfix peer failed: %s" % e)
+        out["postfix_error"] = str(e)
+        touch_keep()
+        return None
+    finally:
+        pf.stop()
+        save_logs([os.path.join(pf.base, "postfix.log")])
+
+
+def with_switchboard(args, workdir, out, domains, route, runs):
+    """Unpacks and starts Switchboard on free ports with SMTPC routing every domain to its sink (route(domain) is its
+    port), returns what runs(sb) returns (whether every run was complete), stops it; a failure is noted in out."""
+    if not os.path.exists(args.dist):
+        raise BenchError("distribution not found: %s" % args.dist)
+    sb = Switchboard(args.dist, workdir, args.java_opts)
+    try:
+        sb.unpack()
+        sb.configure()
+        out["smtpc"] = dict(routing="hosts", **configure_smtpc(sb, domains, route))
+        sb.start()
+        out["switchboard_startup_seconds"] = sb.startup_seconds
+        return runs(sb)
+    except (BenchError, subprocess.SubprocessError, OSError) as e:
+        log("FAILED: %s" % e)
+        out["switchboard_error"] = str(e)
+        touch_keep()
+        return False
+    finally:
+        out["server_log"] = sb.log_problems() if sb.home else None
+        sb.stop()
+        if sb.home:
+            save_logs([p for p in sb.logs() if p.endswith(".log")])
 
 
 def rss_of_all(res):
@@ -375,9 +439,19 @@ def channels_with_mail(sb):
     return [l for l in lines if re.search(r"\b(pending|deferred|held)[ =:]+[1-9]", l)] or lines[:3]
 
 
-def parse_args():
+def add_server_args(ap):
+    """The options of the servers compared: --dist, --java-opts, --no-postfix, --keep."""
     env = os.environ
     repo = env.get("BENCH_REPO", os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
+    ap.add_argument("--dist", default=env.get("DIST", os.path.join(
+        repo, "assembly/target/switchboard-0.1.0-SNAPSHOT.tar.gz")))
+    ap.add_argument("--java-opts", default=env.get("JAVA_OPTS", "-Xms512m -Xmx1g"))
+    ap.add_argument("--no-postfix", action="store_true", default=env.get("NO_POSTFIX") == "1")
+    ap.add_argument("--keep", action="store_true", default=env.get("KEEP") == "1")
+
+
+def parse_args():
+    env = os.environ
     ap = argparse.ArgumentParser(prog="bench/smtp-relay", description="SMTP relay benchmark")
     ap.add_argument("-n", "--n", type=int, default=int(env.get("N", 2000)))
     ap.add_argument("--sizes", default=env.get("SIZES", "4096 102400"))
@@ -388,11 +462,7 @@ def parse_args():
     ap.add_argument("--stall", type=int, default=int(env.get("STALL", 30)),
                     help="seconds without a new mail at the sinks after which a run counts as incomplete")
     ap.add_argument("--warmup", type=int, default=int(env.get("WARMUP", 200)))
-    ap.add_argument("--dist", default=env.get("DIST", os.path.join(
-        repo, "assembly/target/switchboard-0.1.0-SNAPSHOT.tar.gz")))
-    ap.add_argument("--java-opts", default=env.get("JAVA_OPTS", "-Xms512m -Xmx1g"))
-    ap.add_argument("--no-postfix", action="store_true", default=env.get("NO_POSTFIX") == "1")
-    ap.add_argument("--keep", action="store_true", default=env.get("KEEP") == "1")
+    add_server_args(ap)
     a = ap.parse_args()
     a.size_list = [int(x) for x in a.sizes.replace(",", " ").split()]
     if not 1 <= a.sinks <= len(DOMAINS):
@@ -400,14 +470,15 @@ def parse_args():
     return a
 
 
-def best(runs):
-    ok = [r for r in runs if r.get("delivered_msgs_per_s")]
-    return max(ok, key=lambda r: r["delivered_msgs_per_s"]) if ok else None
+def best(runs, rate="delivered_msgs_per_s"):
+    """The run of highest rate among the complete ones."""
+    ok = [r for r in runs if r.get(rate)]
+    return max(ok, key=lambda r: r[rate]) if ok else None
 
 
-def main():
-    args = parse_args()
-    workdir = os.environ["BENCH_WORKDIR"]
+def begin_driver():
+    """A driver's start: the last run's kept results removed, SIGTERM/SIGHUP stop it like Ctrl-C (so that what it
+    started is stopped). Returns the temp dir and the cache dir (or None)."""
     cache = os.environ.get("BENCH_CACHE")
     if cache:
         shutil.rmtree(os.path.join(cache, "last-run"), ignore_errors=True)
@@ -416,6 +487,22 @@ def main():
         raise KeyboardInterrupt("signal %d" % signum)
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGHUP, on_signal)
+    return os.environ["BENCH_WORKDIR"], cache
+
+
+def print_result(out, cache):
+    """The JSON document on stdout, and kept in <cache>/last-run/result.json."""
+    text = json.dumps(out, indent=2)
+    if cache:
+        os.makedirs(os.path.join(cache, "last-run"), exist_ok=True)
+        with open(os.path.join(cache, "last-run", "result.json"), "w") as f:
+            f.write(text + "\n")
+    print(text)
+
+
+def main():
+    args = parse_args()
+    workdir, cache = begin_driver()
 
     out = {
         "bench": "smtp-relay", "n": args.n, "sizes": args.size_list, "runs_per_size": args.runs,
@@ -443,39 +530,20 @@ def main():
             out["postfix_error"] = "peer disabled (--no-postfix)" if args.no_postfix else os.environ["PF_ERROR"]
         else:
             pf = RelayPostfix(os.environ.get("PF_ROOT"), os.environ.get("PF_LD"), workdir, free_ports(1)[0], sinks)
-            try:
-                pf.setup()
-                pf.start()
-                out["postfix_version"] = pf.version()
-                out["postfix_delivery"] = ("own instance, relay_domains + transport_maps to smtp:[127.0.0.1]:<sink>, "
-                                           "default concurrency (default_destination_concurrency_limit=20 per sink)")
-                for size in args.size_list:
-                    pf_runs[size] = [rss_of_all(run_load("postfix %d B run %d" % (size, i + 1), smtp, pf.port, args.n,
-                                              args.sessions, size, sinks, probe_count=args.probes, pids_fn=pf.tree,
-                                              cpu_fn=lambda: tree_cpu_seconds(pf.master_pid)))
-                                     for i in range(args.runs)]
-                problems = pf.log_problems()
-                if problems:
-                    out["postfix_log_problems"] = problems[:5]
-            except BenchError as e:
-                log("postfix peer failed: %s" % e)
-                out["postfix_error"] = str(e)
-                touch_keep()
-            finally:
-                pf.stop()
-                save_logs([os.path.join(pf.base, "postfix.log")])
+            pf_runs = peer_runs(pf, out, "own instance, relay_domains + transport_maps to smtp:[127.0.0.1]:<sink>, "
+                                "default concurrency (default_destination_concurrency_limit=20 per sink)",
+                                lambda: {size: [rss_of_all(run_load("postfix %d B run %d" % (size, i + 1), smtp, pf.port,
+                                                                    args.n, args.sessions, size, sinks,
+                                                                    probe_count=args.probes, pids_fn=pf.tree,
+                                                                    cpu_fn=lambda: tree_cpu_seconds(pf.master_pid)))
+                                                for i in range(args.runs)]
+                                         for size in args.size_list}) or {}
 
         # ---- switchboard
-        if not os.path.exists(args.dist):
-            raise BenchError("distribution not found: %s" % args.dist)
-        sb = Switchboard(args.dist, workdir, args.java_opts)
         sb_runs = {}
-        try:
-            sb.unpack()
-            sb.configure()
-            out["smtpc"] = dict(routing="hosts", **configure_smtpc(sb, sinks))
-            sb.start()
-            out["switchboard_startup_seconds"] = sb.startup_seconds
+
+        def switchboard_runs(sb):
+            good = True
             java = lambda: [sb.java] if sb.java and pid_alive(sb.java) else []   # noqa: E731
             if args.warmup:
                 w = run_load("switchboard warm-up", smtp, sb.ports["smtp"], args.warmup, args.sessions,
@@ -484,7 +552,7 @@ def main():
                 out["warmup"]["n"] = args.warmup
                 if not w["complete"]:
                     out["warmup"]["smtpc_channels"] = channels_with_mail(sb)
-                    ok = False
+                    good = False
             for size in args.size_list:
                 sb_runs[size] = []
                 for i in range(args.runs):
@@ -494,19 +562,11 @@ def main():
                     if not r["complete"]:
                         # mail SMTPC accepted but has not delivered: its channels say where it waits
                         r["smtpc_channels"] = channels_with_mail(sb)
-                        ok = False
+                        good = False
                     sb_runs[size].append(r)
             out["switchboard_vm_hwm_mb"] = round((kb(read_proc_status(sb.java).get("VmHWM")) or 0) / 1024, 1)
-        except (BenchError, subprocess.SubprocessError, OSError) as e:
-            ok = False
-            log("FAILED: %s" % e)
-            out["switchboard_error"] = str(e)
-            touch_keep()
-        finally:
-            out["server_log"] = sb.log_problems() if sb.home else None
-            sb.stop()
-            if sb.home:
-                save_logs([p for p in sb.logs() if p.endswith(".log")])
+            return good
+        ok = with_switchboard(args, workdir, out, DOMAINS + [PROBE_DOMAIN], sinks.route, switchboard_runs) and ok
     finally:
         for s in sinks.sinks:
             s.stop()
@@ -550,12 +610,7 @@ def main():
             "delivers the bulk ones first. Not counted in the load's msgs/s" % (PROBE_DOMAIN, PROBE_SINK_DELAY))
     else:
         out["priority_probe_reads"] = "not measured (--probes 0)"
-    text = json.dumps(out, indent=2)
-    if cache:
-        os.makedirs(os.path.join(cache, "last-run"), exist_ok=True)
-        with open(os.path.join(cache, "last-run", "result.json"), "w") as f:
-            f.write(text + "\n")
-    print(text)
+    print_result(out, cache)
     return 0 if ok else 1
 
 

@@ -49,6 +49,9 @@ class NoticesIT {
         + POSTMASTER;
     private static final String NO_MAILBOX = "The postmaster " + POSTMASTER + " has no mailbox";
 
+    private static final String RECIPIENT_REWRITE =
+        "<mailet match=\"org.switchboard.matchers.messageswitch.RecipientHasMapping\" class=\"RecipientRewriteTable\">";
+
     @TempDir
     static Path tempDir;
     static PackagedServer server;
@@ -59,7 +62,7 @@ class NoticesIT {
         server.rewrite("smtpserver.xml", "<helloName autodetect=\"true\"/>",
             "<helloName autodetect=\"false\">" + HELLO_NAME + "</helloName>");
         server.rewrite("mailetcontainer.xml", "<delay>5m</delay>", "<delay>2s</delay>");
-        server.rewrite("mailetcontainer.xml", "<mailet match=\"All\" class=\"RecipientRewriteTable\">", """
+        server.rewrite("mailetcontainer.xml", RECIPIENT_REWRITE, """
             <mailet match="HasMailAttributeWithValue=test.failed,once" class="SetMailAttribute">
                 <test.failed>done</test.failed>
             </mailet>
@@ -75,7 +78,7 @@ class NoticesIT {
             <mailet match="HasMailAttributeWithValue=test.failed,once" class="PropagateError">
                 <onMailetException>directory-unavailable</onMailetException>
             </mailet>
-            <mailet match="All" class="RecipientRewriteTable">""".formatted(RETRY));
+            %s""".formatted(RETRY, RECIPIENT_REWRITE));
         server.start();
     }
 

@@ -1,10 +1,12 @@
 package org.switchboard.server.smtpc;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.function.ToLongFunction;
 
@@ -43,6 +45,7 @@ final class DomainChannel {
 
     synchronized void addPending(QueuedEntry entry) {
         pending.add(entry);
+        notifyAll();
     }
 
     synchronized void addDeferred(QueuedEntry entry) {
@@ -58,6 +61,16 @@ final class DomainChannel {
         Optional<QueuedEntry> next = pending.stream().min(Comparator.comparingLong(weight));
         next.ifPresent(pending::remove);
         return next;
+    }
+
+    /** The pending mail of lowest weight, waiting up to {@code idle} for one when there is none. */
+    synchronized Optional<QueuedEntry> takePending(ToLongFunction<QueuedEntry> weight, Duration idle)
+        throws InterruptedException {
+        long deadline = System.nanoTime() + idle.toNanos();
+        for (long left = idle.toNanos(); pending.isEmpty() && left > 0; left = deadline - System.nanoTime()) {
+            TimeUnit.NANOSECONDS.timedWait(this, left);
+        }
+        return takePending(weight);
     }
 
     synchronized List<QueuedEntry> drainPending() {
@@ -100,6 +113,7 @@ final class DomainChannel {
     synchronized void gateOpened(List<QueuedEntry> rest) {
         pending.addAll(rest);
         runInProgress = false;
+        notifyAll();
     }
 
     /** The gate failed: the rest of the run waits for the next run. */

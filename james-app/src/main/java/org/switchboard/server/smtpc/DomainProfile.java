@@ -11,10 +11,12 @@ import java.time.Duration;
  * @param maxSessions SMTP connections open at once to the domain's peer
  * @param maxMessagesPerSession messages sent over one connection before it is closed and another opened
  * @param expiry how long a mail may stay queued before it fails for good (a DSN to its sender)
+ * @param sessionIdleTime how long an open connection waits for the domain's next mail before it is closed
  * @param hold "queue mail before attempting delivery": mail waits in the deferred queue until the peer asks for it
  *             with ETRN (an ETRN domain) or an administrator flushes it
  */
 record DomainProfile(Duration queueRunInterval, int queueRunSize, int maxSessions, int maxMessagesPerSession,
-                     Duration expiry, boolean hold) {
-    static final DomainProfile DEFAULT = new DomainProfile(Duration.ofMinutes(15), 100, 2, 50, Duration.ofDays(5), false);
+                     Duration sessionIdleTime, Duration expiry, boolean hold) {
+    static final DomainProfile DEFAULT = new DomainProfile(Duration.ofMinutes(15), 100, 2, 50, Duration.ofSeconds(2),
+        Duration.ofDays(5), false);
 }

@@ -20,6 +20,7 @@ import java.util.function.ToLongFunction;
 import java.util.stream.Collectors;
 
 import javax.mail.MessagingException;
+import javax.mail.Session;
 
 import org.apache.james.core.MailAddress;
 import org.apache.james.lifecycle.api.LifecycleUtil;
@@ -64,6 +65,7 @@ public class OutboundDelivery implements AutoCloseable {
     private final MailetContext mailetContext;
     private final MailRouting routing;
     private final Clock clock;
+    private final Session mailSession;
     private final Map<String, DomainChannel> channels = new ConcurrentHashMap<>();
     private final ExecutorService sessions = Executors.newCachedThreadPool(runnable -> {
         Thread thread = new Thread(runnable, "smtpc-session");
@@ -83,6 +85,8 @@ public class OutboundDelivery implements AutoCloseable {
         this.mailetContext = mailetContext;
         this.routing = routing;
         this.clock = clock;
+        this.mailSession = SmtpPeerSession.mailSession(settings.heloName(), settings.connectTimeout().toMillis(),
+            settings.replyTimeout().toMillis(), settings.startTls());
     }
 
     void start() {
@@ -211,7 +215,9 @@ public class OutboundDelivery implements AutoCloseable {
 
     /**
      * One SMTP session for a channel: a queue run's mails (the gate first, alone) or, for an empty run, the pending
-     * mails by weight, up to {@code maxMessagesPerSession} per connection.
+     * mails by weight, up to {@code maxMessagesPerSession} per connection. An open connection waits up to the
+     * profile's {@code sessionIdleTime} for the domain's next mail (as Postfix's connection cache does): mail arriving
+     * a few at a time then goes out without a new connection and greeting for each.
      */
     private void session(DomainChannel channel, List<QueuedEntry> run) {
         boolean gated = !run.isEmpty();
@@ -220,20 +226,20 @@ public class OutboundDelivery implements AutoCloseable {
         QueuedEntry current = null;
         try {
             Optional<QueuedEntry> next = gated ? Optional.of(run.get(0)) : channel.takePending(weightNow());
-            List<Hop> hops = null;
             while (next.isPresent()) {
                 QueuedEntry entry = next.get();
                 current = entry;
+                if (connection != null && !(connection.usable() && stillPreferred(connection.hop()))) {
+                    endSession(connection);
+                    connection = null;
+                }
                 if (connection == null) {
-                    if (hops == null) {
-                        Resolution resolution = routing.resolve(channel.domain());
-                        if (!(resolution instanceof Resolution.Hops found)) {
-                            domainFailed(channel, entry, rest, resolution);
-                            return;
-                        }
-                        hops = found.hops();
+                    Resolution resolution = routing.resolve(channel.domain());
+                    if (!(resolution instanceof Resolution.Hops found)) {
+                        domainFailed(channel, entry, rest, resolution);
+                        return;
                     }
-                    Optional<SmtpPeerSession> opened = openFirst(channel, hops);
+                    Optional<SmtpPeerSession> opened = openFirst(channel, found.hops());
                     if (opened.isEmpty()) {
                         domainFailed(channel, entry, rest, null);
                         return;
@@ -254,13 +260,16 @@ public class OutboundDelivery implements AutoCloseable {
                     }
                     rest = List.of();
                 }
-                if (outcome.connectionLost() || connection.transactions() >= channel.profile().maxMessagesPerSession()
-                    || !connection.usable()) {
+                if (outcome.connectionLost() || connection.transactions() >= channel.profile().maxMessagesPerSession()) {
                     endSession(connection);
                     connection = null;
                 }
-                next = channel.takePending(weightNow());
+                next = connection == null ? channel.takePending(weightNow())
+                    : channel.takePending(weightNow(), channel.profile().sessionIdleTime());
             }
+        } catch (InterruptedException e) {
+            // SMTPC stops: the mails it holds stay on the spool's queue, handed out again at the next start
+            Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
             LOGGER.error("SMTPC: session for {} failed unexpectedly", channel.domain(), e);
             if (current != null) {
@@ -278,6 +287,13 @@ public class OutboundDelivery implements AutoCloseable {
             // of its own, since this one was still counted: it would wait for the domain's next mail
             startSessions(channel);
         }
+    }
+
+    /** False for a connection to a relay host that is no longer the one to use (the primary answers again). */
+    private boolean stillPreferred(Hop hop) {
+        return routing.relays().filter(relays -> relays.isRelay(hop))
+            .map(relays -> relays.hops().get(0).equals(hop))
+            .orElse(true);
     }
 
     private void endSession(SmtpPeerSession connection) {
@@ -307,8 +323,7 @@ public class OutboundDelivery implements AutoCloseable {
     }
 
     private SmtpPeerSession connect(Hop hop) throws MessagingException {
-        return SmtpPeerSession.open(hop, settings.heloName(), settings.connectTimeout().toMillis(),
-            settings.replyTimeout().toMillis(), settings.startTls());
+        return SmtpPeerSession.open(mailSession, hop);
     }
 
     /**

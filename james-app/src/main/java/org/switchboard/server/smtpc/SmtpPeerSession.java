@@ -9,12 +9,14 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 import javax.mail.Address;
 import javax.mail.MessagingException;
 import javax.mail.SendFailedException;
 import javax.mail.Session;
+import javax.mail.URLName;
 import javax.mail.internet.AddressException;
 import javax.mail.internet.InternetAddress;
 
@@ -24,6 +26,7 @@ import org.apache.mailet.Mail;
 import org.switchboard.server.smtpd.MtPriorityHook;
 
 import com.sun.mail.smtp.SMTPAddressFailedException;
+import com.sun.mail.smtp.SMTPMessage;
 import com.sun.mail.smtp.SMTPSendFailedException;
 import com.sun.mail.smtp.SMTPTransport;
 
@@ -36,24 +39,29 @@ import com.sun.mail.smtp.SMTPTransport;
  * without STARTTLS still gets the mail in clear, as RFC 3207 allows).
  */
 final class SmtpPeerSession implements AutoCloseable {
+    /** A connection idle longer than this is checked with NOOP before it carries another mail. */
+    private static final long IDLE_CHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
+
     private final Hop hop;
-    private final Properties properties;
+    private final Session mailSession;
     private final SMTPTransport transport;
     private int sent;
     private int transactions;
+    private long lastUsedNanos;
 
-    private SmtpPeerSession(Hop hop, Properties properties, SMTPTransport transport) {
+    private SmtpPeerSession(Hop hop, Session mailSession, SMTPTransport transport) {
         this.hop = hop;
-        this.properties = properties;
+        this.mailSession = mailSession;
         this.transport = transport;
+        this.lastUsedNanos = System.nanoTime();
     }
 
-    /** Opens a session; the exception says why none could be opened (refused, timed out, a 4xx/5xx greeting). */
-    static SmtpPeerSession open(Hop hop, String heloName, long connectTimeoutMillis, long replyTimeoutMillis,
-                                boolean startTls) throws MessagingException {
+    /**
+     * The mail session every connection shares (built once: building one reads the mail providers off the whole class
+     * path); what varies per mail, its envelope, travels with the message ({@link EnvelopedMessage}).
+     */
+    static Session mailSession(String heloName, long connectTimeoutMillis, long replyTimeoutMillis, boolean startTls) {
         Properties properties = new Properties();
-        properties.setProperty("mail.smtp.host", hop.address());
-        properties.setProperty("mail.smtp.port", String.valueOf(hop.port()));
         properties.setProperty("mail.smtp.localhost", heloName);
         properties.setProperty("mail.smtp.connectiontimeout", String.valueOf(connectTimeoutMillis));
         properties.setProperty("mail.smtp.timeout", String.valueOf(replyTimeoutMillis));
@@ -61,13 +69,16 @@ final class SmtpPeerSession implements AutoCloseable {
         properties.setProperty("mail.smtp.starttls.enable", String.valueOf(startTls));
         properties.setProperty("mail.smtp.ssl.trust", "*");
         properties.setProperty("mail.smtp.ssl.checkserveridentity", "false");
-        // the peer's refusal of some recipients does not stop the others
-        properties.setProperty("mail.smtp.sendpartial", "true");
         // the mail goes out as it was received: no re-encoding, no saveChanges
         properties.setProperty("mail.smtp.allow8bitmime", "false");
-        SMTPTransport transport = (SMTPTransport) Session.getInstance(properties).getTransport("smtp");
-        transport.connect();
-        return new SmtpPeerSession(hop, properties, transport);
+        return Session.getInstance(properties);
+    }
+
+    /** Opens a session; the exception says why none could be opened (refused, timed out, a 4xx/5xx greeting). */
+    static SmtpPeerSession open(Session mailSession, Hop hop) throws MessagingException {
+        SMTPTransport transport = new SMTPTransport(mailSession, new URLName("smtp", hop.address(), hop.port(), null, null, null));
+        transport.connect(hop.address(), hop.port(), null, null);
+        return new SmtpPeerSession(hop, mailSession, transport);
     }
 
     Hop hop() {
@@ -90,14 +101,17 @@ final class SmtpPeerSession implements AutoCloseable {
         return transactions;
     }
 
+    /**
+     * Whether the connection still takes mail: asked of the peer (NOOP) only when it has been idle for a while, since
+     * a peer may close an idle connection; a mail sent over a connection found lost would be deferred.
+     */
     boolean usable() {
-        return transport.isConnected();
+        return System.nanoTime() - lastUsedNanos < IDLE_CHECK_NANOS || transport.isConnected();
     }
 
     /** Sends one mail to its recipients. Never throws: every failure is a recipient's outcome. */
     DeliveryOutcome send(Mail mail) {
         List<MailAddress> recipients = List.copyOf(mail.getRecipients());
-        envelope(mail, recipients);
         Address[] addresses;
         try {
             addresses = internetAddresses(recipients);
@@ -107,7 +121,7 @@ final class SmtpPeerSession implements AutoCloseable {
         DeliveryOutcome outcome;
         transactions++;
         try {
-            transport.sendMessage(mail.getMessage(), addresses);
+            transport.sendMessage(envelope(mail, recipients), addresses);
             outcome = new DeliveryOutcome(recipients, Map.of(), Map.of(), false);
         } catch (SendFailedException e) {
             // neither a reply code nor a refused recipient: the peer closed the connection or did not answer in time
@@ -118,6 +132,7 @@ final class SmtpPeerSession implements AutoCloseable {
         if (!outcome.delivered().isEmpty()) {
             sent++;
         }
+        lastUsedNanos = System.nanoTime();
         return outcome;
     }
 
@@ -136,34 +151,37 @@ final class SmtpPeerSession implements AutoCloseable {
         return allFailed(recipients, "connection to " + hop + " lost: " + describe(failure), false, true);
     }
 
-    private void envelope(Mail mail, Collection<MailAddress> recipients) {
-        properties.setProperty("mail.smtp.from", mail.getMaybeSender().asOptional().map(MailAddress::asString).orElse("<>"));
+    private EnvelopedMessage envelope(Mail mail, Collection<MailAddress> recipients) throws MessagingException {
+        EnvelopedMessage message = new EnvelopedMessage(mailSession, mail.getMessage(),
+            mail.getMaybeSender().asOptional().map(MailAddress::asString).orElse("<>"));
         Optional<Integer> mtPriority = mail.getAttribute(MtPriorityHook.ATTRIBUTE)
             .flatMap(attribute -> attribute.getValue().valueAs(Integer.class));
         if (mtPriority.isPresent() && transport.supportsExtension("MT-PRIORITY")) {
-            properties.setProperty("mail.smtp.mailextension", "MT-PRIORITY=" + mtPriority.get());
-        } else {
-            properties.remove("mail.smtp.mailextension");
+            message.setMailExtension("MT-PRIORITY=" + mtPriority.get());
         }
         Optional<DsnParameters> dsn = mail.dsnParameters();
         // Jakarta Mail has one NOTIFY for all recipients: relayed when the recipients agree
-        Set<String> notify = recipients.stream()
+        Set<Set<DsnParameters.Notify>> notify = recipients.stream()
             .map(recipient -> dsn.flatMap(parameters -> Optional.ofNullable(parameters.getRcptParameters().get(recipient)))
                 .flatMap(DsnParameters.RecipientDsnParameters::getNotifyParameter)
-                .map(values -> values.stream().map(Enum::name).sorted().collect(Collectors.joining(",")))
-                .orElse(""))
+                .<Set<DsnParameters.Notify>>map(Set::copyOf)
+                .orElse(Set.of()))
             .collect(Collectors.toSet());
         if (notify.size() == 1 && !notify.iterator().next().isEmpty()) {
-            properties.setProperty("mail.smtp.dsn.notify", notify.iterator().next());
-        } else {
-            properties.remove("mail.smtp.dsn.notify");
+            message.setNotifyOptions(notifyOptions(notify.iterator().next()));
         }
-        Optional<String> ret = dsn.flatMap(DsnParameters::getRetParameter).map(Enum::name);
-        if (ret.isPresent()) {
-            properties.setProperty("mail.smtp.dsn.ret", ret.get());
-        } else {
-            properties.remove("mail.smtp.dsn.ret");
+        dsn.flatMap(DsnParameters::getRetParameter).ifPresent(ret ->
+            message.setReturnOption(ret == DsnParameters.Ret.HDRS ? SMTPMessage.RETURN_HDRS : SMTPMessage.RETURN_FULL));
+        return message;
+    }
+
+    private static int notifyOptions(Set<DsnParameters.Notify> notify) {
+        if (notify.contains(DsnParameters.Notify.NEVER)) {
+            return SMTPMessage.NOTIFY_NEVER;
         }
+        return (notify.contains(DsnParameters.Notify.SUCCESS) ? SMTPMessage.NOTIFY_SUCCESS : 0)
+            | (notify.contains(DsnParameters.Notify.FAILURE) ? SMTPMessage.NOTIFY_FAILURE : 0)
+            | (notify.contains(DsnParameters.Notify.DELAY) ? SMTPMessage.NOTIFY_DELAY : 0);
     }
 
     private static Address[] internetAddresses(List<MailAddress> recipients) throws AddressException {

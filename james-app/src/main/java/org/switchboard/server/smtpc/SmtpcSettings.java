@@ -65,7 +65,7 @@ record SmtpcSettings(String queue, String heloName, RoutingOrder routing, Option
     }
 
     private static final Set<String> PROFILE_ELEMENTS = Set.of("[@domain]", "queueRunInterval", "queueRunSize",
-        "maxSessions", "maxMessagesPerSession", "expiry", "hold");
+        "maxSessions", "maxMessagesPerSession", "sessionIdleTime", "expiry", "hold");
 
     static SmtpcSettings from(HierarchicalConfiguration<ImmutableNode> config, String defaultHeloName) throws ConfigurationException {
         int remotePort = positive(config, "remotePort", 25);
@@ -123,7 +123,7 @@ record SmtpcSettings(String queue, String heloName, RoutingOrder routing, Option
         for (String key : (Iterable<String>) profile::getKeys) {
             if (!PROFILE_ELEMENTS.contains(key)) {
                 throw new ConfigurationException("smtpc.xml: <profile domain=\"" + domain + "\"> has an unknown element <"
-                    + key + "> (known: queueRunInterval, queueRunSize, maxSessions, maxMessagesPerSession, expiry, hold)");
+                    + key + "> (known: queueRunInterval, queueRunSize, maxSessions, maxMessagesPerSession, sessionIdleTime, expiry, hold)");
             }
         }
         String where = "profile domain=\"" + domain + "\" ";
@@ -132,6 +132,7 @@ record SmtpcSettings(String queue, String heloName, RoutingOrder routing, Option
             positiveOr(profile, where, "queueRunSize", base.queueRunSize()),
             positiveOr(profile, where, "maxSessions", base.maxSessions()),
             positiveOr(profile, where, "maxMessagesPerSession", base.maxMessagesPerSession()),
+            durationOr(profile, where, "sessionIdleTime", base.sessionIdleTime()),
             durationOr(profile, where, "expiry", base.expiry()),
             profile.getBoolean("hold", base.hold()));
     }

@@ -63,6 +63,12 @@ class PerMessageLookupCachesTest {
         int afterFirst = table.storedLookups.get();
         assertThat(table.getResolvedMappings("alice", domain).isEmpty()).isTrue();
         assertThat(table.storedLookups.get()).as("second lookup from memory").isEqualTo(afterFirst);
+        assertThat(table.getResolvedMappings("member1", Domain.of("remote.test")).isEmpty()).isTrue();
+        assertThat(table.storedLookups.get()).as("another address never looked up: from memory too").isEqualTo(afterFirst);
+
+        table.addMapping(MappingSource.fromDomain(Domain.of("old.example")), Mapping.domain(domain));
+        assertThat(table.getResolvedMappings("carol", Domain.of("old.example")).asStream().map(Mapping::asString))
+            .as("a domain's mapping applies to its addresses").contains("carol@example.com");
 
         table.addMapping(MappingSource.fromUser("alice", domain), Mapping.address("bob@example.com"));
 
@@ -110,7 +116,7 @@ class PerMessageLookupCachesTest {
                 "openjpa.ConnectionURL", "jdbc:derby:memory:closed" + DATABASES.incrementAndGet() + ";create=true"));
     }
 
-    /** Counts the lookups that reach the JPA table. */
+    /** Counts the reads that reach the JPA table. */
     private static final class CountingRecipientRewriteTable extends CachedRecipientRewriteTable {
         private final AtomicInteger storedLookups = new AtomicInteger();
 
@@ -119,6 +125,13 @@ class PerMessageLookupCachesTest {
                 throws org.apache.james.rrt.api.RecipientRewriteTableException {
             storedLookups.incrementAndGet();
             return super.getStoredMappings(source);
+        }
+
+        @Override
+        public Map<MappingSource, org.apache.james.rrt.lib.Mappings> getAllMappings()
+                throws org.apache.james.rrt.api.RecipientRewriteTableException {
+            storedLookups.incrementAndGet();
+            return super.getAllMappings();
         }
     }
 }

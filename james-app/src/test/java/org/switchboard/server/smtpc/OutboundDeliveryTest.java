@@ -8,6 +8,7 @@ import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,6 +25,7 @@ import org.apache.james.queue.api.RawMailQueueItemDecoratorFactory;
 import org.apache.james.server.core.MailImpl;
 import org.apache.mailet.Attribute;
 import org.apache.mailet.AttributeValue;
+import org.apache.mailet.DsnParameters;
 import org.apache.mailet.base.test.FakeMailContext;
 import org.apache.mailet.base.test.FakeMailetConfig;
 import org.junit.jupiter.api.AfterEach;
@@ -37,12 +39,15 @@ import org.switchboard.server.smtpd.MtPriorityHook;
 import org.switchboard.spool.RocksDbMailQueue;
 import org.switchboard.spool.RocksDbMailQueueFactory;
 
+import com.google.common.collect.ImmutableMap;
+
 /**
  * SMTPC end to end inside one JVM: the queue router puts mail on a real RocksDB spool queue, the delivery service
  * sends it over real sockets to {@link SmtpPeer}s; bounces and delay notices are what the mailet context records.
  */
 class OutboundDeliveryTest {
     private static final Duration RUN_INTERVAL = Duration.ofSeconds(1);
+    private static final Duration IDLE = Duration.ofSeconds(2);
 
     @TempDir
     Path directory;
@@ -91,7 +96,7 @@ class OutboundDeliveryTest {
     }
 
     private static DomainProfile profile(int maxSessions, int maxMessagesPerSession, boolean hold) {
-        return new DomainProfile(RUN_INTERVAL, 100, maxSessions, maxMessagesPerSession, Duration.ofDays(1), hold);
+        return new DomainProfile(RUN_INTERVAL, 100, maxSessions, maxMessagesPerSession, IDLE, Duration.ofDays(1), hold);
     }
 
     private void send(String subject, String sender, String... recipients) throws Exception {
@@ -125,6 +130,55 @@ class OutboundDeliveryTest {
         assertThat(peer.received).extracting(SmtpPeer.Received::connection).containsExactly(1, 1, 1, 2, 2, 2, 3);
         assertThat(peer.received.get(0).from()).isEqualTo("<alice@origin.test>");
         assertThat(peer.received.get(0).recipients()).containsExactly("<bob@peer.test>");
+    }
+
+    @Test
+    void mailArrivingOneAtATimeReusesTheOpenConnection() throws Exception {
+        start();
+        for (int i = 1; i <= 3; i++) {
+            send("one by one " + i, "alice@origin.test", "bob@peer.test");
+            int delivered = i;
+            await().atMost(Duration.ofSeconds(10)).until(() -> peer.received.size() == delivered);
+        }
+        assertThat(peer.connections.get()).isEqualTo(1);
+        assertThat(peer.received).extracting(SmtpPeer.Received::connection).containsExactly(1, 1, 1);
+    }
+
+    @Test
+    void aConnectionThePeerClosedWhileIdleIsReplacedWithoutDeferringTheMail() throws Exception {
+        start();
+        send("before", "alice@origin.test", "bob@peer.test");
+        await().atMost(Duration.ofSeconds(10)).until(() -> peer.received.size() == 1);
+        peer.dropConnections();
+        Thread.sleep(700);
+
+        send("after", "alice@origin.test", "bob@peer.test");
+        await().atMost(Duration.ofSeconds(10)).until(() -> peer.received.size() == 2);
+        assertThat(peer.received).extracting(SmtpPeer.Received::connection).containsExactly(1, 2);
+        assertThat(delivery.channels().toString()).contains("deferred 0");
+    }
+
+    @Test
+    void theEnvelopeParametersAreRelayedToAPeerThatSupportsThem() throws Exception {
+        peer.extraEhlo = "\r\n250-DSN\r\n250-MT-PRIORITY";
+        start();
+        MimeMessage message = MimeMessageBuilder.mimeMessageBuilder().setSubject("dsn").setText("d").build();
+        MailImpl mail = MailImpl.builder().name("mail-dsn").sender("alice@origin.test")
+            .addRecipient("bob@peer.test").addRecipient("carol@peer.test")
+            .mimeMessage(message).addAttribute(new Attribute(MtPriorityHook.ATTRIBUTE, AttributeValue.of(3))).build();
+        mail.setDsnParameters(DsnParameters.of(Optional.empty(), Optional.of(DsnParameters.Ret.HDRS),
+            ImmutableMap.of(new MailAddress("bob@peer.test"), notify(DsnParameters.Notify.FAILURE, DsnParameters.Notify.DELAY),
+                new MailAddress("carol@peer.test"), notify(DsnParameters.Notify.DELAY, DsnParameters.Notify.FAILURE))).get());
+        router.service(mail);
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> peer.received.size() == 1);
+        assertThat(peer.received.get(0).from()).isEqualTo("<alice@origin.test> RET=HDRS MT-PRIORITY=3");
+        assertThat(peer.received.get(0).recipients())
+            .containsExactly("<bob@peer.test> NOTIFY=FAILURE,DELAY", "<carol@peer.test> NOTIFY=FAILURE,DELAY");
+    }
+
+    private static DsnParameters.RecipientDsnParameters notify(DsnParameters.Notify... notify) {
+        return DsnParameters.RecipientDsnParameters.of(EnumSet.copyOf(List.of(notify)));
     }
 
     @Test
@@ -211,7 +265,7 @@ class OutboundDeliveryTest {
     @Test
     void aDeferredMailKeepsItsHistoryAcrossARestart() throws Exception {
         peer.rcptReply = "451 4.3.0 try later";
-        profiles.put("peer.test", new DomainProfile(Duration.ofHours(1), 100, 1, 50, Duration.ofDays(1), false));
+        profiles.put("peer.test", new DomainProfile(Duration.ofHours(1), 100, 1, 50, IDLE, Duration.ofDays(1), false));
         start();
         send("kept", "alice@origin.test", "bob@peer.test");
         await().atMost(Duration.ofSeconds(10)).until(() -> delivery.channels().toString().contains("deferred 1"));

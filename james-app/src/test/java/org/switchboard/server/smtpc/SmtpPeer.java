@@ -126,6 +126,13 @@ final class SmtpPeer implements AutoCloseable {
         out.flush();
     }
 
+    /** Closes the open connections, as a peer closes idle ones (the server goes on accepting). */
+    void dropConnections() throws IOException {
+        for (Socket socket : sockets) {
+            socket.close();
+        }
+    }
+
     @Override
     public void close() throws IOException {
         server.close();

@@ -25,7 +25,8 @@ class SmtpcSettingsTest {
             <routing>hosts-then-dns</routing>
             <relay><primary>10.0.0.1</primary><secondary>10.0.0.2:2525</secondary></relay>
             <profile domain="default"><maxSessions>4</maxSessions></profile>
-            <profile domain="Slow.Example"><queueRunInterval>2 hours</queueRunInterval><hold>true</hold></profile>""");
+            <profile domain="Slow.Example"><queueRunInterval>2 hours</queueRunInterval><hold>true</hold>
+              <sessionIdleTime>500 ms</sessionIdleTime></profile>""");
 
         assertThat(settings.routing()).isEqualTo(RoutingOrder.HOSTS_THEN_DNS);
         assertThat(settings.primaryRelay()).hasValueSatisfying(relay -> assertThat(relay.toString()).isEqualTo("10.0.0.1:25"));
@@ -34,6 +35,8 @@ class SmtpcSettingsTest {
         assertThat(slow.queueRunInterval()).isEqualTo(Duration.ofHours(2));
         assertThat(slow.maxSessions()).isEqualTo(4);
         assertThat(slow.hold()).isTrue();
+        assertThat(slow.sessionIdleTime()).isEqualTo(Duration.ofMillis(500));
+        assertThat(settings.profile("other.example").sessionIdleTime()).isEqualTo(Duration.ofSeconds(2));
         assertThat(settings.profile("other.example").hold()).isFalse();
         assertThat(settings.heloName()).isEqualTo("client.test");
     }

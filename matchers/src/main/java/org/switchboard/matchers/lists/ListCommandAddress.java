@@ -6,17 +6,16 @@ import java.util.List;
 import java.util.Optional;
 
 import javax.inject.Inject;
-import javax.mail.MessagingException;
 
 import org.apache.james.core.MailAddress;
 import org.apache.mailet.Mail;
-import org.apache.mailet.base.GenericMatcher;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.switchboard.directory.routing.DirectoryEntry;
 import org.switchboard.directory.routing.DirectoryRouting;
 import org.switchboard.directory.routing.DirectoryUnavailableException;
 import org.switchboard.mailets.lists.DistributionList;
+import org.switchboard.matchers.UnconditionalMatcher;
 
 /**
  * Matches the recipients that are command addresses of a distribution list ({@code staff-request@},
@@ -26,7 +25,7 @@ import org.switchboard.mailets.lists.DistributionList;
  * answer, an address with a command suffix matches (one WARN line): the list manager asks the directory again and
  * holds the mail until it answers, rather than the local checks that follow refusing it as an unknown address.
  */
-public class ListCommandAddress extends GenericMatcher {
+public class ListCommandAddress extends UnconditionalMatcher {
     private static final Logger LOGGER = LoggerFactory.getLogger(ListCommandAddress.class);
     private static final String LIST_CLASS = "ielist";
 
@@ -35,13 +34,6 @@ public class ListCommandAddress extends GenericMatcher {
     @Inject
     public ListCommandAddress(DirectoryRouting directory) {
         this.directory = directory;
-    }
-
-    @Override
-    public void init() throws MessagingException {
-        if (getCondition() != null && !getCondition().isBlank()) {
-            throw new MessagingException(getMatcherName() + ": takes no condition, got '" + getCondition() + "'");
-        }
     }
 
     @Override
