@@ -17,7 +17,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from smtp_ingest import (DOMAIN, HELO, BenchError, Postfix, free_ports, fsync_rate, proc_cpu_seconds,  # noqa: E402
-                         run_bench)
+                         run_bench, wait_for_count)
 from smtp_relay import (Sink, add_server_args, begin_driver, best, channels_with_mail, peer_runs,  # noqa: E402
                         print_result, tree_cpu_seconds, with_switchboard)
 
@@ -84,15 +84,7 @@ def post_and_wait(label, port, rcpt, envelope_sender, expected, size, sinks, sta
     with smtplib.SMTP("127.0.0.1", port, local_hostname=HELO, timeout=120) as s:
         s.sendmail(POSTER, [rcpt], post_message(POSTER, rcpt, label, size))
     t0 = time.monotonic()
-    last, last_change = -1, t0
-    while True:
-        got = sinks.recipients(min_size, envelope_sender)
-        now = time.monotonic()
-        if got != last:
-            last, last_change = got, now
-        if got >= expected or now - last_change > stall:
-            break
-        time.sleep(0.2)
+    got = wait_for_count(lambda: sinks.recipients(min_size, envelope_sender), expected, stall, 0.2)
     seconds = time.monotonic() - t0
     cpu = cpu_fn() - cpu0
     res = {

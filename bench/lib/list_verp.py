@@ -18,7 +18,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from smtp_ingest import (BenchError, Switchboard, free_ports, fsync_rate, pid_alive, proc_cpu_seconds,  # noqa: E402
-                         run_bench, save_logs, touch_keep, SENDER, HELO, DOMAIN)
+                         run_bench, save_logs, touch_keep, wait_for_count, SENDER, HELO, DOMAIN)
 from smtp_relay import DOMAINS, RelayPostfix, Sink, Sinks, configure_smtpc, tree_cpu_seconds  # noqa: E402
 
 LIST = "fan@" + DOMAIN
@@ -63,15 +63,13 @@ def measure(label, port, expected, sink, cpu_fn, xverp=False, stall=60):
     t0 = time.monotonic()
     with smtplib.SMTP("127.0.0.1", port, local_hostname=HELO, timeout=120) as s:
         s.sendmail(SENDER, [LIST], post_message(label), mail_options=["XVERP"] if xverp else [])
-    last, last_change = None, time.monotonic()
-    while True:
-        got, transactions = at_sink(sink)
-        now = time.monotonic()
-        if got != last:
-            last, last_change = got, now
-        if got >= expected or now - last_change > stall:
-            break
-        time.sleep(0.2)
+    counts = {}
+
+    def recipients():
+        counts["recipients"], counts["transactions"] = at_sink(sink)
+        return counts["recipients"]
+    got = wait_for_count(recipients, expected, stall, 0.2)
+    transactions = counts["transactions"]
     seconds = time.monotonic() - t0
     res = {"seconds": round(seconds, 2), "recipients_at_sink": got, "smtp_transactions_at_sink": transactions,
            "recipients_per_s": round(got / seconds, 1), "cpu_seconds": round(cpu_fn() - cpu0, 2),

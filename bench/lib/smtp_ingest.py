@@ -311,6 +311,20 @@ class SmtpSource:
 
 # ------------------------------------------------------------------------------------------------ one measured run
 
+def wait_for_count(count_fn, expected, stall, interval):
+    """Polls count_fn every `interval` s until it returns `expected` or more, or has not changed for `stall` s;
+    returns its last answer (None when it had none)."""
+    last, last_change = None, time.monotonic()
+    while True:
+        count = count_fn()
+        now = time.monotonic()
+        if count != last:
+            last, last_change = count, now
+        if (count is not None and count >= expected) or now - last_change > stall:
+            return count
+        time.sleep(interval)
+
+
 def measure(label, smtp, port, n, sessions, size, rcpt, count_fn, base, pids_fn=None, cpu_pid=None,
             stall_timeout=120, smtp_timeout=None, mailboxes=1):
     """Sends n messages (to `mailboxes` numbered recipients when > 1: SmtpSource.run) and waits until
@@ -325,17 +339,7 @@ def measure(label, smtp, port, n, sessions, size, rcpt, count_fn, base, pids_fn=
         smtp_timeout = max(600, n // 2)
     try:
         t0, accept_s = smtp.run(port, n, sessions, size, rcpt, smtp_timeout, mailboxes)
-        last, last_change = None, time.monotonic()
-        while True:
-            c = count_fn()
-            now = time.monotonic()
-            if c != last:
-                last, last_change = c, now
-            if c is not None and c >= base + n:
-                break
-            if now - last_change > stall_timeout:
-                break
-            time.sleep(0.5)
+        last = wait_for_count(count_fn, base + n, stall_timeout, 0.5)
         mailbox_s = time.monotonic() - t0
     finally:
         if sampler:

@@ -22,7 +22,7 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from smtp_ingest import (BenchError, Postfix, RssSampler, SmtpSource, Switchboard, children_of,  # noqa: E402
                          free_ports, fsync_rate, pid_alive, proc_cpu_seconds, read_proc_status, kb, save_logs,
-                         touch_keep, run_bench, CLK_TCK, SENDER, HELO)
+                         touch_keep, run_bench, wait_for_count, CLK_TCK, SENDER, HELO)
 
 DOMAINS = ["d%02d.test" % i for i in range(1, 21)]
 # the priority probe's domain, outside the load, served by a slow sink (3 s before each DATA reply): its mail waits
@@ -284,15 +284,7 @@ def run_load(label, smtp, port, n, sessions, size, sinks, probe_count=0, pids_fn
             probe.done.wait(120)
             if probe.error:
                 raise BenchError("priority probe: " + probe.error)
-        last, last_change = None, time.monotonic()
-        while True:
-            c = progress()
-            now = time.monotonic()
-            if c != last:
-                last, last_change = c, now
-            if c >= expected or now - last_change > stall_timeout:
-                break
-            time.sleep(0.25)
+        last = wait_for_count(progress, expected, stall_timeout, 0.25)
         delivered_s = time.monotonic() - t0
         if probe:
             deadline = time.monotonic() + stall_timeout + 4 * probe_count
