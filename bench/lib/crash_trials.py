@@ -104,10 +104,11 @@ def main():
     p.add_argument("--sessions", type=int, default=int(os.environ.get("SESSIONS", 6)))
     p.add_argument("--size", type=int, default=int(os.environ.get("SIZE", 4096)))
     p.add_argument("--dist", default=os.environ.get("DIST"))
-    p.add_argument("--java-opts", default=os.environ.get("JAVA_OPTS", "-Xms512m -Xmx1g"))
+    p.add_argument("--java-opts", default=os.environ.get("JAVA_OPTS"), help="default: bin/switchboard's own")
     p.add_argument("--seed", type=int, default=int(os.environ.get("SEED", 1)))
     p.add_argument("--keep", action="store_true")
     args = p.parse_args()
+    args.java_opts = args.java_opts or si.shipped_java_opts(args.dist)
     rnd = random.Random(args.seed)
     workdir = tempfile.mkdtemp(prefix="crash.")
     os.environ["BENCH_WORKDIR"] = workdir

@@ -47,9 +47,10 @@ def main():
     ap.add_argument("--seconds", type=float, default=180)
     ap.add_argument("--sessions", type=int, default=12)
     ap.add_argument("--senders", type=int, default=4)
-    ap.add_argument("--java-opts", default="-Xms256m -Xmx1g")
+    ap.add_argument("--java-opts", default=None, help="default: bin/switchboard's own")
     ap.add_argument("--keep", action="store_true")
     args = ap.parse_args()
+    args.java_opts = args.java_opts or si.shipped_java_opts(args.dist)
     workdir = tempfile.mkdtemp(prefix="imap-order-")
     os.environ["BENCH_WORKDIR"] = workdir
     sb = si.Switchboard(args.dist, workdir, args.java_opts)

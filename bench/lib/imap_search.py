@@ -358,13 +358,14 @@ def main():
     p.add_argument("--seed", type=int, default=int(os.environ.get("SEED", 7)))
     p.add_argument("--quick", action="store_true")
     p.add_argument("--dist", default=os.environ.get("DIST"))
-    p.add_argument("--java-opts", default=os.environ.get("JAVA_OPTS", "-Xms512m -Xmx1g"))
+    p.add_argument("--java-opts", default=os.environ.get("JAVA_OPTS"), help="default: bin/switchboard's own")
     p.add_argument("--no-crash", action="store_true")
     p.add_argument("--keep", action="store_true")
     p.add_argument("--search-index", choices=["first-search", "delivery"], default="delivery",
                    help="search.index of the server: delivery (default here: the fill is indexed as it arrives) or "
                         "first-search (as shipped: the first SEARCH indexes the mailbox)")
     args = p.parse_args()
+    args.java_opts = args.java_opts or si.shipped_java_opts(args.dist)
     if args.quick:
         args.n, args.reps = 10_000, 5
     workdir = tempfile.mkdtemp(prefix="imap-search.")

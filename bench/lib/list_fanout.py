@@ -17,7 +17,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from smtp_ingest import (DOMAIN, HELO, BenchError, Postfix, free_ports, fsync_rate, proc_cpu_seconds,  # noqa: E402
-                         run_bench, wait_for_count)
+                         run_bench, shipped_java_opts, wait_for_count)
 from smtp_relay import (Sink, add_server_args, begin_driver, best, channels_with_mail, peer_runs,  # noqa: E402
                         print_result, tree_cpu_seconds, with_switchboard)
 
@@ -178,6 +178,7 @@ def parse_args():
     ap.add_argument("--stall", type=int, default=int(env.get("STALL", 60)))
     add_server_args(ap)
     a = ap.parse_args()
+    a.java_opts = a.java_opts or shipped_java_opts(a.dist)
     if not 1 <= a.sinks <= a.domains:
         ap.error("--sinks must be 1..DOMAINS")
     return a

@@ -18,7 +18,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from smtp_ingest import (BenchError, Switchboard, free_ports, fsync_rate, pid_alive, proc_cpu_seconds,  # noqa: E402
-                         run_bench, save_logs, touch_keep, wait_for_count, SENDER, HELO, DOMAIN)
+                         run_bench, shipped_java_opts, save_logs, touch_keep, wait_for_count, SENDER, HELO, DOMAIN)
 from smtp_relay import DOMAINS, RelayPostfix, Sink, Sinks, configure_smtpc, tree_cpu_seconds  # noqa: E402
 
 LIST = "fan@" + DOMAIN
@@ -123,10 +123,12 @@ def parse_args():
     ap.add_argument("--runs", type=int, default=int(env.get("RUNS", 2)))
     ap.add_argument("--dist", default=env.get("DIST", os.path.join(
         repo, "assembly/target/switchboard-0.1.0-SNAPSHOT.tar.gz")))
-    ap.add_argument("--java-opts", default=env.get("JAVA_OPTS", "-Xms512m -Xmx1g"))
+    ap.add_argument("--java-opts", default=env.get("JAVA_OPTS"), help="default: bin/switchboard's own")
     ap.add_argument("--no-postfix", action="store_true", default=env.get("NO_POSTFIX") == "1")
     ap.add_argument("--keep", action="store_true", default=env.get("KEEP") == "1")
-    return ap.parse_args()
+    a = ap.parse_args()
+    a.java_opts = a.java_opts or shipped_java_opts(a.dist)
+    return a
 
 
 def main():

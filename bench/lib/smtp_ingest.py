@@ -547,6 +547,20 @@ def imap_append(port, count, size, threads=8):
 
 # ------------------------------------------------------------------------------------------------ Switchboard
 
+def shipped_java_opts(dist):
+    """The JVM options bin/switchboard of the distribution uses when JAVA_OPTS is unset: unless --java-opts is
+    given, the benches measure the server as shipped (heap size included, which decides the peak RSS)."""
+    if not os.path.exists(dist):
+        raise BenchError("distribution not found: %s" % dist)
+    with tarfile.open(dist) as tf:
+        for m in tf.getmembers():
+            if m.name.endswith("/bin/switchboard"):
+                found = re.search(r"^JAVA_OPTS=\$\{JAVA_OPTS:-([^}]*)\}", tf.extractfile(m).read().decode(), re.M)
+                if found:
+                    return found.group(1)
+    raise BenchError("no default JAVA_OPTS in bin/switchboard of %s" % dist)
+
+
 class Switchboard:
     def __init__(self, dist, workdir, java_opts):
         self.dist, self.workdir, self.java_opts = dist, workdir, java_opts
@@ -947,7 +961,7 @@ def parse_args():
                     default=env.get("PREFILL_METHOD", "imap-nosync"))
     ap.add_argument("--prefill-sessions", type=int, default=int(env.get("PREFILL_SESSIONS", 20)))
     ap.add_argument("--warmup", type=int, default=None)
-    ap.add_argument("--java-opts", default=env.get("JAVA_OPTS", "-Xms512m -Xmx1g"))
+    ap.add_argument("--java-opts", default=env.get("JAVA_OPTS"), help="default: bin/switchboard's own")
     ap.add_argument("--no-postfix", action="store_true", default=env.get("NO_POSTFIX") == "1")
     ap.add_argument("--keep", action="store_true", default=env.get("KEEP") == "1")
     ap.add_argument("--reconnect", action="store_true", default=env.get("RECONNECT") == "1")
@@ -969,6 +983,7 @@ def parse_args():
     if a.warmup is None:
         a.warmup = int(env["WARMUP"]) if env.get("WARMUP") else (200 if a.quick else 500)
     a.levels = sorted(int(x) for x in a.prefill.replace(",", " ").split())
+    a.java_opts = a.java_opts or shipped_java_opts(a.dist)
     if a.mailboxes > 1 and a.n % a.mailboxes:
         a.n += a.mailboxes - a.n % a.mailboxes
     return a

@@ -22,7 +22,7 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from smtp_ingest import (BenchError, Postfix, RssSampler, SmtpSource, Switchboard, children_of,  # noqa: E402
                          free_ports, fsync_rate, pid_alive, proc_cpu_seconds, read_proc_status, kb, save_logs,
-                         touch_keep, run_bench, wait_for_count, CLK_TCK, SENDER, HELO)
+                         shipped_java_opts, touch_keep, run_bench, wait_for_count, CLK_TCK, SENDER, HELO)
 
 DOMAINS = ["d%02d.test" % i for i in range(1, 21)]
 # the priority probe's domain, outside the load, served by a slow sink (3 s before each DATA reply): its mail waits
@@ -437,7 +437,7 @@ def add_server_args(ap):
     repo = env.get("BENCH_REPO", os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
     ap.add_argument("--dist", default=env.get("DIST", os.path.join(
         repo, "assembly/target/switchboard-0.1.0-SNAPSHOT.tar.gz")))
-    ap.add_argument("--java-opts", default=env.get("JAVA_OPTS", "-Xms512m -Xmx1g"))
+    ap.add_argument("--java-opts", default=env.get("JAVA_OPTS"), help="default: bin/switchboard's own")
     ap.add_argument("--no-postfix", action="store_true", default=env.get("NO_POSTFIX") == "1")
     ap.add_argument("--keep", action="store_true", default=env.get("KEEP") == "1")
 
@@ -456,6 +456,7 @@ def parse_args():
     ap.add_argument("--warmup", type=int, default=int(env.get("WARMUP", 200)))
     add_server_args(ap)
     a = ap.parse_args()
+    a.java_opts = a.java_opts or shipped_java_opts(a.dist)
     a.size_list = [int(x) for x in a.sizes.replace(",", " ").split()]
     if not 1 <= a.sinks <= len(DOMAINS):
         ap.error("--sinks must be 1..%d" % len(DOMAINS))

@@ -166,11 +166,13 @@ def parse_args():
     p.add_argument("--messages", type=int, default=int(os.environ.get("MESSAGES", 100_000)))
     p.add_argument("--runs", type=int, default=int(os.environ.get("RUNS", 3)))
     p.add_argument("--size", type=int, default=int(os.environ.get("SIZE", 4096)))
-    p.add_argument("--java-opts", default=os.environ.get("JAVA_OPTS", "-Xms512m -Xmx1g"))
+    p.add_argument("--java-opts", default=os.environ.get("JAVA_OPTS"), help="default: bin/switchboard's own")
     p.add_argument("--no-cds", action="store_true", default=os.environ.get("NO_CDS") == "1",
                    help="SWITCHBOARD_CDS=off: no class data sharing archive")
     p.add_argument("--keep", action="store_true")
-    return p.parse_args()
+    a = p.parse_args()
+    a.java_opts = a.java_opts or si.shipped_java_opts(a.dist)
+    return a
 
 
 def main():
