@@ -10,6 +10,7 @@ import javax.persistence.EntityManagerFactory;
 import javax.persistence.Persistence;
 
 import org.apache.james.core.Domain;
+import org.apache.james.core.quota.QuotaCountLimit;
 import org.apache.james.core.quota.QuotaSizeLimit;
 import org.apache.james.mailbox.jpa.quota.JPAPerUserMaxQuotaDAO;
 import org.apache.james.mailbox.model.Quota;
@@ -72,6 +73,25 @@ class CachedMaxQuotaManagerTest {
         entityManagerFactory.close();
 
         assertThat(storage(details())).as("from memory").containsEntry(Quota.Scope.Global, QuotaSizeLimit.size(2000));
+    }
+
+    @Test
+    void aQuotaRootNeverAskedForIsAnsweredWithoutTheDatabase() {
+        QuotaRoot bob = QuotaRoot.quotaRoot("#private&bob@example.com", Optional.of(Domain.of("example.com")));
+        QuotaRoot carol = QuotaRoot.quotaRoot("#private&carol@other.example", Optional.of(Domain.of("other.example")));
+        limits.setGlobalMaxMessage(QuotaCountLimit.count(100));
+        limits.setDomainMaxStorage(Domain.of("example.com"), QuotaSizeLimit.size(5000));
+        limits.setMaxStorage(bob, QuotaSizeLimit.unlimited());
+        assertThat(storage(details())).containsEntry(Quota.Scope.Domain, QuotaSizeLimit.size(5000));
+
+        entityManagerFactory.close();
+
+        QuotaDetails ofBob = Mono.from(limits.quotaDetailsReactive(bob)).block();
+        assertThat(ofBob.getMaxStorageDetails()).containsExactly(
+            Map.entry(Quota.Scope.User, QuotaSizeLimit.unlimited()), Map.entry(Quota.Scope.Domain, QuotaSizeLimit.size(5000)));
+        assertThat(ofBob.getMaxMessageDetails()).containsExactly(Map.entry(Quota.Scope.Global, QuotaCountLimit.count(100)));
+        assertThat(limits.listMaxStorageDetails(carol)).as("another domain").isEmpty();
+        assertThat(limits.listMaxMessagesDetails(carol)).containsEntry(Quota.Scope.Global, QuotaCountLimit.count(100));
     }
 
     private QuotaDetails details() {

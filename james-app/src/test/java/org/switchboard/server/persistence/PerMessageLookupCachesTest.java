@@ -111,6 +111,43 @@ class PerMessageLookupCachesTest {
         entityManagerFactory.close();
 
         assertThat(new String(repository.getActive(ALICE).readAllBytes(), StandardCharsets.UTF_8)).isEqualTo("keep;");
+        reopenDatabase();
+    }
+
+    @Test
+    void aUserWithoutAScriptCostsNoQueryOnceTheOwnersAreKnown() throws Exception {
+        CachedSieveRepository repository = new CachedSieveRepository(entityManagerFactory);
+        repository.putScript(ALICE, new ScriptName("main"), new ScriptContent("keep;"));
+        repository.setActive(ALICE, new ScriptName("main"));
+        assertThatThrownBy(() -> repository.getActive(Username.of("bob@example.com")))
+            .isInstanceOf(ScriptNotFoundException.class);
+        repository.getActive(ALICE).close();
+
+        entityManagerFactory.close();
+
+        // never asked for before, and the database is gone: only the list of script owners can answer
+        assertThatThrownBy(() -> repository.getActive(Username.of("carol@example.com")))
+            .isInstanceOf(ScriptNotFoundException.class);
+        assertThatThrownBy(() -> repository.getActivationDateForActiveScript(Username.of("dave@example.com")))
+            .isInstanceOf(ScriptNotFoundException.class);
+        assertThat(new String(repository.getActive(ALICE).readAllBytes(), StandardCharsets.UTF_8)).isEqualTo("keep;");
+        reopenDatabase();
+    }
+
+    @Test
+    void aNewOwnerOfAnActiveScriptIsSeenAtOnce() throws Exception {
+        CachedSieveRepository repository = new CachedSieveRepository(entityManagerFactory);
+        Username bob = Username.of("bob@example.com");
+        assertThatThrownBy(() -> repository.getActive(bob)).isInstanceOf(ScriptNotFoundException.class);
+
+        repository.putScript(bob, new ScriptName("main"), new ScriptContent("discard;"));
+        assertThatThrownBy(() -> repository.getActive(bob)).as("not active yet").isInstanceOf(ScriptNotFoundException.class);
+        repository.setActive(bob, new ScriptName("main"));
+
+        assertThat(new String(repository.getActive(bob).readAllBytes(), StandardCharsets.UTF_8)).isEqualTo("discard;");
+    }
+
+    private void reopenDatabase() {
         entityManagerFactory = Persistence.createEntityManagerFactory(JpaPersistenceModule.PERSISTENCE_UNIT,
             Map.of("openjpa.ConnectionDriverName", "org.apache.derby.jdbc.EmbeddedDriver",
                 "openjpa.ConnectionURL", "jdbc:derby:memory:closed" + DATABASES.incrementAndGet() + ";create=true"));
