@@ -48,7 +48,9 @@ import reactor.core.publisher.BaseSubscriber;
  * outcome ends its queue entry: delivered; failed for good (a DSN to the sender through the {@code bounces}
  * processor, one log line); failed for now (its history, attempts, last reply and next attempt, is written with it
  * by queueing it again, and it waits in its channel's deferred queue; past the profile's expiry it fails for good;
- * a sender who asked NOTIFY=DELAY gets one "delayed" notice through the {@code smtpc-delay} processor).
+ * a sender who asked NOTIFY=DELAY gets one "delayed" notice through the {@code smtpc-delay} processor). A recipient
+ * that asked NOTIFY=SUCCESS and was taken by a peer that does not announce DSN is reported "relayed" through the
+ * {@code smtpc-relayed} processor (RFC 3461 section 6.2.2); a peer that announces DSN gets the request instead.
  */
 public class OutboundDelivery implements AutoCloseable {
     private static final Logger LOGGER = LoggerFactory.getLogger(OutboundDelivery.class);
@@ -56,6 +58,7 @@ public class OutboundDelivery implements AutoCloseable {
     static final AttributeName DELIVERY_ERROR = AttributeName.of("delivery-error");
     static final String BOUNCE_PROCESSOR = "bounces";
     static final String DELAY_PROCESSOR = "smtpc-delay";
+    static final String RELAYED_PROCESSOR = "smtpc-relayed";
     /** Mails held in memory (handed out by the queue, not acknowledged) at most. */
     private static final int IN_MEMORY = 10_000;
     private static final long TICK_MILLIS = 500;
@@ -359,6 +362,9 @@ public class OutboundDelivery implements AutoCloseable {
         Mail mail = entry.mail();
         if (!outcome.delivered().isEmpty()) {
             LOGGER.info("SMTPC: mail {} delivered to {} via {}", mail.getName(), outcome.delivered(), hop);
+            if (!outcome.dsnRelayed()) {
+                notifyRelayed(mail, outcome.delivered(), hop);
+            }
         }
         if (!outcome.permanent().isEmpty()) {
             channel.noteError(outcome.permanent().values().iterator().next());
@@ -420,18 +426,33 @@ public class OutboundDelivery implements AutoCloseable {
         if (entry.delayNotified() || mail.getMaybeSender().isNullSender()) {
             return;
         }
-        List<MailAddress> asked = mail.getRecipients().stream()
-            .filter(recipient -> mail.dsnParameters()
-                .flatMap(dsn -> Optional.ofNullable(dsn.getRcptParameters().get(recipient)))
-                .flatMap(DsnParameters.RecipientDsnParameters::getNotifyParameter)
-                .map(notify -> notify.contains(DsnParameters.Notify.DELAY))
-                .orElse(false))
-            .toList();
+        List<MailAddress> asked = asking(mail, mail.getRecipients(), DsnParameters.Notify.DELAY);
         if (asked.isEmpty()) {
             return;
         }
         entry.markDelayNotified();
         sendCopy(mail, asked, reply, DELAY_PROCESSOR);
+    }
+
+    /** The delivered recipients that asked NOTIFY=SUCCESS, from a peer that cannot report it: "relayed" notices. */
+    private void notifyRelayed(Mail mail, List<MailAddress> delivered, Hop hop) {
+        if (mail.getMaybeSender().isNullSender()) {
+            return;
+        }
+        List<MailAddress> asked = asking(mail, delivered, DsnParameters.Notify.SUCCESS);
+        if (!asked.isEmpty()) {
+            sendCopy(mail, asked, "250 2.0.0 relayed to " + hop + ", which does not announce DSN", RELAYED_PROCESSOR);
+        }
+    }
+
+    private static List<MailAddress> asking(Mail mail, Collection<MailAddress> recipients, DsnParameters.Notify notice) {
+        return recipients.stream()
+            .filter(recipient -> mail.dsnParameters()
+                .flatMap(dsn -> Optional.ofNullable(dsn.getRcptParameters().get(recipient)))
+                .flatMap(DsnParameters.RecipientDsnParameters::getNotifyParameter)
+                .map(notify -> notify.contains(notice))
+                .orElse(false))
+            .toList();
     }
 
     /** A permanent failure: one DSN to the sender (none to the null sender), one log line. */
