@@ -500,10 +500,15 @@ public class OutboundDelivery implements AutoCloseable {
 
     // ------------------------------------------------------------------------------------------ operations
 
+    /** The state of every channel, by domain. */
+    List<ChannelState> channelStates() {
+        return channels.values().stream().sorted(Comparator.comparing(DomainChannel::domain))
+            .map(DomainChannel::state).toList();
+    }
+
     /** The state of every channel, one line each. */
     List<String> channels() {
-        return channels.values().stream().sorted(Comparator.comparing(DomainChannel::domain))
-            .map(DomainChannel::describe).toList();
+        return channelStates().stream().map(ChannelState::describe).toList();
     }
 
     /** Makes the held and deferred mail of a domain due now; how many mails. */
@@ -538,22 +543,19 @@ public class OutboundDelivery implements AutoCloseable {
     }
 
     /** Why a mail is still queued: its weight and terms, channel state, last reply, next attempt, expiry. */
-    Optional<String> whyQueued(String mailName) {
+    Optional<QueuedMailState> queuedMail(String mailName) {
         long now = clock.millis();
         for (DomainChannel channel : channels.values()) {
             Optional<QueuedEntry> found = channel.find(mailName);
             if (found.isPresent()) {
                 QueuedEntry entry = found.get();
                 PriorityWeight weight = entry.weight(now, settings.precedenceMultiplier(), settings.sizeMultiplier());
-                String state = channel.stateOf(entry).orElse("being delivered");
-                return Optional.of("mail " + mailName + " to " + entry.mail().getRecipients() + ": " + state
-                    + (state.equals("held") ? " until the peer sends ETRN or an administrator flushes " + channel.domain() : "")
-                    + "; weight " + weight.explain()
-                    + "; attempts " + entry.attempts()
-                    + "; last reply " + entry.lastReply().orElse("-")
-                    + "; next attempt " + (entry.nextAttempt() > 0 ? Instant.ofEpochMilli(entry.nextAttempt()).toString() : "now")
-                    + "; expires " + Instant.ofEpochMilli(entry.queuedAt()).plus(channel.profile().expiry())
-                    + "; channel " + channel.describe());
+                return Optional.of(new QueuedMailState(mailName,
+                    entry.mail().getRecipients().stream().map(MailAddress::asString).toList(),
+                    channel.stateOf(entry).orElse("being delivered"), weight.value(), weight, entry.attempts(),
+                    entry.lastReply(),
+                    entry.nextAttempt() > 0 ? Optional.of(Instant.ofEpochMilli(entry.nextAttempt())) : Optional.empty(),
+                    Instant.ofEpochMilli(entry.queuedAt()).plus(channel.profile().expiry()), channel.state()));
             }
         }
         return Optional.empty();

@@ -252,6 +252,10 @@ class OutboundDeliveryTest {
             .mimeMessage(message).addAttribute(new Attribute(BodyParameterHook.ATTRIBUTE, AttributeValue.of("8BITMIME"))).build());
     }
 
+    private Optional<String> whyQueued(String mailName) {
+        return delivery.queuedMail(mailName).map(QueuedMailState::explain);
+    }
+
     private static DsnParameters.RecipientDsnParameters notify(DsnParameters.Notify... notify) {
         return DsnParameters.RecipientDsnParameters.of(EnumSet.copyOf(List.of(notify)));
     }
@@ -273,7 +277,7 @@ class OutboundDeliveryTest {
             .mimeMessage(mtPriority).addAttribute(new Attribute(MtPriorityHook.ATTRIBUTE, AttributeValue.of(7))).build();
         router.service(prioritized);
         await().until(() -> delivery.channels().toString().contains("held 5"));
-        assertThat(delivery.whyQueued("mail-bulk")).get().asString()
+        assertThat(whyQueued("mail-bulk")).get().asString()
             .contains("held until the peer sends ETRN").contains("weight 14001 = precedence 14 x Mp 1000 + size 1 KB");
 
         delivery.flush("peer.test");
@@ -301,7 +305,7 @@ class OutboundDeliveryTest {
         int gateTries = peer.rcptCommands.get() - before;
         assertThat(gateTries).isBetween(1, 4);
         assertThat(delivery.channels().toString()).contains("deferred 3").contains("450 4.2.1 mailbox busy");
-        assertThat(delivery.whyQueued("mail-first").orElseThrow()).contains("last reply 450 4.2.1 mailbox busy");
+        assertThat(whyQueued("mail-first").orElseThrow()).contains("last reply 450 4.2.1 mailbox busy");
 
         // the peer recovers: the gate goes, then the others follow
         peer.rcptReply = "250 2.1.5 ok";
@@ -351,8 +355,8 @@ class OutboundDeliveryTest {
             Clock.systemUTC(), 64L * 1024 * 1024);
         queue = queues.createQueue(MailQueueName.of("smtpc"));
         start();
-        await().atMost(Duration.ofSeconds(10)).until(() -> delivery.whyQueued("mail-kept").isPresent());
-        assertThat(delivery.whyQueued("mail-kept").get()).contains("deferred").contains("attempts 1")
+        await().atMost(Duration.ofSeconds(10)).until(() -> whyQueued("mail-kept").isPresent());
+        assertThat(whyQueued("mail-kept").get()).contains("deferred").contains("attempts 1")
             .contains("last reply 451 4.3.0 try later");
         assertThat(peer.rcptCommands.get()).isEqualTo(1);
     }
