@@ -83,9 +83,7 @@ class EsmtpRelayInteropIT {
             "host-record=mx.dsn.test," + net + "2",
             "mx-host=later.test,mx.dsn.test,10"));
         server = PackagedServer.unpack(Files.createDirectories(temp.resolve("server")));
-        server.rewrite("dnsservice.xml", "<autodiscover>true</autodiscover>",
-            "<autodiscover>false</autodiscover><servers><server>" + dns.address() + "</server></servers>");
-        server.rewrite("smtpc.xml", "<remotePort>25</remotePort>", "<remotePort>" + port + "</remotePort>");
+        dns.serveSmtpc(server, port);
         server.rewrite("smtpc.xml", "</smtpc>", """
                 <profile domain="later.test">
                     <hold>true</hold>
@@ -96,15 +94,7 @@ class EsmtpRelayInteropIT {
 
     @AfterAll
     static void stop() throws Exception {
-        try {
-            PackagedServer.closeKeepingLog(server, "EsmtpRelayInteropIT");
-        } finally {
-            for (AutoCloseable peer : new AutoCloseable[] {dns, sevenBit, capable}) {
-                if (peer != null) {
-                    peer.close();
-                }
-            }
-        }
+        DebianPrograms.stopAll(server, "EsmtpRelayInteropIT", dns, sevenBit, capable);
     }
 
     @Test
@@ -149,15 +139,15 @@ class EsmtpRelayInteropIT {
     }
 
     @Test
-    void dsnParametersAreRelayedPerRecipientToAPeerThatAnnouncesDsn() throws Exception {
+    void dsnParametersAndTheBodyDeclarationAreRelayedPerRecipientToAPeerThatAnnouncesThem() throws Exception {
         String envId = "env-" + UUID.randomUUID().toString().substring(0, 8);
-        send(message(envId, "bob@dsn.test"), "RET=HDRS ENVID=" + envId,
+        send(message(envId, "bob@dsn.test"), "BODY=8BITMIME RET=HDRS ENVID=" + envId,
             "bob@dsn.test", "NOTIFY=SUCCESS,FAILURE ORCPT=rfc822;first+2Bbob@example.test",
             "carol@dsn.test", "NOTIFY=NEVER");
 
         String received = awaitMail(capable, envId);
         System.out.println("OBSERVED at the DSN sink:\n" + received.substring(0, received.indexOf("\n\n") + 1));
-        assertThat(received).contains("X-Mail-Args: <" + ALICE + "> RET=HDRS ENVID=" + envId + "\n")
+        assertThat(received).contains("X-Mail-Args: <" + ALICE + "> RET=HDRS BODY=8BITMIME ENVID=" + envId + "\n")
             .contains("X-Rcpt-Args: <bob@dsn.test> NOTIFY=SUCCESS,FAILURE ORCPT=rfc822;first+2Bbob@example.test\n")
             .contains("X-Rcpt-Args: <carol@dsn.test> NOTIFY=NEVER ORCPT=rfc822;carol@dsn.test\n");
     }

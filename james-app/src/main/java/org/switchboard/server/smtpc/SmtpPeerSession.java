@@ -211,12 +211,12 @@ final class SmtpPeerSession implements AutoCloseable {
         if (mtPriority.isPresent() && transport.supportsExtension("MT-PRIORITY")) {
             mailParameters.add("MT-PRIORITY=" + mtPriority.get());
         }
-        // RFC 6152: a mail declared 8-bit keeps its declaration (a 7-bit peer got it converted above)
+        // RFC 6152: a mail declared 8-bit keeps its declaration (a 7-bit peer got it converted instead)
         boolean declared8Bit = mail.getAttribute(BodyParameterHook.ATTRIBUTE)
             .flatMap(attribute -> attribute.getValue().valueAs(String.class))
             .filter(EIGHT_BIT_MIME::equals)
             .isPresent();
-        if (declared8Bit && content == mail.getMessage() && transport.supportsExtension(EIGHT_BIT_MIME)) {
+        if (declared8Bit && transport.supportsExtension(EIGHT_BIT_MIME)) {
             mailParameters.add("BODY=" + EIGHT_BIT_MIME);
         }
         Optional<DsnParameters> dsn = mail.dsnParameters();
