@@ -142,6 +142,19 @@ final class DebianPrograms {
         return process;
     }
 
+    /** Stops the server (keeping its log under {@code name}), then the peer programs, whatever failed before. */
+    static void stopAll(PackagedServer server, String name, AutoCloseable... peers) throws Exception {
+        try {
+            PackagedServer.closeKeepingLog(server, name);
+        } finally {
+            for (AutoCloseable peer : peers) {
+                if (peer != null) {
+                    peer.close();
+                }
+            }
+        }
+    }
+
     /** Stops a program started by {@link #startServer} (SIGTERM, then SIGKILL) and waits until it is gone. */
     static void stopServer(Process process) throws InterruptedException {
         if (process == null) {

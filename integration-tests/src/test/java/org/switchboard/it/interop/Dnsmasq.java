@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
+import org.switchboard.it.PackagedServer;
 import org.switchboard.it.interop.DebianPrograms.Program;
 
 /**
@@ -70,6 +71,13 @@ final class Dnsmasq implements AutoCloseable {
     /** The address to put in {@code dnsservice.xml}. */
     String address() {
         return address;
+    }
+
+    /** Makes the (not yet started) server ask this dnsmasq, and SMTPC connect to mail exchangers on {@code smtpPort}. */
+    void serveSmtpc(PackagedServer server, int smtpPort) throws IOException {
+        server.rewrite("dnsservice.xml", "<autodiscover>true</autodiscover>",
+            "<autodiscover>false</autodiscover><servers><server>" + address + "</server></servers>");
+        server.rewrite("smtpc.xml", "<remotePort>25</remotePort>", "<remotePort>" + smtpPort + "</remotePort>");
     }
 
     private void start() throws IOException, InterruptedException {

@@ -72,9 +72,7 @@ class SmtpcInteropIT {
             // an ETRN domain without MX: its A record is its mail server
             "host-record=etrn.test," + acceptingAddress));
         server = PackagedServer.unpack(Files.createDirectories(temp.resolve("server")));
-        server.rewrite("dnsservice.xml", "<autodiscover>true</autodiscover>",
-            "<autodiscover>false</autodiscover><servers><server>" + dns.address() + "</server></servers>");
-        server.rewrite("smtpc.xml", "<remotePort>25</remotePort>", "<remotePort>" + port + "</remotePort>");
+        dns.serveSmtpc(server, port);
         server.rewrite("smtpc.xml", "</smtpc>", """
                 <profile domain="busy.test">
                     <queueRunInterval>2 seconds</queueRunInterval>
@@ -93,15 +91,7 @@ class SmtpcInteropIT {
 
     @AfterAll
     static void stop() throws Exception {
-        try {
-            PackagedServer.closeKeepingLog(server, "SmtpcInteropIT");
-        } finally {
-            for (AutoCloseable peer : new AutoCloseable[] {dns, accepting, busy, dropping}) {
-                if (peer != null) {
-                    peer.close();
-                }
-            }
-        }
+        DebianPrograms.stopAll(server, "SmtpcInteropIT", dns, accepting, busy, dropping);
     }
 
     @Test

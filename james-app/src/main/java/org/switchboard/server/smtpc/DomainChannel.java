@@ -184,12 +184,9 @@ final class DomainChannel {
         return deferred.stream().map(QueuedEntry::nextAttempt).min(Long::compare);
     }
 
-    synchronized String describe() {
-        return domain + ": " + (profile.hold() ? "held (ETRN)" : "active")
-            + ", pending " + pending.size() + ", deferred " + deferred.size() + ", held " + held.size()
-            + ", sessions " + sessions
-            + ", next run " + nextRun().map(millis -> Instant.ofEpochMilli(millis).toString()).orElse("-")
-            + ", last peer " + (lastHop == null ? "-" : lastHop)
-            + ", last error " + (lastError == null ? "-" : lastErrorAt + " " + lastError);
+    synchronized ChannelState state() {
+        return new ChannelState(domain, profile.hold() ? "held (ETRN)" : "active", pending.size(), deferred.size(),
+            held.size(), sessions, nextRun().map(Instant::ofEpochMilli), Optional.ofNullable(lastHop),
+            Optional.ofNullable(lastError), Optional.ofNullable(lastErrorAt));
     }
 }

@@ -48,7 +48,9 @@ import reactor.core.publisher.BaseSubscriber;
  * outcome ends its queue entry: delivered; failed for good (a DSN to the sender through the {@code bounces}
  * processor, one log line); failed for now (its history, attempts, last reply and next attempt, is written with it
  * by queueing it again, and it waits in its channel's deferred queue; past the profile's expiry it fails for good;
- * a sender who asked NOTIFY=DELAY gets one "delayed" notice through the {@code smtpc-delay} processor).
+ * a sender who asked NOTIFY=DELAY gets one "delayed" notice through the {@code smtpc-delay} processor). A recipient
+ * that asked NOTIFY=SUCCESS and was taken by a peer that does not announce DSN is reported "relayed" through the
+ * {@code smtpc-relayed} processor (RFC 3461 section 6.2.2); a peer that announces DSN gets the request instead.
  */
 public class OutboundDelivery implements AutoCloseable {
     private static final Logger LOGGER = LoggerFactory.getLogger(OutboundDelivery.class);
@@ -56,6 +58,7 @@ public class OutboundDelivery implements AutoCloseable {
     static final AttributeName DELIVERY_ERROR = AttributeName.of("delivery-error");
     static final String BOUNCE_PROCESSOR = "bounces";
     static final String DELAY_PROCESSOR = "smtpc-delay";
+    static final String RELAYED_PROCESSOR = "smtpc-relayed";
     /** Mails held in memory (handed out by the queue, not acknowledged) at most. */
     private static final int IN_MEMORY = 10_000;
     private static final long TICK_MILLIS = 500;
@@ -359,6 +362,9 @@ public class OutboundDelivery implements AutoCloseable {
         Mail mail = entry.mail();
         if (!outcome.delivered().isEmpty()) {
             LOGGER.info("SMTPC: mail {} delivered to {} via {}", mail.getName(), outcome.delivered(), hop);
+            if (!outcome.dsnRelayed()) {
+                notifyRelayed(mail, outcome.delivered(), hop);
+            }
         }
         if (!outcome.permanent().isEmpty()) {
             channel.noteError(outcome.permanent().values().iterator().next());
@@ -420,18 +426,33 @@ public class OutboundDelivery implements AutoCloseable {
         if (entry.delayNotified() || mail.getMaybeSender().isNullSender()) {
             return;
         }
-        List<MailAddress> asked = mail.getRecipients().stream()
-            .filter(recipient -> mail.dsnParameters()
-                .flatMap(dsn -> Optional.ofNullable(dsn.getRcptParameters().get(recipient)))
-                .flatMap(DsnParameters.RecipientDsnParameters::getNotifyParameter)
-                .map(notify -> notify.contains(DsnParameters.Notify.DELAY))
-                .orElse(false))
-            .toList();
+        List<MailAddress> asked = asking(mail, mail.getRecipients(), DsnParameters.Notify.DELAY);
         if (asked.isEmpty()) {
             return;
         }
         entry.markDelayNotified();
         sendCopy(mail, asked, reply, DELAY_PROCESSOR);
+    }
+
+    /** The delivered recipients that asked NOTIFY=SUCCESS, from a peer that cannot report it: "relayed" notices. */
+    private void notifyRelayed(Mail mail, List<MailAddress> delivered, Hop hop) {
+        if (mail.getMaybeSender().isNullSender()) {
+            return;
+        }
+        List<MailAddress> asked = asking(mail, delivered, DsnParameters.Notify.SUCCESS);
+        if (!asked.isEmpty()) {
+            sendCopy(mail, asked, "250 2.0.0 relayed to " + hop + ", which does not announce DSN", RELAYED_PROCESSOR);
+        }
+    }
+
+    private static List<MailAddress> asking(Mail mail, Collection<MailAddress> recipients, DsnParameters.Notify notice) {
+        return recipients.stream()
+            .filter(recipient -> mail.dsnParameters()
+                .flatMap(dsn -> Optional.ofNullable(dsn.getRcptParameters().get(recipient)))
+                .flatMap(DsnParameters.RecipientDsnParameters::getNotifyParameter)
+                .map(notify -> notify.contains(notice))
+                .orElse(false))
+            .toList();
     }
 
     /** A permanent failure: one DSN to the sender (none to the null sender), one log line. */
@@ -479,10 +500,15 @@ public class OutboundDelivery implements AutoCloseable {
 
     // ------------------------------------------------------------------------------------------ operations
 
+    /** The state of every channel, by domain. */
+    List<ChannelState> channelStates() {
+        return channels.values().stream().sorted(Comparator.comparing(DomainChannel::domain))
+            .map(DomainChannel::state).toList();
+    }
+
     /** The state of every channel, one line each. */
     List<String> channels() {
-        return channels.values().stream().sorted(Comparator.comparing(DomainChannel::domain))
-            .map(DomainChannel::describe).toList();
+        return channelStates().stream().map(ChannelState::describe).toList();
     }
 
     /** Makes the held and deferred mail of a domain due now; how many mails. */
@@ -517,22 +543,19 @@ public class OutboundDelivery implements AutoCloseable {
     }
 
     /** Why a mail is still queued: its weight and terms, channel state, last reply, next attempt, expiry. */
-    Optional<String> whyQueued(String mailName) {
+    Optional<QueuedMailState> queuedMail(String mailName) {
         long now = clock.millis();
         for (DomainChannel channel : channels.values()) {
             Optional<QueuedEntry> found = channel.find(mailName);
             if (found.isPresent()) {
                 QueuedEntry entry = found.get();
                 PriorityWeight weight = entry.weight(now, settings.precedenceMultiplier(), settings.sizeMultiplier());
-                String state = channel.stateOf(entry).orElse("being delivered");
-                return Optional.of("mail " + mailName + " to " + entry.mail().getRecipients() + ": " + state
-                    + (state.equals("held") ? " until the peer sends ETRN or an administrator flushes " + channel.domain() : "")
-                    + "; weight " + weight.explain()
-                    + "; attempts " + entry.attempts()
-                    + "; last reply " + entry.lastReply().orElse("-")
-                    + "; next attempt " + (entry.nextAttempt() > 0 ? Instant.ofEpochMilli(entry.nextAttempt()).toString() : "now")
-                    + "; expires " + Instant.ofEpochMilli(entry.queuedAt()).plus(channel.profile().expiry())
-                    + "; channel " + channel.describe());
+                return Optional.of(new QueuedMailState(mailName,
+                    entry.mail().getRecipients().stream().map(MailAddress::asString).toList(),
+                    channel.stateOf(entry).orElse("being delivered"), weight.value(), weight, entry.attempts(),
+                    entry.lastReply(),
+                    entry.nextAttempt() > 0 ? Optional.of(Instant.ofEpochMilli(entry.nextAttempt())) : Optional.empty(),
+                    Instant.ofEpochMilli(entry.queuedAt()).plus(channel.profile().expiry()), channel.state()));
             }
         }
         return Optional.empty();

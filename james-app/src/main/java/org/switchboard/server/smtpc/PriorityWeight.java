@@ -18,15 +18,15 @@ import org.switchboard.server.smtpd.MtPriorityHook;
  * accepted by SMTPD gives 9 − n; otherwise {@code Priority: urgent} 4 and {@code non-urgent} 14 (RFC 2156),
  * {@code Precedence: bulk} or {@code list} 14, {@code junk} 18.
  */
-record PriorityWeight(int precedence, long sizeKb, long deferredMinutes, long precedenceMultiplier, long sizeMultiplier) {
+public record PriorityWeight(int precedence, long sizeKb, long deferredMinutes, long precedenceMultiplier, long sizeMultiplier) {
     static final long DEFERRED_MULTIPLIER = -1;
     static final int NORMAL = 9;
 
-    long value() {
+    public long value() {
         return precedence * precedenceMultiplier + sizeKb * sizeMultiplier + deferredMinutes * DEFERRED_MULTIPLIER;
     }
 
-    String explain() {
+    public String explain() {
         return value() + " = precedence " + precedence + " x Mp " + precedenceMultiplier + " + size " + sizeKb
             + " KB x Ms " + sizeMultiplier + " + deferred " + deferredMinutes + " min x Md " + DEFERRED_MULTIPLIER;
     }

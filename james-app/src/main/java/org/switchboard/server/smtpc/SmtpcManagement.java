@@ -32,7 +32,7 @@ public class SmtpcManagement implements SmtpcManagementMBean {
 
     @Override
     public String whyQueued(String mailName) {
-        return smtpc.whyQueued(mailName).orElse("mail " + mailName + " is not in SMTPC's queue (delivered, bounced, "
+        return smtpc.queuedMail(mailName).map(QueuedMailState::explain).orElse("mail " + mailName + " is not in SMTPC's queue (delivered, bounced, "
             + "or not yet handed to SMTPC)");
     }
 }

@@ -9,20 +9,23 @@ import org.apache.james.dnsservice.dnsjava.DNSJavaService;
 import org.apache.james.mailetcontainer.impl.JamesMailetContext;
 import org.apache.james.utils.InitializationOperation;
 import org.apache.james.utils.InitilizationOperationBuilder;
+import org.apache.james.webadmin.Routes;
 
 import com.google.inject.AbstractModule;
 import com.google.inject.Scopes;
+import com.google.inject.multibindings.Multibinder;
 import com.google.inject.multibindings.ProvidesIntoSet;
 
 /**
  * SMTPC: the delivery service, started once James' DNS (dnsjava's default resolver) and mailet context are ready,
- * and its JMX view.
+ * and its JMX and WebAdmin views.
  */
 public class SmtpcModule extends AbstractModule {
     @Override
     protected void configure() {
         bind(SmtpcService.class).in(Scopes.SINGLETON);
         bind(SmtpcManagement.class).in(Scopes.SINGLETON);
+        Multibinder.newSetBinder(binder(), Routes.class).addBinding().to(SmtpcRoutes.class);
     }
 
     @ProvidesIntoSet

@@ -88,6 +88,10 @@ public class SmtpcService implements Startable {
         return delivery.channels();
     }
 
+    public List<ChannelState> channelStates() {
+        return delivery.channelStates();
+    }
+
     public int flush(String domain) {
         return delivery.flush(domain);
     }
@@ -106,7 +110,7 @@ public class SmtpcService implements Startable {
         return delivery.etrnSubdomains(domain);
     }
 
-    public Optional<String> whyQueued(String mailName) {
-        return delivery.whyQueued(mailName);
+    public Optional<QueuedMailState> queuedMail(String mailName) {
+        return delivery.queuedMail(mailName);
     }
 }

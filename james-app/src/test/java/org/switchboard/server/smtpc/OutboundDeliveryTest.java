@@ -3,8 +3,10 @@ package org.switchboard.server.smtpc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -13,8 +15,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Properties;
 
 import javax.mail.MessagingException;
+import javax.mail.Session;
 import javax.mail.internet.MimeMessage;
 
 import org.apache.james.core.MailAddress;
@@ -35,6 +39,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.switchboard.mailets.smtpc.SmtpcQueueRouter;
 import org.switchboard.server.smtpc.SmtpcSettings.HostAndPort;
 import org.switchboard.server.smtpc.SmtpcSettings.RoutingOrder;
+import org.switchboard.server.smtpd.BodyParameterHook;
 import org.switchboard.server.smtpd.MtPriorityHook;
 import org.switchboard.spool.RocksDbMailQueue;
 import org.switchboard.spool.RocksDbMailQueueFactory;
@@ -166,15 +171,89 @@ class OutboundDeliveryTest {
         MailImpl mail = MailImpl.builder().name("mail-dsn").sender("alice@origin.test")
             .addRecipient("bob@peer.test").addRecipient("carol@peer.test")
             .mimeMessage(message).addAttribute(new Attribute(MtPriorityHook.ATTRIBUTE, AttributeValue.of(3))).build();
-        mail.setDsnParameters(DsnParameters.of(Optional.empty(), Optional.of(DsnParameters.Ret.HDRS),
-            ImmutableMap.of(new MailAddress("bob@peer.test"), notify(DsnParameters.Notify.FAILURE, DsnParameters.Notify.DELAY),
-                new MailAddress("carol@peer.test"), notify(DsnParameters.Notify.DELAY, DsnParameters.Notify.FAILURE))).get());
+        mail.setDsnParameters(DsnParameters.of(Optional.of(DsnParameters.EnvId.of("env+2B1")), Optional.of(DsnParameters.Ret.HDRS),
+            ImmutableMap.of(new MailAddress("bob@peer.test"), DsnParameters.RecipientDsnParameters.of(
+                    EnumSet.of(DsnParameters.Notify.FAILURE, DsnParameters.Notify.DELAY), new MailAddress("robert+x@origin.test")),
+                new MailAddress("carol@peer.test"), notify(DsnParameters.Notify.SUCCESS))).get());
         router.service(mail);
 
         await().atMost(Duration.ofSeconds(10)).until(() -> peer.received.size() == 1);
-        assertThat(peer.received.get(0).from()).isEqualTo("<alice@origin.test> RET=HDRS MT-PRIORITY=3");
-        assertThat(peer.received.get(0).recipients())
-            .containsExactly("<bob@peer.test> NOTIFY=FAILURE,DELAY", "<carol@peer.test> NOTIFY=FAILURE,DELAY");
+        assertThat(peer.received.get(0).from()).isEqualTo("<alice@origin.test> RET=HDRS MT-PRIORITY=3 ENVID=env+2B1");
+        // each recipient its own NOTIFY and ORCPT (xtext), its address when none was received
+        assertThat(peer.received.get(0).recipients()).containsExactly(
+            "<bob@peer.test> NOTIFY=FAILURE,DELAY ORCPT=rfc822;robert+2Bx@origin.test",
+            "<carol@peer.test> NOTIFY=SUCCESS ORCPT=rfc822;carol@peer.test");
+        Thread.sleep(500);
+        assertThat(context.getSentMails()).as("the peer reports success itself").isEmpty();
+    }
+
+    @Test
+    void aPeerWithoutDsnGetsNoDsnParametersAndTheSenderWhoAskedForSuccessIsToldRelayed() throws Exception {
+        start();
+        MailImpl mail = MailImpl.builder().name("mail-relayed").sender("alice@origin.test")
+            .addRecipient("bob@peer.test").addRecipient("carol@peer.test")
+            .mimeMessage(MimeMessageBuilder.mimeMessageBuilder().setSubject("relayed").setText("r").build()).build();
+        mail.setDsnParameters(DsnParameters.of(Optional.of(DsnParameters.EnvId.of("env1")), Optional.of(DsnParameters.Ret.FULL),
+            ImmutableMap.of(new MailAddress("bob@peer.test"), notify(DsnParameters.Notify.SUCCESS, DsnParameters.Notify.FAILURE),
+                new MailAddress("carol@peer.test"), notify(DsnParameters.Notify.FAILURE))).get());
+        router.service(mail);
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> context.getSentMails().size() == 1);
+        assertThat(peer.received.get(0).from()).isEqualTo("<alice@origin.test>");
+        assertThat(peer.received.get(0).recipients()).containsExactly("<bob@peer.test>", "<carol@peer.test>");
+        FakeMailContext.SentMail relayed = context.getSentMails().get(0);
+        assertThat(relayed.getState()).isEqualTo(OutboundDelivery.RELAYED_PROCESSOR);
+        assertThat(relayed.getRecipients()).containsExactly(new MailAddress("bob@peer.test"));
+        assertThat(relayed.getAttributes().get(OutboundDelivery.DELIVERY_ERROR).getValue().value().toString())
+            .startsWith("250 2.0.0 relayed to 127.0.0.1:").endsWith("which does not announce DSN");
+    }
+
+    @Test
+    void eightBitMailIsConvertedForAPeerWithout8BitMimeAndKeptWithItsDeclarationForOneWithIt() throws Exception {
+        String eightBit = "From: alice@origin.test\r\nSubject: 8bit\r\nMIME-Version: 1.0\r\n"
+            + "Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\nGrüße\r\n";
+        peer.announce8BitMime = false;
+        start();
+        sendOctets("seven", eightBit.getBytes(StandardCharsets.UTF_8));
+        await().atMost(Duration.ofSeconds(10)).until(() -> peer.received.size() == 1);
+        assertThat(peer.received.get(0).from()).isEqualTo("<alice@origin.test>");
+        assertThat(peer.received.get(0).message()).contains("Content-Transfer-Encoding: quoted-printable\n\nGr=C3=BC=C3=9Fe\n")
+            .doesNotContain("Content-Transfer-Encoding: 8bit");
+
+        peer.announce8BitMime = true;
+        peer.dropConnections();
+        Thread.sleep(700);
+        sendOctets("eight", eightBit.getBytes(StandardCharsets.UTF_8));
+        await().atMost(Duration.ofSeconds(10)).until(() -> peer.received.size() == 2);
+        assertThat(peer.received.get(1).from()).isEqualTo("<alice@origin.test> BODY=8BITMIME");
+        assertThat(peer.received.get(1).message()).contains("Content-Transfer-Encoding: 8bit\n\n"
+            + new String("Grüße".getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1));
+    }
+
+    @Test
+    void eightBitMailThatCannotBeConvertedBouncesAndNeverReachesA7BitPeer() throws Exception {
+        peer.announce8BitMime = false;
+        start();
+        sendOctets("header", "From: alice@origin.test\r\nSubject: Grüße\r\n\r\nbody\r\n".getBytes(StandardCharsets.UTF_8));
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> context.getSentMails().size() == 1);
+        FakeMailContext.SentMail bounce = context.getSentMails().get(0);
+        assertThat(bounce.getState()).isEqualTo("bounces");
+        assertThat(bounce.getAttributes().get(OutboundDelivery.DELIVERY_ERROR).getValue().value().toString())
+            .startsWith("554 5.6.3 ").contains("header field Subject");
+        assertThat(peer.received).isEmpty();
+        await().until(() -> queue.getSize() == 0);
+    }
+
+    /** A mail received with BODY=8BITMIME, its message as the octets given. */
+    private void sendOctets(String name, byte[] octets) throws Exception {
+        MimeMessage message = new MimeMessage(Session.getInstance(new Properties()), new ByteArrayInputStream(octets));
+        router.service(MailImpl.builder().name("mail-" + name).sender("alice@origin.test").addRecipient("bob@peer.test")
+            .mimeMessage(message).addAttribute(new Attribute(BodyParameterHook.ATTRIBUTE, AttributeValue.of("8BITMIME"))).build());
+    }
+
+    private Optional<String> whyQueued(String mailName) {
+        return delivery.queuedMail(mailName).map(QueuedMailState::explain);
     }
 
     private static DsnParameters.RecipientDsnParameters notify(DsnParameters.Notify... notify) {
@@ -198,7 +277,7 @@ class OutboundDeliveryTest {
             .mimeMessage(mtPriority).addAttribute(new Attribute(MtPriorityHook.ATTRIBUTE, AttributeValue.of(7))).build();
         router.service(prioritized);
         await().until(() -> delivery.channels().toString().contains("held 5"));
-        assertThat(delivery.whyQueued("mail-bulk")).get().asString()
+        assertThat(whyQueued("mail-bulk")).get().asString()
             .contains("held until the peer sends ETRN").contains("weight 14001 = precedence 14 x Mp 1000 + size 1 KB");
 
         delivery.flush("peer.test");
@@ -226,7 +305,7 @@ class OutboundDeliveryTest {
         int gateTries = peer.rcptCommands.get() - before;
         assertThat(gateTries).isBetween(1, 4);
         assertThat(delivery.channels().toString()).contains("deferred 3").contains("450 4.2.1 mailbox busy");
-        assertThat(delivery.whyQueued("mail-first").orElseThrow()).contains("last reply 450 4.2.1 mailbox busy");
+        assertThat(whyQueued("mail-first").orElseThrow()).contains("last reply 450 4.2.1 mailbox busy");
 
         // the peer recovers: the gate goes, then the others follow
         peer.rcptReply = "250 2.1.5 ok";
@@ -276,8 +355,8 @@ class OutboundDeliveryTest {
             Clock.systemUTC(), 64L * 1024 * 1024);
         queue = queues.createQueue(MailQueueName.of("smtpc"));
         start();
-        await().atMost(Duration.ofSeconds(10)).until(() -> delivery.whyQueued("mail-kept").isPresent());
-        assertThat(delivery.whyQueued("mail-kept").get()).contains("deferred").contains("attempts 1")
+        await().atMost(Duration.ofSeconds(10)).until(() -> whyQueued("mail-kept").isPresent());
+        assertThat(whyQueued("mail-kept").get()).contains("deferred").contains("attempts 1")
             .contains("last reply 451 4.3.0 try later");
         assertThat(peer.rcptCommands.get()).isEqualTo(1);
     }

@@ -20,7 +20,8 @@ import java.util.regex.Pattern;
  * counts connections and RCPT commands, and records each mail it accepts (envelope and Subject) in order.
  */
 final class SmtpPeer implements AutoCloseable {
-    record Received(String from, List<String> recipients, String subject, int connection) {
+    /** A mail taken: its envelope, Subject, the connection it came on, and its text (ISO-8859-1, lines end in LF). */
+    record Received(String from, List<String> recipients, String subject, int connection, String message) {
     }
 
     private static final Pattern SUBJECT = Pattern.compile("(?im)^Subject: (.*)$");
@@ -34,6 +35,7 @@ final class SmtpPeer implements AutoCloseable {
     final List<String> etrnCommands = new CopyOnWriteArrayList<>();
     volatile String rcptReply = "250 2.1.5 ok";
     volatile String extraEhlo = "";
+    volatile boolean announce8BitMime = true;
 
     SmtpPeer() throws IOException {
         this(0);
@@ -80,7 +82,7 @@ final class SmtpPeer implements AutoCloseable {
             while ((line = in.readLine()) != null) {
                 String upper = line.toUpperCase();
                 if (upper.startsWith("EHLO")) {
-                    reply(out, "250-peer.test" + extraEhlo + "\r\n250 8BITMIME");
+                    reply(out, "250-peer.test" + extraEhlo + (announce8BitMime ? "\r\n250-8BITMIME" : "") + "\r\n250 HELP");
                 } else if (upper.startsWith("HELO")) {
                     reply(out, "250 peer.test");
                 } else if (upper.startsWith("MAIL FROM:")) {
@@ -102,7 +104,7 @@ final class SmtpPeer implements AutoCloseable {
                     }
                     Matcher subject = SUBJECT.matcher(message);
                     received.add(new Received(from, List.copyOf(recipients), subject.find() ? subject.group(1).trim() : "",
-                        connection));
+                        connection, message.toString()));
                     reply(out, "250 2.0.0 queued");
                 } else if (upper.startsWith("ETRN ")) {
                     etrnCommands.add(connection + " " + line);
