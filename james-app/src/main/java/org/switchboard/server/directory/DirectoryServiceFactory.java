@@ -1,11 +1,14 @@
 package org.switchboard.server.directory;
 
 import java.io.File;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.stream.Stream;
 
 import org.apache.directory.api.ldap.model.exception.LdapException;
 import org.apache.directory.api.ldap.model.name.Dn;
@@ -38,6 +41,10 @@ final class DirectoryServiceFactory {
     private static final String[] INDEXED_ATTRIBUTES = {"mail", "otherMailbox", "ieMailAlias", "ieListMember",
         "ieListDigestMember", "ieRequestToken", "cn", "ou", "dc"};
 
+    // disabled as shipped (m-disabled: TRUE), and ApacheDS' configuration schema, on which none of the others depends
+    private static final List<String> UNUSED_SCHEMAS = List.of("adsconfig", "apachedns", "autofs", "corba", "dhcp",
+        "mozilla", "nis", "rfc2307bis", "samba");
+
     private final Path instanceDirectory;
     private final DirectoryConfiguration configuration;
 
@@ -62,6 +69,7 @@ final class DirectoryServiceFactory {
         File schemaDirectory = new File(partitions, "schema");
         if (!schemaDirectory.exists()) {
             new DefaultSchemaLdifExtractor(partitions).extractOrCopy();
+            leaveOutUnusedSchemas(schemaDirectory);
             DirectorySchemaInstaller.patchBuiltInSchema(schemaDirectory);
         }
         SchemaManager schemaManager = new DefaultSchemaManager(new LdifSchemaLoader(schemaDirectory));
@@ -114,6 +122,27 @@ final class DirectoryServiceFactory {
             throw e;
         }
         return service;
+    }
+
+    /**
+     * Removes from a freshly extracted schema the schemas ApacheDS ships disabled and its own configuration schema
+     * ({@code adsconfig}, for a configuration partition this server does not have): nothing uses them, and the schema
+     * partition reads every entry at each start (a third of them were these), on the path to the SMTP banner. An
+     * administrator who needs one adds it to {@code ou=schema} over LDAP.
+     */
+    private static void leaveOutUnusedSchemas(File schemaDirectory) throws IOException {
+        Path schemas = schemaDirectory.toPath().resolve("ou=schema");
+        for (String schema : UNUSED_SCHEMAS) {
+            Path entries = schemas.resolve("cn=" + schema);
+            if (Files.isDirectory(entries)) {
+                try (Stream<Path> files = Files.walk(entries)) {
+                    for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
+                        Files.delete(file);
+                    }
+                }
+            }
+            Files.deleteIfExists(schemas.resolve("cn=" + schema + ".ldif"));
+        }
     }
 
     private static JdbmPartition jdbmPartition(SchemaManager schemaManager, DefaultDnFactory dnFactory,
