@@ -32,7 +32,7 @@ class ListPoliciesIT {
     private static final String PASSWORD = "Policies-test-2468";
     private static final Duration DELIVERY = Duration.ofSeconds(60);
     /** Long enough for the owner's approval below, short enough to see a post expire. */
-    private static final Duration HOLD_TIMEOUT = Duration.ofSeconds(45);
+    private static final Duration HOLD_TIMEOUT = Duration.ofSeconds(25);
 
     @TempDir
     static Path temp;
