@@ -23,13 +23,16 @@ import com.unboundid.ldap.sdk.LDAPConnection;
  * bounces comes back to the list's VERP address, counts towards that member's bounce score (james-cli
  * ListBounceScores) and never reaches the poster; an RFC 3464 report from another server counts (soft) for the member
  * it names; a non-member's post to a moderated list is held until the owner
- * approves it by mail, then reaches the members; a poster matching a ban pattern is bounced.
+ * approves it by mail, then reaches the members, and one nobody decides on expires with a notice to its poster; a
+ * poster matching a ban pattern is bounced, and so is a post whose From: author is banned.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ListPoliciesIT {
     private static final String SUFFIX = "dc=example,dc=com";
     private static final String PASSWORD = "Policies-test-2468";
     private static final Duration DELIVERY = Duration.ofSeconds(60);
+    /** Long enough for the owner's approval below, short enough to see a post expire. */
+    private static final Duration HOLD_TIMEOUT = Duration.ofSeconds(25);
 
     @TempDir
     static Path temp;
@@ -38,6 +41,10 @@ class ListPoliciesIT {
     @BeforeAll
     void boot() throws Exception {
         server = PackagedServer.unpack(temp);
+        PipelineEditor pipeline = PipelineEditor.of(server);
+        pipeline.processor("lists-moderation").mailetOfClass("org.switchboard.mailets.lists.ListModeration")
+            .parameter("holdTimeout", HOLD_TIMEOUT.toSeconds() + "s");
+        pipeline.save();
         server.startWith("example.com", PASSWORD, "alice@example.com", "bob@example.com", "dave@example.com",
             "erin@example.com");
         try (LDAPConnection ldap = ListClients.admin(server)) {
@@ -111,6 +118,44 @@ class ListPoliciesIT {
         ImapMessage post = MailAccess.awaitTestMessage(server.imapPort, "alice@example.com", PASSWORD, id, DELIVERY);
         assertThat(post.text()).contains("List-Id: <moderated.example.com>").contains("Subject: please publish");
         assertThat(server.cli("ListHeldPosts", "moderated@example.com")).doesNotContain(token);
+    }
+
+    @Test
+    void heldPostNobodyDecidesOnExpiresAndThePosterIsTold() throws Exception {
+        String id = UUID.randomUUID().toString();
+        ListClients.send(server.smtpPort, "dave@example.com", "moderated@example.com", "nobody answers", id, "");
+        String token = ListClients.token(ListClients.awaitSubject(server.imapPort, "erin@example.com", PASSWORD,
+            "dave@example.com to moderated@example.com", DELIVERY));
+        assertThat(server.cli("ListHeldPosts", "moderated@example.com")).contains(token);
+
+        // the schedule checks once a minute
+        ImapMessage notice = ListClients.awaitSubject(server.imapPort, "dave@example.com", PASSWORD,
+            "Your post to moderated@example.com expired", HOLD_TIMEOUT.plus(Duration.ofMinutes(1)).plus(DELIVERY));
+        assertThat(ListClients.unfolded(notice)).contains("Subject: nobody answers");
+        assertThat(server.cli("ListHeldPosts", "moderated@example.com")).doesNotContain(token);
+        assertThat(MailAccess.imapInbox(server.imapPort, "alice@example.com", PASSWORD)).as("never sent")
+            .noneSatisfy(message -> assertThat(message.text()).contains("X-Test-Id: " + id));
+    }
+
+    @Test
+    void postWhoseFromAuthorIsBannedIsBouncedWhateverTheEnvelopeSender() throws Exception {
+        String id = UUID.randomUUID().toString();
+        byte[] message = ("From: Dave <dave@example.com>\r\nTo: banning@example.com\r\nSubject: through bob\r\n"
+            + "Message-ID: <" + id + "@example.com>\r\nX-Test-Id: " + id + "\r\n\r\nHello list.\r\n")
+            .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        try (SmtpClient smtp = SmtpClient.connect(server.smtpPort)) {
+            smtp.greeting();
+            smtp.ehlo("client.example.com");
+            assertThat(smtp.send("bob@example.com", List.of("banning@example.com"), message).code()).isEqualTo(250);
+            smtp.quit();
+        }
+
+        await().atMost(DELIVERY).ignoreExceptions().untilAsserted(() ->
+            assertThat(MailAccess.imapInbox(server.imapPort, "bob@example.com", PASSWORD)).anySatisfy(bounce ->
+                assertThat(bounce.text()).contains("The author dave@example.com (From:) is banned from the list"
+                    + " banning@example.com").contains(id)));
+        assertThat(MailAccess.imapInbox(server.imapPort, "alice@example.com", PASSWORD)).as("not distributed")
+            .noneSatisfy(received -> assertThat(received.text()).contains("X-Test-Id: " + id));
     }
 
     @Test

@@ -39,7 +39,8 @@ final class DirectorySchemaInstaller {
     }
 
     /**
-     * Loads the schema when the directory does not have it yet, restarting the service when that is what makes the
+     * Loads the schema when the directory does not have it yet, or brings an older one up to date
+     * ({@link DirectorySchemaUpgrade}), restarting the service when that is what makes the
      * change apply.
      *
      * @param restart stops the service and starts it again, returning the new one
@@ -48,6 +49,14 @@ final class DirectorySchemaInstaller {
     static DirectoryService ensure(DirectoryService service, Callable<DirectoryService> restart) throws Exception {
         DirectoryService current = service;
         boolean schemaLoaded = loadSchema(current);
+        if (!schemaLoaded) {
+            List<String> upgraded = DirectorySchemaUpgrade.apply(current, subschemaChange());
+            if (!upgraded.isEmpty()) {
+                LOGGER.info("Directory: schema upgraded, added or replaced {}; restarting once so that indexes on them"
+                    + " are built", upgraded);
+                current = restart.call();
+            }
+        }
         if (schemaLoaded && hasCaseIgnoreOtherMailbox(current)) {
             // the partition's indexes on Switchboard's attributes (ieMailAlias, ieListMember...) can only be
             // declared once their types exist: ApacheDS builds them at the next start
@@ -135,6 +144,11 @@ final class DirectorySchemaInstaller {
             }
             return changes;
         }
+    }
+
+    private static LdifEntry subschemaChange() throws Exception {
+        return schemaLdif().stream().filter(DirectorySchemaInstaller::isSubschemaEntry).findFirst()
+            .orElseThrow(() -> new IllegalStateException(SchemaLdif.APACHEDS_LDIF + " has no cn=schema change"));
     }
 
     private static boolean isSubschemaEntry(LdifEntry change) {

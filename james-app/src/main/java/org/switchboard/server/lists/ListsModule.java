@@ -24,8 +24,8 @@ import com.unboundid.ldap.sdk.LDAPException;
 
 /**
  * The Distribution List Manager's directory access (the lists, read and changed as the directory's administrator on
- * a pool of their own, closed before the directory stops), its JMX face ({@link ListManagement}) and the digest
- * schedule ({@link ListDigestScheduler}).
+ * a pool of their own, closed before the directory stops), its JMX face ({@link ListManagement}) and its schedules
+ * ({@link ListDigestScheduler}, {@link HeldPostScheduler}, {@link BounceReminderScheduler}).
  */
 public class ListsModule extends AbstractModule {
     private static final int POOL_SIZE = 4;
@@ -65,6 +65,20 @@ public class ListsModule extends AbstractModule {
     @ProvidesIntoSet
     InitializationOperation startDigestScheduler(ListDigestScheduler scheduler) {
         return InitilizationOperationBuilder.forClass(ListDigestScheduler.class)
+            .init(scheduler::start)
+            .requires(List.of(JamesMailetContext.class));
+    }
+
+    @ProvidesIntoSet
+    InitializationOperation startHeldPostScheduler(HeldPostScheduler scheduler) {
+        return InitilizationOperationBuilder.forClass(HeldPostScheduler.class)
+            .init(scheduler::start)
+            .requires(List.of(JamesMailetContext.class));
+    }
+
+    @ProvidesIntoSet
+    InitializationOperation startBounceReminderScheduler(BounceReminderScheduler scheduler) {
+        return InitilizationOperationBuilder.forClass(BounceReminderScheduler.class)
             .init(scheduler::start)
             .requires(List.of(JamesMailetContext.class));
     }

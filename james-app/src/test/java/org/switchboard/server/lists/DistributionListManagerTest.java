@@ -215,7 +215,8 @@ class DistributionListManagerTest extends ListDirectoryTest {
         closedPool.close();
         RecordingContext context = new RecordingContext();
         DistributionListManager manager = new DistributionListManager(new LdapListDirectory(closedPool, SUFFIX),
-            ListTestMailboxes.digests(context), ListTestMailboxes.archive(), new LdapBounceRecords(closedPool),
+            ListTestMailboxes.digests(context, new LdapBounceRecords(closedPool)), ListTestMailboxes.archive(),
+            new LdapBounceRecords(closedPool),
             new RecordedDns());
         manager.init(FakeMailetConfig.builder().mailetName("lists").mailetContext(context.context()).build());
 
@@ -233,7 +234,7 @@ class DistributionListManagerTest extends ListDirectoryTest {
             "ieListDigestMember: bob@example.com", "ieListDigestMember: carol@example.com");
         RecordingContext context = new RecordingContext();
         MailboxManager mailboxes = ListTestMailboxes.mailboxManager();
-        ListDigests digests = new ListDigests(mailboxes, context.context());
+        ListDigests digests = new ListDigests(mailboxes, context.context(), new LdapBounceRecords(pool));
         DistributionListManager manager = manager(context, digests, new ListArchive(mailboxes));
         DistributionList list = lists.find(address(name)).orElseThrow();
 
@@ -302,13 +303,13 @@ class DistributionListManagerTest extends ListDirectoryTest {
         at.manager().service(post("friend@remote.invalid", name, "kept"));
         ListDigestScheduler scheduler = new ListDigestScheduler(lists, at.digests());
 
-        scheduler.sendDueDigests();
+        scheduler.check();
         assertThat(context.sent()).as("07:00").isEmpty();
         clock.advance(java.time.Duration.ofHours(2));
-        scheduler.sendDueDigests();
+        scheduler.check();
         assertThat(context.sent()).singleElement().satisfies(digest -> assertThat(digest.recipients())
             .containsExactly(address("bob@example.com")));
-        scheduler.sendDueDigests();
+        scheduler.check();
         assertThat(context.sent()).as("sent once").hasSize(1);
     }
 
@@ -317,11 +318,11 @@ class DistributionListManagerTest extends ListDirectoryTest {
         String name = addList("restart", "ieListPosting: OPEN", "ieListDigestMember: bob@example.com");
         RecordingContext context = new RecordingContext();
         MailboxManager mailboxes = ListTestMailboxes.mailboxManager();
-        manager(context, new ListDigests(mailboxes, context.context()), new ListArchive(mailboxes))
+        manager(context, new ListDigests(mailboxes, context.context(), new LdapBounceRecords(pool)), new ListArchive(mailboxes))
             .service(post("friend@remote.invalid", name, "kept"));
 
         // what a restart keeps is the store: a new ListDigests finds the post there
-        ListDigests afterRestart = new ListDigests(mailboxes, context.context());
+        ListDigests afterRestart = new ListDigests(mailboxes, context.context(), new LdapBounceRecords(pool));
         assertThat(afterRestart.send(lists.find(address(name)).orElseThrow())).isEqualTo(1);
         assertThat(context.sent()).hasSize(1);
     }
@@ -334,7 +335,7 @@ class DistributionListManagerTest extends ListDirectoryTest {
         RecordingContext context = new RecordingContext();
         MailboxManager mailboxes = ListTestMailboxes.mailboxManager();
         ListArchive archive = new ListArchive(mailboxes);
-        DistributionListManager manager = manager(context, new ListDigests(mailboxes, context.context()), archive);
+        DistributionListManager manager = manager(context, new ListDigests(mailboxes, context.context(), new LdapBounceRecords(pool)), archive);
 
         manager.service(post("zed@example.com", name, "Plan", "Message-ID", "<plan@x>", "Date",
             "Mon, 7 Dec 2026 09:00:00 +0000"));
@@ -368,7 +369,7 @@ class DistributionListManagerTest extends ListDirectoryTest {
     @Test
     void refusesAnUnknownParameter() {
         DistributionListManager manager = new DistributionListManager(lists,
-            ListTestMailboxes.digests(new RecordingContext()), ListTestMailboxes.archive(), new LdapBounceRecords(pool),
+            ListTestMailboxes.digests(new RecordingContext(), new LdapBounceRecords(pool)), ListTestMailboxes.archive(), new LdapBounceRecords(pool),
             new RecordedDns());
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> manager.init(FakeMailetConfig.builder()
                 .mailetName("lists").setProperty("rejectProcesor", "x").build()))
@@ -384,12 +385,12 @@ class DistributionListManagerTest extends ListDirectoryTest {
         RecordingContext context = new RecordingContext();
         MailboxManager mailboxes = ListTestMailboxes.mailboxManager();
         MutableClock clock = new MutableClock(java.time.Instant.parse("2026-12-07T07:00:00Z"));
-        ListDigests digests = new ListDigests(mailboxes, context.context(), clock);
+        ListDigests digests = new ListDigests(mailboxes, context.context(), new LdapBounceRecords(pool), clock);
         return new AtSeven(context, clock, digests, manager(context, digests, new ListArchive(mailboxes)));
     }
 
     private DistributionListManager manager(RecordingContext context) throws MessagingException {
-        return manager(context, ListTestMailboxes.digests(context), ListTestMailboxes.archive());
+        return manager(context, ListTestMailboxes.digests(context, new LdapBounceRecords(pool)), ListTestMailboxes.archive());
     }
 
     private DistributionListManager manager(RecordingContext context, ListDigests digests, ListArchive archive)

@@ -12,17 +12,22 @@ import javax.mail.MessagingException;
 
 import org.apache.james.core.MailAddress;
 import org.apache.james.core.builder.MimeMessageBuilder;
+import org.apache.james.mailrepository.memory.MemoryMailRepository;
 import org.apache.james.server.core.MailImpl;
 import org.apache.mailet.Mail;
 import org.apache.mailet.base.test.FakeMailetConfig;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.switchboard.mailets.lists.BounceRecord;
+import org.switchboard.mailets.lists.BounceReminders;
 import org.switchboard.mailets.lists.BounceState;
 import org.switchboard.mailets.lists.DistributionList;
 import org.switchboard.mailets.lists.DistributionListManager;
+import org.switchboard.mailets.lists.HeldPosts;
 import org.switchboard.mailets.lists.LdapBounceRecords;
+import org.switchboard.mailets.lists.ListDigests;
 import org.switchboard.mailets.lists.ListBounces;
+import org.switchboard.mailets.lists.ListRequests;
 import org.switchboard.mailets.lists.VerpMode;
 import org.switchboard.pipeline.Channel;
 import org.switchboard.pipeline.Route;
@@ -50,6 +55,13 @@ class ListBouncesTest extends ListDirectoryTest {
         return lists.find(address(name)).orElseThrow();
     }
 
+    /** Stores a record of the member whose delivery bounce processing disabled now. */
+    private void disable(DistributionList list, String member) throws Exception {
+        records.save(list, BounceRecord.none(address(member))
+            .counted(org.switchboard.mailets.lists.BounceKind.HARD, java.time.LocalDate.of(2026, 12, 7),
+                Duration.ofDays(7)).disabledAt(clock.instant()));
+    }
+
     private ListBounces bounces(RecordingContext context) throws MessagingException {
         ListBounces mailet = new ListBounces(lists, records, clock);
         mailet.init(FakeMailetConfig.builder().mailetName("list-bounces").mailetContext(context.context()).build());
@@ -58,7 +70,8 @@ class ListBouncesTest extends ListDirectoryTest {
 
     private DistributionListManager manager(RecordingContext context, String... parameters) throws MessagingException {
         DistributionListManager manager = new DistributionListManager(lists,
-            ListTestMailboxes.digests(new RecordingContext()), ListTestMailboxes.archive(), records, new RecordedDns(), clock);
+            ListTestMailboxes.digests(new RecordingContext(), records), ListTestMailboxes.archive(), records, new RecordedDns(),
+            clock);
         FakeMailetConfig.Builder config = FakeMailetConfig.builder().mailetName("lists")
             .mailetContext(context.context());
         for (int i = 0; i + 1 < parameters.length; i += 2) {
@@ -154,9 +167,7 @@ class ListBouncesTest extends ListDirectoryTest {
         String name = addList("disabled", "ieListPosting: OPEN", "ieListMember: alice@example.com",
             "ieListMember: bob@example.org", "ieListOwnerAddress: owner@example.com");
         DistributionList list = list(name);
-        records.save(list, BounceRecord.none(address("bob@example.org"))
-            .counted(org.switchboard.mailets.lists.BounceKind.HARD, java.time.LocalDate.of(2026, 12, 7),
-                Duration.ofDays(7)).disabledAt(clock.instant()));
+        disable(list, "bob@example.org");
         RecordingContext context = new RecordingContext();
         DistributionListManager manager = manager(context, "reminders", "1", "reminderInterval", "7d");
 
@@ -177,6 +188,89 @@ class ListBouncesTest extends ListDirectoryTest {
         assertThat(context.sent().subList(3, context.sent().size())).extracting(RecordingContext.Sent::recipients)
             .containsExactly(List.of(address("bob@example.org")), List.of(address("owner@example.com")),
                 List.of(address("alice@example.com")));
+    }
+
+    @Test
+    void quietListRemindsDisabledMembersOnTheSchedule() throws Exception {
+        String name = addList("quiet", "ieListPosting: OPEN", "ieListMember: alice@example.com",
+            "ieListMember: erin@example.org");
+        DistributionList list = list(name);
+        disable(list, "erin@example.org");
+        RecordingContext context = new RecordingContext();
+        BounceReminders reminders = new BounceReminders(lists, records, clock);
+        assertThat(reminders.remindAll(context.context())).as("no settings before the list manager's init").isZero();
+        new DistributionListManager(lists, ListTestMailboxes.digests(context, records), ListTestMailboxes.archive(),
+            records, new RecordedDns(), reminders).init(FakeMailetConfig.builder().mailetName("lists")
+            .mailetContext(context.context()).setProperty("reminderInterval", "2d").build());
+
+        // the directory and the clock are shared by this class's tests: only this list's notices are looked at
+        MailAddress erin = address("erin@example.org");
+        reminders.remindAll(context.context());
+        assertThat(context.sent()).as("the disabled notice was the last one")
+            .noneSatisfy(notice -> assertThat(notice.recipients()).contains(erin));
+        clock.advance(Duration.ofDays(2));
+        reminders.remindAll(context.context());
+        reminders.remindAll(context.context());
+
+        assertThat(context.sent()).filteredOn(notice -> notice.recipients().contains(erin)).singleElement()
+            .satisfies(reminder -> assertThat(reminder.text()).contains("is still disabled").contains("enable"));
+        assertThat(records.state(list).of(erin).notices()).isEqualTo(1);
+    }
+
+    @Test
+    void disabledMemberReEnablesDeliveryByMailWithAToken() throws Exception {
+        String name = addList("reenable", "ieListPosting: OPEN", "ieListMember: frank@example.org",
+            "ieListMember: gina@example.org");
+        DistributionList list = list(name);
+        disable(list, "frank@example.org");
+        RecordingContext context = new RecordingContext();
+        ListRequests requests = new ListRequests(lists, ListTestMailboxes.archive(),
+            new HeldPosts(new MemoryMailRepository()), records, clock);
+        requests.init(FakeMailetConfig.builder().mailetName("requests").mailetContext(context.context()).build());
+        String request = name.replace("@", "-request@");
+
+        requests.service(command("gina@example.org", request, "enable"));
+        requests.service(command("frank@example.org", request, "enable"));
+        assertThat(context.sent()).hasSize(2);
+        assertThat(context.sent().get(0).text()).contains("nothing to enable");
+        java.util.regex.Matcher token = java.util.regex.Pattern.compile("\\b([0-9a-f]{40})\\b")
+            .matcher(context.sent().get(1).text());
+        assertThat(token.find()).isTrue();
+        assertThat(records.state(list).isDisabled(address("frank@example.org"))).as("not before confirming").isTrue();
+
+        requests.service(command("frank@example.org", request, "Re: Confirm " + token.group(1)));
+
+        assertThat(records.state(list).isDisabled(address("frank@example.org"))).isFalse();
+        assertThat(context.sent().get(2).recipients()).containsExactly(address("frank@example.org"));
+        assertThat(context.sent().get(2).text()).contains("is enabled again");
+        requests.service(command("frank@example.org", request, "Re: Confirm " + token.group(1)));
+        assertThat(context.sent().get(3).text()).as("used once").contains("Not done");
+    }
+
+    private static Mail command(String from, String to, String subject) throws Exception {
+        return MailImpl.builder().name("command-" + UUID.randomUUID()).sender(from).addRecipient(to)
+            .mimeMessage(MimeMessageBuilder.mimeMessageBuilder().addFrom(from).addToRecipient(to).setSubject(subject)
+                .setText("(reply)"))
+            .build();
+    }
+
+    @Test
+    void disabledDigestMemberGetsNoDigest() throws Exception {
+        String name = addList("digestdisabled", "ieListPosting: OPEN", "ieListDigestMember: carol@example.org",
+            "ieListDigestMember: dave@example.org");
+        DistributionList list = list(name);
+        disable(list, "dave@example.org");
+        RecordingContext context = new RecordingContext();
+        ListDigests digests = ListTestMailboxes.digests(context, records);
+        DistributionListManager manager = new DistributionListManager(lists, digests, ListTestMailboxes.archive(),
+            records, new RecordedDns(), clock);
+        manager.init(FakeMailetConfig.builder().mailetName("lists").mailetContext(context.context()).build());
+
+        manager.service(post("friend@remote.invalid", name));
+        assertThat(digests.send(list)).isEqualTo(1);
+
+        assertThat(context.sent()).singleElement().satisfies(digest -> assertThat(digest.recipients())
+            .containsExactly(address("carol@example.org")));
     }
 
     @Test

@@ -11,6 +11,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
+import org.switchboard.mailets.lists.LdapBounceRecords;
 import org.switchboard.server.directory.TestDirectory;
 
 import com.unboundid.ldap.sdk.Entry;
@@ -39,8 +40,8 @@ class ListManagementTest {
     void start(@TempDir Path root) throws Exception {
         directory = TestDirectory.start(root);
         pool = directory.adminPool();
-        management = new ListManagement(pool, SUFFIX, ListTestMailboxes.digests(new RecordingContext()),
-            ListTestMailboxes.archive());
+        management = new ListManagement(pool, SUFFIX,
+            ListTestMailboxes.digests(new RecordingContext(), new LdapBounceRecords(pool)), ListTestMailboxes.archive());
         pool.add(new Entry("dn: mail=mallory@example.com," + SUFFIX, "objectClass: top", "objectClass: ieperson",
             "mail: mallory@example.com", "userPassword: " + PERSON_PASSWORD));
     }

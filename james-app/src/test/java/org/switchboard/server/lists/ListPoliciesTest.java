@@ -18,6 +18,7 @@ import org.apache.mailet.Mail;
 import org.apache.mailet.base.test.FakeMailetConfig;
 import org.junit.jupiter.api.Test;
 import org.switchboard.mailets.lists.DistributionListManager;
+import org.switchboard.mailets.lists.HeldPostExpiry;
 import org.switchboard.mailets.lists.HeldPosts;
 import org.switchboard.mailets.lists.LdapBounceRecords;
 import org.switchboard.mailets.lists.ListModeration;
@@ -51,7 +52,7 @@ class ListPoliciesTest extends ListDirectoryTest {
 
     private DistributionListManager manager(RecordingContext context) throws Exception {
         DistributionListManager manager = new DistributionListManager(lists,
-            ListTestMailboxes.digests(new RecordingContext()), ListTestMailboxes.archive(), new LdapBounceRecords(pool), DNS,
+            ListTestMailboxes.digests(new RecordingContext(), new LdapBounceRecords(pool)), ListTestMailboxes.archive(), new LdapBounceRecords(pool), DNS,
             clock);
         manager.init(FakeMailetConfig.builder().mailetName("lists").mailetContext(context.context()).build());
         return manager;
@@ -64,7 +65,7 @@ class ListPoliciesTest extends ListDirectoryTest {
     }
 
     private ListRequests requests(RecordingContext context) throws Exception {
-        ListRequests mailet = new ListRequests(lists, ListTestMailboxes.archive(), held, clock);
+        ListRequests mailet = new ListRequests(lists, ListTestMailboxes.archive(), held, new LdapBounceRecords(pool), clock);
         mailet.init(FakeMailetConfig.builder().mailetName("requests").mailetContext(context.context()).build());
         return mailet;
     }
@@ -169,14 +170,60 @@ class ListPoliciesTest extends ListDirectoryTest {
         String name = addList("expiry", "ieListPosting: MODERATED", "ieListMember: alice@example.com",
             "ieListOwnerAddress: owner@example.com");
         String token = token(hold(name).text());
-        clock.advance(java.time.Duration.ofDays(4));
+        clock.advance(java.time.Duration.ofDays(HeldPosts.DEFAULT_TIMEOUT_DAYS).plusMinutes(1));
         RecordingContext context = new RecordingContext();
 
         requests(context).service(command("owner@example.com", name.replace("@", "-request@"), "approve " + token));
 
-        assertThat(context.sent()).extracting(RecordingContext.Sent::state).containsExactly("root");
-        assertThat(context.sent().get(0).text()).contains("Not done");
+        assertThat(context.sent()).extracting(RecordingContext.Sent::recipients).containsExactly(
+            List.of(address("stranger@remote.example")), List.of(address("owner@example.com")));
+        assertThat(context.sent().get(0).text()).contains("no owner of the list decided on it in time");
+        assertThat(context.sent().get(1).text()).contains("Not done");
         assertThat(held.describe()).noneSatisfy(line -> assertThat(line).startsWith(token));
+    }
+
+    @Test
+    void heldPostsExpireOnTheirHoldTimeoutWithANoticeToThePoster() throws Exception {
+        String name = addList("holdtimeout", "ieListPosting: MODERATED", "ieListMember: alice@example.com",
+            "ieListOwnerAddress: owner@example.com");
+        String token = token(hold(name).text());
+        RecordingContext context = new RecordingContext();
+        HeldPostExpiry expiry = new HeldPostExpiry(lists, held, context.context(), clock);
+
+        // the clock and the repository are shared by this class's tests: only this post is looked at
+        clock.advance(java.time.Duration.ofDays(HeldPosts.DEFAULT_TIMEOUT_DAYS).minusMinutes(1));
+        expiry.expireDue();
+        assertThat(held.tokens()).as("not yet").contains(token);
+        assertThat(lists.request(token)).isPresent();
+
+        clock.advance(java.time.Duration.ofMinutes(2));
+        assertThat(expiry.expireDue()).isPositive();
+        assertThat(held.tokens()).doesNotContain(token);
+        assertThat(lists.request(token)).as("the pending request is gone with it").isEmpty();
+        assertThat(context.sent()).filteredOn(notice -> notice.text().contains("Your post to " + name + " expired"))
+            .singleElement().satisfies(notice -> assertThat(notice.recipients())
+                .containsExactly(address("stranger@remote.example")));
+        assertThat(expiry.expireDue()).as("once").isZero();
+    }
+
+    @Test
+    void holdTimeoutIsConfigurable() throws Exception {
+        String name = addList("shorthold", "ieListPosting: MODERATED", "ieListMember: alice@example.com",
+            "ieListOwnerAddress: owner@example.com");
+        ListModeration moderation = new ListModeration(lists, held, clock);
+        RecordingContext context = new RecordingContext();
+        moderation.init(FakeMailetConfig.builder().mailetName("moderation").mailetContext(context.context())
+            .setProperty("holdTimeout", "2h").build());
+        moderation.service(post("stranger@remote.example", name));
+        String token = token(context.sent().get(0).text());
+        HeldPostExpiry expiry = new HeldPostExpiry(lists, held, context.context(), clock);
+        clock.advance(java.time.Duration.ofHours(2).minusSeconds(1));
+        assertThat(expiry.expired(token)).isFalse();
+
+        clock.advance(java.time.Duration.ofSeconds(2));
+        assertThat(expiry.expired(token)).isTrue();
+        expiry.expireDue();
+        assertThat(held.tokens()).doesNotContain(token);
     }
 
     @Test
@@ -200,6 +247,22 @@ class ListPoliciesTest extends ListDirectoryTest {
         requests(join).service(command("x@spam.example", name.replace("@", "-subscribe@"), "subscribe"));
         assertThat(join.sent()).hasSize(1);
         assertThat(join.sent().get(0).text()).contains("You may not join");
+    }
+
+    @Test
+    void aBannedFromAuthorIsRefusedWhateverTheEnvelopeSender() throws Exception {
+        String name = addList("authorbans", "ieListPosting: OPEN", "ieListMember: alice@example.com",
+            "ieListBan: @spam.example");
+        RecordingContext context = new RecordingContext();
+        DistributionListManager manager = manager(context);
+
+        manager.service(post("innocent@example.org", "\"Spammer\" <x@spam.example>", name));
+        manager.service(post("innocent@example.org", "Someone <y@example.org>", name));
+
+        assertThat(context.sent()).extracting(RecordingContext.Sent::state).containsExactly("lists-rejected",
+            "preprocess");
+        assertThat(context.sent().get(0).errorMessage())
+            .isEqualTo("The author x@spam.example (From:) is banned from the list " + name);
     }
 
     @Test

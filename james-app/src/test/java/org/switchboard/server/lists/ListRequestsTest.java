@@ -21,6 +21,7 @@ import org.apache.mailet.base.test.FakeMailetConfig;
 import org.junit.jupiter.api.Test;
 import org.switchboard.mailets.lists.DeliveryMode;
 import org.switchboard.mailets.lists.HeldPosts;
+import org.switchboard.mailets.lists.LdapBounceRecords;
 import org.switchboard.mailets.lists.ListRequests;
 import org.switchboard.server.directory.TestDirectory;
 
@@ -36,7 +37,7 @@ class ListRequestsTest extends ListDirectoryTest {
 
     private ListRequests mailet(RecordingContext context) throws Exception {
         ListRequests mailet = new ListRequests(lists, ListTestMailboxes.archive(),
-            new HeldPosts(new MemoryMailRepository()), clock);
+            new HeldPosts(new MemoryMailRepository()), new LdapBounceRecords(pool), clock);
         mailet.init(FakeMailetConfig.builder().mailetName("list-requests").mailetContext(context.context())
             .setProperty("confirmationTimeout", "3d").build());
         return mailet;

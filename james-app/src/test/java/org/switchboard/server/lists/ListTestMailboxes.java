@@ -2,6 +2,7 @@ package org.switchboard.server.lists;
 
 import org.apache.james.mailbox.MailboxManager;
 import org.apache.james.mailbox.inmemory.manager.InMemoryIntegrationResources;
+import org.switchboard.mailets.lists.BounceRecords;
 import org.switchboard.mailets.lists.ListArchive;
 import org.switchboard.mailets.lists.ListDigests;
 
@@ -14,8 +15,8 @@ final class ListTestMailboxes {
         return InMemoryIntegrationResources.defaultResources().getMailboxManager();
     }
 
-    static ListDigests digests(RecordingContext context) {
-        return new ListDigests(mailboxManager(), context.context());
+    static ListDigests digests(RecordingContext context, BounceRecords bounceRecords) {
+        return new ListDigests(mailboxManager(), context.context(), bounceRecords);
     }
 
     static ListArchive archive() {

@@ -19,15 +19,14 @@ final class BounceNotices {
     static void disabled(MailetContext context, DistributionList list, BounceRecord record) throws MessagingException {
         String name = list.address().asString();
         String member = record.member().asString();
-        String howToEnable = "To receive the list's posts again, ask its owner (" + owner(list) + "): they re-enable"
-            + " you with james-cli ResetListBounces " + name + " " + member + ".\n";
         ListNotice.send(context, list, List.of(record.member()), "Your delivery from " + name + " is disabled",
             "Mail from the list " + name + " to " + member + " kept failing (bounce score " + record.score()
                 + "), so the list stopped sending you its posts. You are still a member; if this goes on, you will"
-                + " be removed after a few reminders.\n\n" + howToEnable);
+                + " be removed after a few reminders.\n\n" + howToEnable(list));
         ListNotice.send(context, list, List.copyOf(ListNotice.owners(context, list)), "Delivery to " + member + " disabled on "
             + name, "Mail from the list " + name + " to " + member + " kept failing (bounce score " + record.score()
-            + "): its delivery is disabled.\n\n" + howToEnable);
+            + "): its delivery is disabled. The member can enable it again by mail; you can with james-cli"
+            + " ResetListBounces " + name + " " + member + ".\n");
     }
 
     static void reminder(MailetContext context, DistributionList list, BounceRecord record, int remindersLeft)
@@ -36,8 +35,7 @@ final class BounceNotices {
         ListNotice.send(context, list, List.of(record.member()), "Your delivery from " + name + " is still disabled",
             "Mail from the list " + name + " to " + record.member().asString() + " was disabled on "
                 + record.disabled().map(Instant::toString).orElse("?") + " because it kept failing. After "
-                + remindersLeft + " more reminder(s) you will be removed from the list. Ask its owner ("
-                + owner(list) + ") to re-enable you.\n");
+                + remindersLeft + " more reminder(s) you will be removed from the list.\n\n" + howToEnable(list));
     }
 
     static void removed(MailetContext context, DistributionList list, MailAddress member) throws MessagingException {
@@ -51,7 +49,9 @@ final class BounceNotices {
                 + " disabled and the reminders went unanswered.\n");
     }
 
-    private static String owner(DistributionList list) {
-        return list.commandAddress(DistributionList.OWNER).asString();
+    private static String howToEnable(DistributionList list) {
+        return "To receive the list's posts again, write \"enable\" to "
+            + list.commandAddress(DistributionList.REQUEST).asString() + " and confirm with the token you are sent,"
+            + " or ask the list's owner (" + list.commandAddress(DistributionList.OWNER).asString() + ").\n";
     }
 }

@@ -1,7 +1,6 @@
 package org.switchboard.mailets.lists;
 
 import java.time.Clock;
-import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -12,6 +11,7 @@ import java.util.Optional;
 import java.util.Set;
 
 import javax.inject.Inject;
+import javax.mail.Address;
 import javax.mail.MessagingException;
 import javax.mail.internet.AddressException;
 import javax.mail.internet.InternetAddress;
@@ -44,8 +44,8 @@ import org.switchboard.pipeline.RouteAttribute;
  *
  * <ul>
  *   <li>Who may post: {@link PostingPolicy} ({@code ieListPosting}); a post from an envelope sender whose address or
- *       domain the list blocks ({@code ieListBlocked}) or bans ({@code ieListBan}, {@link Ban}) is refused too (a
- *       blocked member still receives), and so is a
+ *       domain the list blocks ({@code ieListBlocked}) or bans ({@code ieListBan}, {@link Ban}), or with a From:
+ *       author the list bans, is refused too (a blocked member still receives), and so is a
  *       post larger than {@code ieListMaxMessageSize}. A refused
  *       post goes, with an error message saying why, to {@code rejectProcessor} (default {@code lists-rejected},
  *       which bounces it to its sender). On a MODERATED list, a post from someone who is neither member nor owner
@@ -56,9 +56,9 @@ import org.switchboard.pipeline.RouteAttribute;
  *   <li>Bounce processing ({@link ListBounces}): members whose delivery is disabled get no posts. With VERP
  *       ({@link VerpMode}: {@code ieListVerp}; AUTO, the default, for lists of at most {@code verpMaxMembers}
  *       receiving members, default 100) each member's copy is a mail of its own from
- *       {@code <list>-bounces+<member, @ as =>@domain}. Each post also sends disabled members their due reminder
- *       (every {@code reminderInterval}, default {@code 7d}) and removes, with a notice, those who had
- *       {@code reminders} (default 3) already.</li>
+ *       {@code <list>-bounces+<member, @ as =>@domain}. Disabled members get their due reminder
+ *       (every {@code reminderInterval}, default {@code 7d}), and those who had {@code reminders} (default 3) already
+ *       are removed with a notice ({@link BounceReminders}: at each post, and on the server's schedule).</li>
  *   <li>DMARC: a post whose author's domain publishes {@code p=reject} or {@code p=quarantine} ({@link DmarcPolicy})
  *       goes out as the list's {@code ieListDmarc} says ({@link DmarcMitigation}: From munged, the default, or the
  *       post wrapped).</li>
@@ -89,17 +89,14 @@ public class DistributionListManager extends GenericMailet {
     private final ListArchive archive;
     private final BounceRecords bounceRecords;
     private final DNSService dns;
-    private final Clock clock;
+    private final BounceReminders bounceReminders;
     private ProcessingState processor;
     private ProcessingState rejectProcessor;
     private ProcessingState loopProcessor;
     private ProcessingState unavailableProcessor;
     private ProcessingState moderationProcessor;
     private int verpMaxMembers;
-    private int reminders;
-    private Duration reminderInterval;
 
-    @Inject
     public DistributionListManager(ListDirectory directory, ListDigests digests, ListArchive archive,
                                    BounceRecords bounceRecords, DNSService dns) {
         this(directory, digests, archive, bounceRecords, dns, Clock.systemUTC());
@@ -111,12 +108,19 @@ public class DistributionListManager extends GenericMailet {
      */
     public DistributionListManager(ListDirectory directory, ListDigests digests, ListArchive archive,
                                    BounceRecords bounceRecords, DNSService dns, Clock clock) {
+        this(directory, digests, archive, bounceRecords, dns, new BounceReminders(directory, bounceRecords, clock));
+    }
+
+    /** {@code bounceReminders}: shared with the server's schedule, which reminds with this mailet's settings. */
+    @Inject
+    public DistributionListManager(ListDirectory directory, ListDigests digests, ListArchive archive,
+                                   BounceRecords bounceRecords, DNSService dns, BounceReminders bounceReminders) {
         this.directory = directory;
         this.digests = digests;
         this.archive = archive;
         this.bounceRecords = bounceRecords;
         this.dns = dns;
-        this.clock = clock;
+        this.bounceReminders = bounceReminders;
     }
 
     @Override
@@ -131,10 +135,11 @@ public class DistributionListManager extends GenericMailet {
         unavailableProcessor = new ProcessingState(parameters.value(UNAVAILABLE_PROCESSOR_PARAMETER,
             "directory-unavailable"));
         verpMaxMembers = parameters.optional(VERP_MAX_MEMBERS_PARAMETER, DistributionListManager::count).orElse(100);
-        reminders = parameters.optional(REMINDERS_PARAMETER, DistributionListManager::count).orElse(3);
+        int reminders = parameters.optional(REMINDERS_PARAMETER, DistributionListManager::count).orElse(3);
         moderationProcessor = new ProcessingState(parameters.value(MODERATION_PROCESSOR_PARAMETER,
             "lists-moderation"));
-        reminderInterval = parameters.duration(REMINDER_INTERVAL_PARAMETER, "7d", ChronoUnit.SECONDS);
+        bounceReminders.configure(reminders, parameters.duration(REMINDER_INTERVAL_PARAMETER, "7d",
+            ChronoUnit.SECONDS));
     }
 
     @Override
@@ -191,6 +196,9 @@ public class DistributionListManager extends GenericMailet {
             return;
         }
         Optional<String> refusal = refusal(mail.getMaybeSender().asOptional(), mail.getMessageSize(), list);
+        if (refusal.isEmpty()) {
+            refusal = bannedAuthor(mail.getMessage(), list);
+        }
         if (refusal.isPresent()) {
             divert(mail, recipient, rejectProcessor, refusal.get());
             return;
@@ -204,7 +212,7 @@ public class DistributionListManager extends GenericMailet {
         // digest members get the digest (ListDigests); members whose delivery bounce processing disabled get nothing
         List<MailAddress> immediate = list.members(DeliveryMode.IMMEDIATE).stream()
             .filter(member -> !bounces.isDisabled(member)).toList();
-        remindDisabled(list, bounces);
+        bounceReminders.remind(getMailetContext(), list, bounces);
         DmarcMitigation dmarc = dmarcMitigation(mail, list);
         MimeMessageWrapper distributed = distributed(mail.getMessage(), list, dmarc);
         try {
@@ -297,33 +305,6 @@ public class DistributionListManager extends GenericMailet {
         }
     }
 
-    /**
-     * Disabled members get their due reminder; those who had every reminder are removed from the list, with a
-     * notice. A directory that does not answer delays this to a later post.
-     */
-    private void remindDisabled(DistributionList list, BounceState bounces) throws MessagingException {
-        try {
-            for (BounceRecord record : bounces.records().values()) {
-                if (!record.noticeDue(clock.instant(), reminderInterval) || !list.isMember(record.member())) {
-                    continue;
-                }
-                if (record.notices() >= reminders) {
-                    directory.removeMember(list, record.member());
-                    bounceRecords.remove(list, record.member());
-                    LOGGER.warn("Lists: {} removed from {} by bounce processing", record.member().asString(),
-                        list.address().asString());
-                    BounceNotices.removed(getMailetContext(), list, record.member());
-                } else {
-                    bounceRecords.save(list, record.noticed(clock.instant()));
-                    BounceNotices.reminder(getMailetContext(), list, record, reminders - record.notices());
-                }
-            }
-        } catch (DirectoryUnavailableException e) {
-            LOGGER.warn("Lists: reminders of {} to members with disabled delivery wait for a later post: {}",
-                list.address().asString(), e.getMessage());
-        }
-    }
-
     /** A non-member's post to a MODERATED list, that no owner approved yet ({@link #APPROVED}). */
     private static boolean needsModeration(Mail mail, DistributionList list) {
         if (list.posting() != PostingPolicy.MODERATED) {
@@ -374,6 +355,33 @@ public class DistributionListManager extends GenericMailet {
             case OWNERS -> list.isOwner(poster) ? Optional.empty() : Optional.of("Only the owners of the list "
                 + name + " may post to it");
         };
+    }
+
+    /**
+     * Why the post is refused when one of its authors (From: header field) is banned: a banned person must not get
+     * through by posting with another envelope sender. Unparsable From addresses are left to the envelope check.
+     */
+    static Optional<String> bannedAuthor(MimeMessage message, DistributionList list) throws MessagingException {
+        Address[] authors;
+        try {
+            authors = message.getFrom();
+        } catch (AddressException e) {
+            return Optional.empty();
+        }
+        for (Address author : authors == null ? List.<Address>of() : List.of(authors)) {
+            if (author instanceof InternetAddress internet) {
+                try {
+                    MailAddress address = new MailAddress(internet.getAddress());
+                    if (list.banned(address).isPresent()) {
+                        return Optional.of("The author " + address.asString() + " (From:) is banned from the list "
+                            + list.address().asString());
+                    }
+                } catch (AddressException e) {
+                    // not an address a ban can name
+                }
+            }
+        }
+        return Optional.empty();
     }
 
     /** A copy of the mail for that one recipient goes to the processor, with the reason as its error message. */

@@ -1,6 +1,9 @@
 package org.switchboard.mailets.lists;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Date;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
@@ -14,6 +17,9 @@ import org.apache.james.mailrepository.api.MailKey;
 import org.apache.james.mailrepository.api.MailRepository;
 import org.apache.james.mailrepository.api.MailRepositoryStore;
 import org.apache.james.mailrepository.api.MailRepositoryUrl;
+import org.apache.mailet.Attribute;
+import org.apache.mailet.AttributeName;
+import org.apache.mailet.AttributeValue;
 import org.apache.mailet.Mail;
 
 /**
@@ -24,6 +30,9 @@ import org.apache.mailet.Mail;
 @Singleton
 public class HeldPosts {
     public static final String URL = "jpa://var/mail/lists-held/";
+    /** How long a post stays held by default ({@link ListModeration}'s {@code holdTimeout}). */
+    public static final long DEFAULT_TIMEOUT_DAYS = 14;
+    private static final AttributeName EXPIRES = AttributeName.of("org.switchboard.lists.heldUntil");
 
     private final MailRepositoryStore store;
     private MailRepository repository;
@@ -50,11 +59,12 @@ public class HeldPosts {
         return repository;
     }
 
-    /** Keeps a copy of the mail under the token. */
-    public void hold(String token, Mail mail) throws MessagingException {
+    /** Keeps a copy of the mail under the token, until {@code expires} ({@link HeldPostExpiry}). */
+    public void hold(String token, Mail mail, Instant expires) throws MessagingException {
         Mail copy = mail.duplicate();
         try {
             copy.setName(token);
+            copy.setAttribute(new Attribute(EXPIRES, AttributeValue.of(expires.toString())));
             repository().store(copy);
         } finally {
             LifecycleUtil.dispose(copy);
@@ -70,6 +80,32 @@ public class HeldPosts {
         }
         repository().remove(key);
         return Optional.of(held);
+    }
+
+    /**
+     * When the post held under the token expires; empty when none is held. A post held before expiry instants were
+     * recorded expires {@value #DEFAULT_TIMEOUT_DAYS} days after it was held.
+     */
+    public Optional<Instant> expires(String token) throws MessagingException {
+        Mail held = repository().retrieve(new MailKey(token));
+        if (held == null) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(held.getAttribute(EXPIRES).map(attribute -> attribute.getValue().value().toString())
+                .map(Instant::parse)
+                .orElseGet(() -> Optional.ofNullable(held.getLastUpdated()).map(Date::toInstant).orElse(Instant.EPOCH)
+                    .plus(Duration.ofDays(DEFAULT_TIMEOUT_DAYS))));
+        } finally {
+            LifecycleUtil.dispose(held);
+        }
+    }
+
+    /** The tokens of every held post. */
+    public List<String> tokens() throws MessagingException {
+        List<String> tokens = new ArrayList<>();
+        repository().list().forEachRemaining(key -> tokens.add(key.asString()));
+        return tokens;
     }
 
     /** The held posts, each as token, sender and recipients. */

@@ -19,6 +19,7 @@ import org.apache.james.server.core.MailImpl;
 import org.apache.mailet.MailetContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.switchboard.directory.routing.DirectoryUnavailableException;
 import org.switchboard.pipeline.Channel;
 import org.switchboard.pipeline.InputChannel;
 
@@ -31,7 +32,8 @@ import org.switchboard.pipeline.InputChannel;
  * ({@code james-cli SendListDigest}). It enters the pipeline at {@value #PROCESSOR} with input channel DL, as posts
  * do; then, and only then, its posts are removed: none is lost, and each is in exactly one digest unless the server
  * dies in the moment between the two steps (then the next digest repeats them rather than lose them).
- * One list's digest is built by one thread at a time.
+ * Members whose delivery bounce processing disabled ({@link ListBounces}) get no digest. One list's digest is built
+ * by one thread at a time.
  */
 @Singleton
 public class ListDigests {
@@ -40,18 +42,24 @@ public class ListDigests {
 
     private final ListMailboxes mailboxes;
     private final MailetContext context;
+    private final BounceRecords bounceRecords;
     private final Clock clock;
     private final Map<MailAddress, Object> locks = new ConcurrentHashMap<>();
 
     @Inject
-    public ListDigests(MailboxManager mailboxManager, MailetContext context) {
-        this(mailboxManager, context, Clock.systemDefaultZone());
+    public ListDigests(MailboxManager mailboxManager, MailetContext context, BounceRecords bounceRecords) {
+        this(mailboxManager, context, bounceRecords, Clock.systemDefaultZone());
     }
 
-    /** {@code clock}: what "now" is, for the schedule and the date a post is kept. */
-    public ListDigests(MailboxManager mailboxManager, MailetContext context, Clock clock) {
+    /**
+     * {@code bounceRecords}: whose delivery bounce processing disabled (they get no digest); {@code clock}: what "now"
+     * is, for the schedule and the date a post is kept.
+     */
+    public ListDigests(MailboxManager mailboxManager, MailetContext context, BounceRecords bounceRecords,
+                       Clock clock) {
         this.mailboxes = new ListMailboxes(mailboxManager);
         this.context = context;
+        this.bounceRecords = bounceRecords;
         this.clock = clock;
     }
 
@@ -107,10 +115,10 @@ public class ListDigests {
         if (kept.isEmpty()) {
             return 0;
         }
-        List<MailAddress> readers = list.members(DeliveryMode.DIGEST);
+        List<MailAddress> readers = readers(list);
         if (readers.isEmpty()) {
-            LOGGER.info("Lists: {} has no digest members any more; {} kept post(s) dropped", list.address().asString(),
-                kept.size());
+            LOGGER.info("Lists: {} has no digest members whose delivery is enabled; {} kept post(s) dropped",
+                list.address().asString(), kept.size());
         } else {
             MimeMessage digest = DigestBuilder.build(list, kept.stream().map(ListMailboxes.Stored::content).toList(),
                 ZonedDateTime.now(clock));
@@ -131,6 +139,19 @@ public class ListDigests {
         }
         mailboxes.delete(list, ListMailboxes.DIGEST, kept.stream().map(ListMailboxes.Stored::uid).toList());
         return kept.size();
+    }
+
+    /** The digest members, but those whose delivery bounce processing disabled. */
+    private List<MailAddress> readers(DistributionList list) throws MessagingException {
+        BounceState bounces;
+        try {
+            bounces = bounceRecords.state(list);
+        } catch (DirectoryUnavailableException e) {
+            // the posts stay kept: sent at the next check, once the directory answers again
+            throw new MessagingException("The bounce records of " + list.address().asString()
+                + " could not be read: " + e.getMessage(), e);
+        }
+        return list.members(DeliveryMode.DIGEST).stream().filter(member -> !bounces.isDisabled(member)).toList();
     }
 
     private Object lock(DistributionList list) {

@@ -1,6 +1,8 @@
 package org.switchboard.mailets.lists;
 
 import java.time.Clock;
+import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -28,18 +30,20 @@ import org.switchboard.pipeline.RouteAttribute;
  * {@link ListRequest.Type#POST} request stored in the directory; the list's owners (the postmaster when it has none)
  * get a notice with the token, the poster one saying the post waits. An owner's reply to {@code <list>-request@}
  * with the token decides ({@link ListRequests}): {@code approve} (or a plain reply) sends it to the members,
- * {@code reject} bounces it to the poster with the reason, {@code discard} drops it. The token expires as other list
- * requests do ({@code confirmationTimeout} of {@link ListRequests}). When the directory does not answer, the mail goes
+ * {@code reject} bounces it to the poster with the reason, {@code discard} drops it. A post nobody decides on within
+ * {@code holdTimeout} (default {@value HeldPosts#DEFAULT_TIMEOUT_DAYS} days) expires ({@link HeldPostExpiry}). When the directory does not answer, the mail goes
  * unchanged to {@code unavailableProcessor} (default {@code directory-unavailable}).
  */
 public class ListModeration extends GenericMailet {
     public static final String UNAVAILABLE_PROCESSOR_PARAMETER = "unavailableProcessor";
+    public static final String HOLD_TIMEOUT_PARAMETER = "holdTimeout";
     private static final Logger LOGGER = LoggerFactory.getLogger(ListModeration.class);
 
     private final ListDirectory directory;
     private final HeldPosts held;
     private final Clock clock;
     private ProcessingState unavailableProcessor;
+    private Duration holdTimeout;
 
     @Inject
     public ListModeration(ListDirectory directory, HeldPosts held) {
@@ -56,7 +60,10 @@ public class ListModeration extends GenericMailet {
     @Override
     public void init() throws MessagingException {
         InitParameters parameters = InitParameters.of(this);
-        parameters.checkNames(this::checkInitParameters, Set.of(UNAVAILABLE_PROCESSOR_PARAMETER));
+        parameters.checkNames(this::checkInitParameters, Set.of(UNAVAILABLE_PROCESSOR_PARAMETER,
+            HOLD_TIMEOUT_PARAMETER));
+        holdTimeout = parameters.duration(HOLD_TIMEOUT_PARAMETER, HeldPosts.DEFAULT_TIMEOUT_DAYS + "d",
+            ChronoUnit.SECONDS);
         unavailableProcessor = new ProcessingState(parameters.value(UNAVAILABLE_PROCESSOR_PARAMETER,
             "directory-unavailable"));
     }
@@ -99,7 +106,7 @@ public class ListModeration extends GenericMailet {
         Mail post = mail.duplicate();
         try {
             post.setRecipients(List.of(recipient));
-            held.hold(request.token(), post);
+            held.hold(request.token(), post, request.created().plus(holdTimeout));
         } finally {
             LifecycleUtil.dispose(post);
         }
@@ -116,6 +123,7 @@ public class ListModeration extends GenericMailet {
                 + "    (return it to the poster)\n    discard " + request.token() + "   (drop it silently)\n");
         ListNotice.send(getMailetContext(), list, List.of(poster), "Your post to " + name + " awaits moderation",
             "Your post to the list " + name + " (Subject: " + subject + ") is held until the list's owner approves"
-                + " it, because you are not a member of the list.\n");
+                + " it, because you are not a member of the list. If nobody decides on it by "
+                + request.created().plus(holdTimeout) + ", it is deleted and you are told.\n");
     }
 }

@@ -34,7 +34,9 @@ public record ListRequest(String token, Type type, MailAddress address, MailAddr
         /** A confirmed subscription to a closed list, for an owner to approve or deny. */
         APPROVAL,
         /** A post held for moderation ({@link HeldPosts}), for an owner to approve, reject or discard. */
-        POST
+        POST,
+        /** A member whose delivery bounce processing disabled is to confirm that it is to be enabled again. */
+        ENABLE
     }
 
     /** A new request with a fresh token. */

@@ -42,6 +42,8 @@ import org.switchboard.pipeline.InitParameters;
  *       removed. A request from an address that is no member is answered so and logged (WARN).</li>
  *   <li>{@code digest}, {@code immediate} ({@code regular}), {@code set delivery digest|immediate} or
  *       {@code set digest on|off} to {@code -request}: a member's delivery mode ({@link DeliveryModeRequest}).</li>
+ *   <li>{@code enable} to {@code -request}: a member whose delivery bounce processing disabled ({@link ListBounces})
+ *       receives the posts again once it confirms with the token it is sent.</li>
  *   <li>{@code archive} to {@code -request}: the listing of the list's archive by date, for whoever may read it
  *       ({@link ListArchive}).</li>
  *   <li>A held post ({@link ListModeration}): an owner's mail with its token and, before the token in the Subject,
@@ -55,7 +57,8 @@ import org.switchboard.pipeline.InitParameters;
  *       {@code -bounces}.</li>
  * </ul>
  * Tokens are 160 random bits, stored in the directory below the list ({@link ListRequest}); each is used once and
- * expires after {@code confirmationTimeout} (default {@code 3d}). An unknown, expired or used token changes nothing
+ * expires after {@code confirmationTimeout} (default {@code 3d}); a held post's token when the post expires
+ * ({@link HeldPostExpiry}). An unknown, expired or used token changes nothing
  * (the sender is told). Mail from robots (empty envelope sender, {@code Auto-Submitted} other than {@code no},
  * {@code Precedence: bulk/junk/list}) is never answered: it is logged and dropped, so two robots cannot loop.
  * When the directory does not answer, the mail goes unchanged to {@code unavailableProcessor} (default
@@ -68,6 +71,7 @@ public class ListRequests extends GenericMailet {
     public static final String REJECT_PROCESSOR_PARAMETER = "rejectProcessor";
     public static final String POST_PROCESSOR_PARAMETER = "postProcessor";
     private static final Logger LOGGER = LoggerFactory.getLogger(ListRequests.class);
+    private static final String ENABLE_COMMAND = "enable";
     private static final Pattern DENY = Pattern.compile("\\bdeny\\b", Pattern.CASE_INSENSITIVE);
     private static final Pattern REJECT = Pattern.compile("\\b(reject|deny)\\b");
     private static final Pattern DISCARD = Pattern.compile("\\bdiscard\\b");
@@ -77,6 +81,7 @@ public class ListRequests extends GenericMailet {
     private final ListDirectory directory;
     private final ListArchive archive;
     private final HeldPosts held;
+    private final BounceRecords bounceRecords;
     private final Clock clock;
     private Duration confirmationTimeout;
     private ProcessingState bounceProcessor;
@@ -85,15 +90,17 @@ public class ListRequests extends GenericMailet {
     private ProcessingState postProcessor;
 
     @Inject
-    public ListRequests(ListDirectory directory, ListArchive archive, HeldPosts held) {
-        this(directory, archive, held, Clock.systemUTC());
+    public ListRequests(ListDirectory directory, ListArchive archive, HeldPosts held, BounceRecords bounceRecords) {
+        this(directory, archive, held, bounceRecords, Clock.systemUTC());
     }
 
     /** {@code clock}: what "now" is, for the expiry of tokens. */
-    public ListRequests(ListDirectory directory, ListArchive archive, HeldPosts held, Clock clock) {
+    public ListRequests(ListDirectory directory, ListArchive archive, HeldPosts held, BounceRecords bounceRecords,
+                        Clock clock) {
         this.directory = directory;
         this.archive = archive;
         this.held = held;
+        this.bounceRecords = bounceRecords;
         this.clock = clock;
     }
 
@@ -202,6 +209,7 @@ public class ListRequests extends GenericMailet {
             case "subscribe", "join" -> requestSubscription(mail, sender, list.get());
             case "unsubscribe", "leave" -> requestUnsubscription(mail, sender, list.get());
             case ListArchive.COMMAND -> sendArchive(mail, sender, list.get());
+            case ENABLE_COMMAND -> requestEnable(mail, sender, list.get());
             default -> {
                 if (DeliveryModeRequest.WORDS.contains(word) && mode.isPresent()) {
                     setDeliveryMode(mail, sender, list.get(), mode.get());
@@ -281,6 +289,22 @@ public class ListRequests extends GenericMailet {
             "If you did not ask for this, ignore this message.\n");
     }
 
+    /** A disabled member asks to receive the posts again: confirmed by token, as joining is. */
+    private void requestEnable(Mail mail, MailAddress sender, DistributionList list)
+        throws MessagingException, DirectoryUnavailableException {
+        if (refusedToNonMember(mail, sender, list, "enable", "nothing to enable")) {
+            return;
+        }
+        if (!bounceRecords.state(list).isDisabled(sender)) {
+            ListNotice.send(getMailetContext(), list, List.of(sender), "Your delivery from " + list.address().asString()
+                + " is not disabled", "The list " + list.address().asString() + " sends its posts to "
+                + sender.asString() + ": there is nothing to enable.\n");
+            return;
+        }
+        askToConfirm(mail, sender, list, ListRequest.Type.ENABLE, "receive again the posts of",
+            "If you did not ask for this, ignore this message: nothing happens.\n");
+    }
+
     /** When the sender is no member: logged (WARN), answered so, and true. */
     private boolean refusedToNonMember(Mail mail, MailAddress sender, DistributionList list, String request,
                                        String outcome) throws MessagingException {
@@ -320,11 +344,12 @@ public class ListRequests extends GenericMailet {
         Optional<ListRequest> found = directory.request(token)
             .filter(request -> request.list().equals(list.address()));
         if (found.isPresent() && expired(found.get())) {
-            directory.removeRequest(found.get());
             LOGGER.info("Lists, mail {}: expired token for {} from {}", mail.getName(), name, sender.asString());
             if (found.get().type() == ListRequest.Type.POST) {
                 // nobody decided in time: the held post is dropped, as Mailman discards expired holds
-                held.take(token).ifPresent(LifecycleUtil::dispose);
+                heldPostExpiry().expire(token);
+            } else {
+                directory.removeRequest(found.get());
             }
             found = Optional.empty();
         }
@@ -361,6 +386,15 @@ public class ListRequests extends GenericMailet {
                     request.address().asString() + " is no longer a member of the list " + name + ".\n");
             }
             case POST -> moderate(mail, sender, list, request, subject);
+            case ENABLE -> {
+                // removing the bounce record is what re-enables delivery (as james-cli ResetListBounces does)
+                bounceRecords.remove(list, request.address());
+                LOGGER.info("Lists, mail {}: {} re-enabled its delivery from {}", mail.getName(),
+                    request.address().asString(), name);
+                ListNotice.send(getMailetContext(), list, List.of(request.address()), "Your delivery from " + name
+                    + " is enabled again", "The list " + name + " sends its posts to " + request.address().asString()
+                    + " again.\n");
+            }
             case APPROVAL -> {
                 if (DENY.matcher(subject).find()) {
                     LOGGER.info("Lists, mail {}: {} denied the subscription of {} to {}", mail.getName(),
@@ -451,8 +485,16 @@ public class ListRequests extends GenericMailet {
         return ListNotice.owners(getMailetContext(), list);
     }
 
-    private boolean expired(ListRequest request) {
+    /** A held post's request expires with the post ({@link HeldPostExpiry}), others after confirmationTimeout. */
+    private boolean expired(ListRequest request) throws MessagingException {
+        if (request.type() == ListRequest.Type.POST) {
+            return heldPostExpiry().expired(request.token());
+        }
         return request.created().plus(confirmationTimeout).isBefore(clock.instant());
+    }
+
+    private HeldPostExpiry heldPostExpiry() {
+        return new HeldPostExpiry(directory, held, getMailetContext(), clock);
     }
 
     private static String help(DistributionList list, String word) {
@@ -465,6 +507,8 @@ public class ListRequests extends GenericMailet {
             + " with subscribe, unsubscribe or help as the Subject.\n"
             + "  digests: write digest (or immediate, to receive each post as it comes) to "
             + list.commandAddress(DistributionList.REQUEST).asString() + "\n"
+            + "  enable: write enable to " + list.commandAddress(DistributionList.REQUEST).asString()
+            + " when bounces disabled your delivery\n"
             + (list.archive() ? "  archive: write archive to " + list.commandAddress(DistributionList.REQUEST)
                 .asString() + " for the list of archived posts\n" : "")
             + "Posts go to " + name + ".\n";
