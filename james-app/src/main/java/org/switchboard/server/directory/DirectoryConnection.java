@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -25,6 +26,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class DirectoryConnection implements AutoCloseable {
     private static final Logger LOGGER = LoggerFactory.getLogger(DirectoryConnection.class);
+    // one class of each signed jar ApacheDS' TLS set-up loads: bcprov, bcpkix, bcutil
+    private static final List<String> SIGNED_JAR_CLASSES = List.of("org.bouncycastle.jce.provider.BouncyCastleProvider",
+        "org.bouncycastle.cert.X509v3CertificateBuilder", "org.bouncycastle.asn1.bsi.BSIObjectIdentifiers");
     private final DirectoryConfiguration configuration;
     private final Optional<EmbeddedDirectoryServer> embedded;
     /** The administrator's password, once the directory runs; completed exceptionally when it did not start. */
@@ -65,6 +69,7 @@ public final class DirectoryConnection implements AutoCloseable {
                 CompletableFuture.completedFuture(configuration.adminPassword().orElseThrow()));
         }
         EmbeddedDirectoryServer server = new EmbeddedDirectoryServer(configuration, serverRoot);
+        verifySignedJarsAside();
         CompletableFuture<String> adminPassword = new CompletableFuture<>();
         Thread starter = new Thread(() -> {
             try {
@@ -78,6 +83,26 @@ public final class DirectoryConnection implements AutoCloseable {
         starter.setDaemon(true); // a failed start must not keep the JVM alive
         starter.start();
         return new DirectoryConnection(configuration, Optional.of(server), adminPassword);
+    }
+
+    /**
+     * Loads (without initializing) a class of each signed BouncyCastle jar on a short-lived thread of its own. The
+     * JVM checks a signed jar's signature over every entry when its first class loads; ApacheDS' TLS set-up would
+     * do that on the directory's start thread, which the server waits for (a sixth of that thread's time), while
+     * the checks can run beside the schema load.
+     */
+    private static void verifySignedJarsAside() {
+        Thread verifier = new Thread(() -> {
+            for (String signed : SIGNED_JAR_CLASSES) {
+                try {
+                    Class.forName(signed, false, DirectoryConnection.class.getClassLoader());
+                } catch (ClassNotFoundException | LinkageError absent) {
+                    LOGGER.debug("Not on the class path: {}", signed, absent);
+                }
+            }
+        }, "signed-jars-check");
+        verifier.setDaemon(true);
+        verifier.start();
     }
 
     private static String readAdminPassword(DirectoryConfiguration configuration, EmbeddedDirectoryServer server) {
