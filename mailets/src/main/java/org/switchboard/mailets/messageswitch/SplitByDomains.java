@@ -54,20 +54,8 @@ public class SplitByDomains extends GenericMailet {
     public void init() throws MessagingException {
         InitParameters parameters = InitParameters.of(this);
         parameters.checkNames(this::checkInitParameters, Set.of("maxRecipients", "processor"));
-        String max = parameters.value("maxRecipients", String.valueOf(DEFAULT_MAX_RECIPIENTS));
-        try {
-            maxRecipients = Integer.parseInt(max.trim());
-        } catch (NumberFormatException e) {
-            throw parameters.invalid("maxRecipients", max, "a whole number is required");
-        }
-        if (maxRecipients < 1) {
-            throw parameters.invalid("maxRecipients", max, "must be at least 1");
-        }
-        String next = parameters.value("processor", "");
-        if (next.isBlank()) {
-            throw parameters.invalid("processor", next, "the processor where the parts go on is required");
-        }
-        processor = new ProcessingState(next.trim());
+        maxRecipients = parameters.optional("maxRecipients", SplitByDomains::atLeastOne).orElse(DEFAULT_MAX_RECIPIENTS);
+        processor = new ProcessingState(parameters.required("processor", "name the processor where the parts go on"));
         spool = queues.createQueue(MailQueueFactory.SPOOL);
     }
 
@@ -103,6 +91,19 @@ public class SplitByDomains extends GenericMailet {
             LOGGER.info("Mail {}: its recipients are split into {} mails of whole domains (at most {} recipients each"
                 + " but for a larger domain)", mail.getName(), parts.size(), maxRecipients);
         }
+    }
+
+    private static int atLeastOne(String value) {
+        int count;
+        try {
+            count = Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("a whole number is required");
+        }
+        if (count < 1) {
+            throw new IllegalArgumentException("must be at least 1");
+        }
+        return count;
     }
 
     /** The recipients by domain (in order of first appearance), whole domains packed into parts of at most max. */
