@@ -84,7 +84,7 @@ def post_and_wait(label, port, rcpt, envelope_sender, expected, size, sinks, sta
     with smtplib.SMTP("127.0.0.1", port, local_hostname=HELO, timeout=120) as s:
         s.sendmail(POSTER, [rcpt], post_message(POSTER, rcpt, label, size))
     t0 = time.monotonic()
-    got = wait_for_count(lambda: sinks.recipients(min_size, envelope_sender), expected, stall, 0.2)
+    last = wait_for_count(lambda: sinks.recipients(min_size, envelope_sender), expected, stall, 0.2) or 0
     seconds = time.monotonic() - t0
     cpu = cpu_fn() - cpu0
     res = {

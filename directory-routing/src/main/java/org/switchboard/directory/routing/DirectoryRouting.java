@@ -1,5 +1,8 @@
 package org.switchboard.directory.routing;
 
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 
 import org.apache.james.core.MailAddress;
@@ -17,6 +20,22 @@ public interface DirectoryRouting {
      * ({@code ieMailAlias}) of an entry; empty when the directory knows neither.
      */
     Optional<DirectoryEntry> lookup(MailAddress address) throws DirectoryUnavailableException;
+
+    /**
+     * {@link #lookup} for each address, in one answer whose keys are the addresses: a directory read for many
+     * addresses at once (a list post names thousands) costs one round trip per batch instead of one per address.
+     * This default asks them one by one.
+     */
+    default Map<MailAddress, Optional<DirectoryEntry>> lookupAll(Collection<MailAddress> addresses)
+        throws DirectoryUnavailableException {
+        Map<MailAddress, Optional<DirectoryEntry>> answers = new LinkedHashMap<>();
+        for (MailAddress address : addresses) {
+            if (!answers.containsKey(address)) {
+                answers.put(address, lookup(address));
+            }
+        }
+        return answers;
+    }
 
     /** The owner's address when the address is an alias in the alias table; empty otherwise. */
     Optional<MailAddress> aliasOwner(MailAddress address) throws DirectoryUnavailableException;

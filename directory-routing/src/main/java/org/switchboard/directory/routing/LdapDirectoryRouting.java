@@ -1,9 +1,15 @@
 package org.switchboard.directory.routing;
 
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -33,7 +39,7 @@ import com.unboundid.ldap.sdk.controls.PersistentSearchRequestControl;
  * One search per address not in the cache, {@code (|(mail=<address>)(ieMailAlias=<address>))} (escaped) in the
  * whole subtree of the suffix, so any entry with a {@code mail} ({@code ieperson}, {@code ielist},
  * {@code iemessagestoreshared}, ...) is found by its address or its aliases in one round trip, case-insensitively
- * (the schema's matching). The rules are the alias table's: an entry whose own {@code mail} is the address wins; an
+ * (the schema's matching); {@link #lookupAll} puts up to {@value #LOOKUP_BATCH} addresses in one search. The rules are the alias table's: an entry whose own {@code mail} is the address wins; an
  * address that is the mail of several entries or the alias of several entries designates none (WARN, once). Values
  * that do not parse go to {@link DirectoryEntry#invalidValues()} and are logged at WARN once. Lookups do not read
  * the alias table: they see a new alias as soon as the directory has it (within negativeTtl without notifications).
@@ -56,6 +62,8 @@ public final class LdapDirectoryRouting implements DirectoryRouting, AutoCloseab
     public static final String PERSISTENT_SEARCH_OID = PersistentSearchRequestControl.PERSISTENT_SEARCH_REQUEST_OID;
     private static final Logger LOGGER = LoggerFactory.getLogger(LdapDirectoryRouting.class);
     private static final int LOOKUP_SIZE_LIMIT = 16;
+    /** Addresses {@link #lookupAll} asks in one search (two equality terms each). */
+    public static final int LOOKUP_BATCH = 200;
     private static final long MAINTENANCE_MILLIS = 5_000;
 
     private final LDAPConnectionPool pool;
@@ -133,13 +141,8 @@ public final class LdapDirectoryRouting implements DirectoryRouting, AutoCloseab
         Objects.requireNonNull(address, "address");
         checkOpen();
         String key = EntryReader.key(address.asString());
-        Optional<LookupCache.Answer> cached = cache.current(key);
+        Optional<LookupCache.Answer> cached = fromCache(key);
         if (cached.isPresent()) {
-            lookups.increment();
-            cacheHits.increment();
-            if (cached.get().entry().isEmpty()) {
-                negativeCacheHits.increment();
-            }
             return cached.get().entry();
         }
         LookupCache.ReadStart start = cache.readStarts();
@@ -147,6 +150,61 @@ public final class LdapDirectoryRouting implements DirectoryRouting, AutoCloseab
         lookups.increment();
         cache.keep(key, resolution, start);
         return resolution.entry();
+    }
+
+    /**
+     * The addresses not in the cache are read {@value #LOOKUP_BATCH} at a time, each batch with one search
+     * {@code (|(mail=a1)(ieMailAlias=a1)(mail=a2)...)}; each answer is the one {@link #lookup} would give, and is
+     * cached the same way.
+     */
+    @Override
+    public Map<MailAddress, Optional<DirectoryEntry>> lookupAll(Collection<MailAddress> addresses)
+        throws DirectoryUnavailableException {
+        Objects.requireNonNull(addresses, "addresses");
+        checkOpen();
+        Map<MailAddress, Optional<DirectoryEntry>> answers = new HashMap<>();
+        // by key: addresses spelled in other cases share one read
+        Map<String, List<MailAddress>> unread = new LinkedHashMap<>();
+        for (MailAddress address : addresses) {
+            String key = EntryReader.key(address.asString());
+            List<MailAddress> waiting = unread.get(key);
+            if (waiting != null) {
+                waiting.add(address);
+            } else if (!answers.containsKey(address)) {
+                Optional<LookupCache.Answer> cached = fromCache(key);
+                if (cached.isPresent()) {
+                    answers.put(address, cached.get().entry());
+                } else {
+                    unread.computeIfAbsent(key, k -> new ArrayList<>()).add(address);
+                }
+            }
+        }
+        List<String> keys = new ArrayList<>(unread.keySet());
+        for (int from = 0; from < keys.size(); from += LOOKUP_BATCH) {
+            List<String> batch = keys.subList(from, Math.min(keys.size(), from + LOOKUP_BATCH));
+            LookupCache.ReadStart start = cache.readStarts();
+            Map<String, EntryReader.Resolution> resolutions = readBatch(batch, unread);
+            for (String key : batch) {
+                EntryReader.Resolution resolution = resolutions.get(key);
+                lookups.increment();
+                cache.keep(key, resolution, start);
+                unread.get(key).forEach(address -> answers.put(address, resolution.entry()));
+            }
+        }
+        return answers;
+    }
+
+    /** The cached answer for the key, counted as a lookup answered from the cache. */
+    private Optional<LookupCache.Answer> fromCache(String key) {
+        Optional<LookupCache.Answer> cached = cache.current(key);
+        cached.ifPresent(answer -> {
+            lookups.increment();
+            cacheHits.increment();
+            if (answer.entry().isEmpty()) {
+                negativeCacheHits.increment();
+            }
+        });
+        return cached;
     }
 
     @Override
@@ -201,28 +259,78 @@ public final class LdapDirectoryRouting implements DirectoryRouting, AutoCloseab
     }
 
     private EntryReader.Resolution read(MailAddress address, String key) throws DirectoryUnavailableException {
-        Filter filter = Filter.createORFilter(
-            Filter.createEqualityFilter(EntryReader.MAIL, address.asString()),
-            Filter.createEqualityFilter(EntryReader.ALIAS, address.asString()));
-        SearchRequest request = new SearchRequest(suffix, SearchScope.SUB, filter, EntryReader.ATTRIBUTES);
-        request.setSizeLimit(LOOKUP_SIZE_LIMIT);
-        directoryReads.increment();
-        List<SearchResultEntry> found;
-        try {
-            found = pool.search(request).getSearchEntries();
-        } catch (LDAPSearchException e) {
-            if (e.getResultCode() != ResultCode.SIZE_LIMIT_EXCEEDED) {
-                throw unavailable("look up " + address.asString(), e, directoryErrors);
-            }
-            found = e.getSearchEntries(); // more than LOOKUP_SIZE_LIMIT entries: ambiguous in any case
-        }
+        // more than LOOKUP_SIZE_LIMIT entries: ambiguous in any case, decided on the ones that came
+        List<SearchResultEntry> found = search(List.of(address), LOOKUP_SIZE_LIMIT).entries();
         List<EntryReader.Read> reads = new ArrayList<>(found.size());
         for (SearchResultEntry entry : found) {
-            EntryReader.Read read = EntryReader.read(entry);
-            read.problems().forEach(problem -> warnIgnoredValue(onceLog, read, problem));
-            reads.add(read);
+            reads.add(readEntry(entry));
         }
         return EntryReader.resolve(key, reads, onceLog::warn);
+    }
+
+    /**
+     * One search for the batch's keys ({@code unread}: the addresses of each key); each key resolved from the entries
+     * whose addresses include it. A batch whose answer exceeds its size limit holds an address claimed by many
+     * entries: its keys are then read one by one, as {@link #lookup} does.
+     */
+    private Map<String, EntryReader.Resolution> readBatch(List<String> batch, Map<String, List<MailAddress>> unread)
+        throws DirectoryUnavailableException {
+        List<MailAddress> addresses = batch.stream().map(key -> unread.get(key).get(0)).toList();
+        Map<String, EntryReader.Resolution> resolutions = new HashMap<>();
+        Found found = search(addresses, LOOKUP_SIZE_LIMIT * batch.size());
+        if (!found.complete()) {
+            for (int i = 0; i < batch.size(); i++) {
+                resolutions.put(batch.get(i), read(addresses.get(i), batch.get(i)));
+            }
+            return resolutions;
+        }
+        Map<String, List<EntryReader.Read>> candidates = new HashMap<>();
+        batch.forEach(key -> candidates.put(key, new ArrayList<>()));
+        for (SearchResultEntry entry : found.entries()) {
+            EntryReader.Read read = readEntry(entry);
+            Set<String> keys = new LinkedHashSet<>(read.mailKeys());
+            keys.addAll(read.aliasKeys());
+            for (String key : keys) {
+                List<EntryReader.Read> reads = candidates.get(key);
+                if (reads != null) {
+                    reads.add(read);
+                }
+            }
+        }
+        candidates.forEach((key, reads) -> resolutions.put(key, EntryReader.resolve(key, reads, onceLog::warn)));
+        return resolutions;
+    }
+
+    /** The entries whose {@code mail} or {@code ieMailAlias} is one of the addresses, at most {@code sizeLimit}. */
+    private Found search(List<MailAddress> addresses, int sizeLimit) throws DirectoryUnavailableException {
+        Filter[] terms = new Filter[2 * addresses.size()];
+        for (int i = 0; i < addresses.size(); i++) {
+            terms[2 * i] = Filter.createEqualityFilter(EntryReader.MAIL, addresses.get(i).asString());
+            terms[2 * i + 1] = Filter.createEqualityFilter(EntryReader.ALIAS, addresses.get(i).asString());
+        }
+        SearchRequest request = new SearchRequest(suffix, SearchScope.SUB, Filter.createORFilter(terms),
+            EntryReader.ATTRIBUTES);
+        request.setSizeLimit(sizeLimit);
+        directoryReads.increment();
+        try {
+            return new Found(pool.search(request).getSearchEntries(), true);
+        } catch (LDAPSearchException e) {
+            if (e.getResultCode() != ResultCode.SIZE_LIMIT_EXCEEDED) {
+                throw unavailable("look up " + (addresses.size() == 1 ? addresses.get(0).asString()
+                    : addresses.size() + " addresses"), e, directoryErrors);
+            }
+            return new Found(e.getSearchEntries(), false);
+        }
+    }
+
+    /** What a search returned; not complete: the size limit cut it short. */
+    private record Found(List<SearchResultEntry> entries, boolean complete) {
+    }
+
+    private EntryReader.Read readEntry(SearchResultEntry entry) {
+        EntryReader.Read read = EntryReader.read(entry);
+        read.problems().forEach(problem -> warnIgnoredValue(onceLog, read, problem));
+        return read;
     }
 
     private void periodicRefresh() {

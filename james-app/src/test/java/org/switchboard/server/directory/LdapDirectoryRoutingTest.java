@@ -414,6 +414,76 @@ class LdapDirectoryRoutingTest {
     }
 
     @Test
+    void lookupAllAnswersAsLookupWithOneReadPerBatch() throws Exception {
+        addPerson("batch-holder@example.com", "ieMailAlias: Batch-Alias@example.com");
+        addPerson("batch-usurper@example.com", "ieMailAlias: batch-holder@example.com");
+        addPerson("batch-claimant-a@example.com", "ieMailAlias: batch-contested@example.com");
+        addPerson("batch-claimant-b@example.com", "ieMailAlias: batch-contested@example.com");
+        List<MailAddress> asked = new ArrayList<>();
+        for (int i = 0; i < 2 * LdapDirectoryRouting.LOOKUP_BATCH + 50; i++) {
+            asked.add(address("member" + i + "@r" + (i % 7) + ".test"));
+        }
+        asked.addAll(List.of(address("BATCH-holder@example.com"), address("batch-alias@EXAMPLE.com"),
+            address("batch-contested@example.com"), address("batch-holder@example.com"),
+            address("member3@r3.test"), address("\"*\"@example.com")));
+        // no persistent search: its opening drops the cache, which would make the counts depend on timing
+        LdapDirectoryRouting routing = routing(RoutingSettings.defaults().withPersistentSearch(false));
+        LdapDirectoryRouting oneByOne = routing(RoutingSettings.defaults().withPersistentSearch(false).withCacheSize(0));
+
+        Map<MailAddress, Optional<DirectoryEntry>> answers = routing.lookupAll(asked);
+
+        assertThat(answers.keySet()).containsExactlyInAnyOrderElementsOf(new java.util.HashSet<>(asked));
+        for (MailAddress address : asked) {
+            assertThat(answers.get(address)).as(address.asString()).isEqualTo(oneByOne.lookup(address));
+        }
+        assertThat(answers.get(address("batch-alias@EXAMPLE.com")).orElseThrow().mail())
+            .isEqualTo(address("batch-holder@example.com"));
+        assertThat(answers.get(address("batch-contested@example.com"))).isEmpty();
+        // 454 distinct addresses (two spellings of one count once), LOOKUP_BATCH per search
+        assertThat(routing.statistics().directoryReads()).isEqualTo(3);
+        assertThat(routing.statistics().lookups()).isEqualTo(454);
+
+        // cached as lookup's answers are
+        assertThat(routing.lookupAll(asked)).isEqualTo(answers);
+        assertThat(routing.lookup(address("member7@r0.test"))).isEmpty();
+        assertThat(routing.statistics().directoryReads()).isEqualTo(3);
+    }
+
+    @Test
+    void lookupAllFallsBackToSingleReadsWhenABatchExceedsItsSizeLimit() throws Exception {
+        // 33 entries claim one alias: more than the 32 entries a batch of two addresses may return
+        for (int i = 0; i < 33; i++) {
+            addPerson("crowd" + i + "@example.com", "ieMailAlias: crowded@example.com");
+        }
+        addPerson("outside-crowd@example.com");
+        LdapDirectoryRouting routing = routing(RoutingSettings.defaults().withPersistentSearch(false));
+
+        Map<MailAddress, Optional<DirectoryEntry>> answers = routing.lookupAll(
+            List.of(address("crowded@example.com"), address("outside-crowd@example.com")));
+
+        assertThat(answers.get(address("crowded@example.com"))).isEmpty();
+        assertThat(answers.get(address("outside-crowd@example.com")).orElseThrow().mail())
+            .isEqualTo(address("outside-crowd@example.com"));
+        assertThat(routing.statistics().directoryReads()).isEqualTo(3);
+    }
+
+    @Test
+    void answersOfLookupAllFollowTheChangesReported() throws Exception {
+        addPerson("batch-claimant-c@example.com", "ieMailAlias: batch-disputed@example.com");
+        addPerson("batch-claimant-d@example.com", "ieMailAlias: batch-disputed@example.com");
+        LdapDirectoryRouting routing = notifiedRouting();
+        Map<MailAddress, Optional<DirectoryEntry>> answers = routing.lookupAll(
+            List.of(address("batch-late@example.com"), address("batch-disputed@example.com")));
+        assertThat(answers.values()).containsOnly(Optional.empty());
+
+        // each cached "unknown" is voided by the change that concerns it: a new entry, the end of an ambiguity
+        addPerson("batch-late@example.com");
+        modify("batch-claimant-d@example.com", ModificationType.DELETE, "ieMailAlias", "batch-disputed@example.com");
+        eventually(() -> routedMail(routing, "batch-late@example.com").isPresent()
+            && routedMail(routing, "batch-disputed@example.com").equals(Optional.of("batch-claimant-c@example.com")));
+    }
+
+    @Test
     void escapedFilterValuesFindNothingElse() throws Exception {
         addPerson("star@example.com");
         LdapDirectoryRouting routing = routing(RoutingSettings.defaults());

@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
@@ -25,6 +26,7 @@ import org.apache.james.core.MailAddress;
 import org.apache.james.core.MaybeSender;
 import org.apache.james.core.builder.MimeMessageBuilder;
 import org.apache.james.queue.api.MailQueueName;
+import org.apache.james.queue.api.ManageableMailQueue;
 import org.apache.james.queue.api.RawMailQueueItemDecoratorFactory;
 import org.apache.james.server.core.MailImpl;
 import org.apache.mailet.Attribute;
@@ -36,6 +38,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.switchboard.mailets.smtpc.SmtpcAttributes;
 import org.switchboard.mailets.smtpc.SmtpcQueueRouter;
 import org.switchboard.server.smtpc.SmtpcSettings.HostAndPort;
 import org.switchboard.server.smtpc.SmtpcSettings.RoutingOrder;
@@ -409,6 +412,27 @@ class OutboundDeliveryTest {
 
     private static SmtpPeer startPeerOn(int port) throws IOException {
         return new SmtpPeer(port);
+    }
+
+    @Test
+    void everyDomainCopyIsQueuedWhenTheRouterReturns() throws Exception {
+        List<String> recipients = new ArrayList<>();
+        for (int i = 0; i < 120; i++) {
+            recipients.add("member" + i + "@d" + (i % 40) + ".test");
+        }
+        send("fan-out", "list-bounces@origin.test", recipients.toArray(String[]::new));
+
+        Map<String, List<String>> queued = new HashMap<>();
+        ManageableMailQueue.MailQueueIterator browse = queue.browse();
+        try {
+            browse.forEachRemaining(item -> queued.put(
+                item.getMail().getAttribute(SmtpcAttributes.DOMAIN).orElseThrow().getValue().value().toString(),
+                item.getMail().getRecipients().stream().map(MailAddress::asString).toList()));
+        } finally {
+            browse.close();
+        }
+        assertThat(queued).hasSize(40);
+        assertThat(queued.get("d7.test")).containsExactly("member7@d7.test", "member47@d7.test", "member87@d7.test");
     }
 
     @Test

@@ -9,11 +9,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
 import javax.inject.Inject;
 import javax.mail.MessagingException;
 
+import org.apache.james.core.Domain;
 import org.apache.james.core.MailAddress;
 import org.apache.james.lifecycle.api.LifecycleUtil;
 import org.apache.mailet.DsnParameters;
@@ -22,7 +24,6 @@ import org.apache.mailet.ProcessingState;
 import org.apache.mailet.base.GenericMailet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.switchboard.directory.routing.DirectoryEntry;
 import org.switchboard.directory.routing.DirectoryRouting;
 import org.switchboard.directory.routing.DirectoryUnavailableException;
 import org.switchboard.pipeline.ConfigFiles;
@@ -71,7 +72,7 @@ public class MessageSwitch extends GenericMailet {
 
     private final DirectoryRouting directory;
     private final ConfigFiles configFiles;
-    private RecipientRouter router;
+    private Optional<DomainForwardingTable> forwarding;
     private ProcessingState errorProcessor;
     private ProcessingState permissionProcessor;
     private ProcessingState unavailableProcessor;
@@ -96,9 +97,8 @@ public class MessageSwitch extends GenericMailet {
             errorProcessor.getValue()));
         unavailableProcessor = new ProcessingState(parameters.value(UNAVAILABLE_PROCESSOR_PARAMETER,
             errorProcessor.getValue()));
-        Optional<DomainForwardingTable> forwarding = parameters.optional(DOMAIN_FORWARDING_PARAMETER,
+        forwarding = parameters.optional(DOMAIN_FORWARDING_PARAMETER,
             name -> DomainForwardingTable.load(configFiles.resolve(name)));
-        router = new RecipientRouter(directory, domain -> getMailetContext().isLocalServer(domain), forwarding);
     }
 
     @Override
@@ -114,16 +114,18 @@ public class MessageSwitch extends GenericMailet {
     @Override
     public void service(Mail mail) throws MessagingException {
         Map<MailAddress, Route> recorded = RouteAttribute.read(mail);
+        List<MailAddress> unrouted = mail.getRecipients().stream()
+            .filter(recipient -> !recorded.containsKey(recipient))
+            .toList();
         List<RoutingDecision> decisions = new ArrayList<>();
         try {
-            // the sender's entry only when some recipient still needs a route (a second pass asks nothing)
-            Optional<DirectoryEntry> sender = recorded.keySet().containsAll(mail.getRecipients())
-                ? Optional.empty()
-                : router.senderEntry(mail.getMaybeSender().asOptional());
+            // a second pass asks the directory nothing
+            Map<MailAddress, RoutingDecision> routed = unrouted.isEmpty()
+                ? Map.of()
+                : new RecipientRouter(directory, servedHereOncePerDomain(), forwarding)
+                    .routeAll(unrouted, mail.getMaybeSender().asOptional());
             for (MailAddress recipient : mail.getRecipients()) {
-                decisions.add(recorded.containsKey(recipient)
-                    ? new RoutingDecision.Unchanged(recipient)
-                    : router.route(recipient, sender));
+                decisions.add(routed.getOrDefault(recipient, new RoutingDecision.Unchanged(recipient)));
             }
         } catch (DirectoryUnavailableException e) {
             LOGGER.warn("Message Switch, mail {}: the directory is unavailable ({}); the mail goes unchanged to processor {}",
@@ -132,6 +134,15 @@ public class MessageSwitch extends GenericMailet {
             return;
         }
         apply(mail, decisions, recorded);
+    }
+
+    /**
+     * James' domain list, asked once per domain for one mail: a list post has thousands of recipients in a hundred
+     * domains, and the domain list's own cache reads the database for each domain it has not seen for a while.
+     */
+    private Predicate<Domain> servedHereOncePerDomain() {
+        Map<Domain, Boolean> served = new HashMap<>();
+        return domain -> served.computeIfAbsent(domain, getMailetContext()::isLocalServer);
     }
 
     /** Every lookup is done: now change the mail, so a directory failure above leaves it untouched. */

@@ -2,7 +2,10 @@ package org.switchboard.mailets.messageswitch;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Predicate;
@@ -36,7 +39,7 @@ import org.switchboard.pipeline.Route;
  *     that does not parse): {@link RoutingDecision.Refused}, the whole recipient, so that a broken entry is fixed
  *     and the mail replayed rather than half delivered.</li>
  * </ul>
- * {@link #route(MailAddress, Optional)} then enforces {@code x-permission} ({@link RoutingDecision.Denied}).
+ * {@link #routeAll} then enforces {@code x-permission} ({@link RoutingDecision.Denied}).
  * Disabled entries route as any other: what {@code ieAccountDisabled} blocks is the login.
  */
 final class RecipientRouter {
@@ -64,18 +67,25 @@ final class RecipientRouter {
         this.forwarding = Objects.requireNonNull(forwarding, "forwarding");
     }
 
-    /** The directory entry of the envelope sender, when the directory knows it (its x-permission applies). */
-    Optional<DirectoryEntry> senderEntry(Optional<MailAddress> sender) throws DirectoryUnavailableException {
-        return sender.isPresent() ? directory.lookup(sender.get()) : Optional.empty();
+    /**
+     * The decision for each recipient, x-permission enforced: the sender (when the directory knows it) needs Send,
+     * and the recipient's entry Receive, on the channel of each route; a channel without x-permission value allows
+     * both. The recipients are looked up together ({@link DirectoryRouting#lookupAll}).
+     */
+    Map<MailAddress, RoutingDecision> routeAll(Collection<MailAddress> recipients, Optional<MailAddress> sender)
+        throws DirectoryUnavailableException {
+        Optional<DirectoryEntry> senderEntry = sender.isPresent() ? directory.lookup(sender.get()) : Optional.empty();
+        Map<MailAddress, Optional<DirectoryEntry>> found = directory.lookupAll(recipients);
+        Map<MailAddress, RoutingDecision> decisions = new HashMap<>();
+        for (MailAddress recipient : recipients) {
+            decisions.computeIfAbsent(recipient, r -> route(r, found.get(r), senderEntry));
+        }
+        return decisions;
     }
 
-    /**
-     * The decision for one recipient, x-permission enforced: the sender (when the directory knows it) needs Send,
-     * and the recipient's entry Receive, on the channel of each route; a channel without x-permission value allows
-     * both.
-     */
-    RoutingDecision route(MailAddress recipient, Optional<DirectoryEntry> sender) throws DirectoryUnavailableException {
-        RoutingDecision decision = route(recipient);
+    private RoutingDecision route(MailAddress recipient, Optional<DirectoryEntry> found,
+                                  Optional<DirectoryEntry> sender) {
+        RoutingDecision decision = route(recipient, found);
         if (decision instanceof RoutingDecision.Rewritten rewritten) {
             for (RoutingDecision.Target target : rewritten.targets()) {
                 Channel channel = target.route().map(Route::channel)
@@ -106,8 +116,7 @@ final class RecipientRouter {
         return Optional.empty();
     }
 
-    RoutingDecision route(MailAddress recipient) throws DirectoryUnavailableException {
-        Optional<DirectoryEntry> found = directory.lookup(recipient);
+    private RoutingDecision route(MailAddress recipient, Optional<DirectoryEntry> found) {
         if (found.isEmpty()) {
             Optional<Route> forwarded = servedHere.test(recipient.getDomain())
                 ? Optional.empty()
