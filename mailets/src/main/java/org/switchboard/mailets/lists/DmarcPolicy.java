@@ -7,12 +7,14 @@ import java.util.Optional;
 import org.apache.james.core.Domain;
 import org.apache.james.dnsservice.api.DNSService;
 
+import com.google.common.net.InternetDomainName;
+
 /**
  * The DMARC policy (RFC 7489) a domain publishes in DNS: the TXT record {@code v=DMARC1; p=...} at
  * {@code _dmarc.<domain>}, else at {@code _dmarc.<organizational domain>}, where {@code sp=} (when present) is the
- * policy of its subdomains. The organizational domain is taken as the domain's last two labels: without the Public
- * Suffix List, a domain below a two-label public suffix ({@code example.co.uk}) is looked up at the suffix, which
- * publishes no DMARC record, so its subdomains are seen as publishing none.
+ * policy of its subdomains. The organizational domain (RFC 7489 3.2) is the public suffix plus one label, by the
+ * Public Suffix List Guava carries ({@code lists.example.co.uk} -> {@code example.co.uk}); a name under no listed
+ * suffix (a private top-level domain) counts its last label as the suffix.
  */
 public final class DmarcPolicy {
     private DmarcPolicy() {
@@ -38,11 +40,20 @@ public final class DmarcPolicy {
         return policy(records, "sp").or(() -> policy(records, "p"));
     }
 
-    /** The domain's organizational domain, lower-cased: its last two labels (see the class comment). */
+    /** The domain's organizational domain, lower-cased (see the class comment). */
     public static String organizationalDomain(Domain domain) {
-        String[] labels = domain.asString().toLowerCase(Locale.ROOT).split("\\.");
-        return labels.length <= 2 ? String.join(".", labels)
-            : labels[labels.length - 2] + "." + labels[labels.length - 1];
+        String name = domain.asString().toLowerCase(Locale.ROOT);
+        if (InternetDomainName.isValid(name)) {
+            InternetDomainName parsed = InternetDomainName.from(name);
+            if (parsed.isUnderPublicSuffix()) {
+                return parsed.topPrivateDomain().toString();
+            }
+            if (parsed.isPublicSuffix()) {
+                return name;
+            }
+        }
+        String[] labels = name.split("\\.");
+        return labels.length <= 2 ? name : labels[labels.length - 2] + "." + labels[labels.length - 1];
     }
 
     /** The value of the tag in the one DMARC record among the TXT records (RFC 7489 6.6.3: several mean none). */
