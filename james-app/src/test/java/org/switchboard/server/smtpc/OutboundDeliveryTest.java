@@ -32,6 +32,7 @@ import org.apache.james.server.core.MailImpl;
 import org.apache.mailet.Attribute;
 import org.apache.mailet.AttributeValue;
 import org.apache.mailet.DsnParameters;
+import org.apache.mailet.Mail;
 import org.apache.mailet.base.test.FakeMailContext;
 import org.apache.mailet.base.test.FakeMailetConfig;
 import org.junit.jupiter.api.AfterEach;
@@ -433,6 +434,31 @@ class OutboundDeliveryTest {
         }
         assertThat(queued).hasSize(40);
         assertThat(queued.get("d7.test")).containsExactly("member7@d7.test", "member47@d7.test", "member87@d7.test");
+    }
+
+    @Test
+    void aMailForOneDomainIsQueuedItselfAndEndsInTheRouter() throws Exception {
+        MailImpl mail = MailImpl.builder().name("one-domain").sender(new MailAddress("alice@origin.test"))
+            .addRecipient("bob@peer.test").addRecipient("dave@PEER.test")
+            .mimeMessage(MimeMessageBuilder.mimeMessageBuilder().setSubject("one domain").setText("body").build())
+            .state("transport")
+            .build();
+        router.service(mail);
+
+        assertThat(mail.getState()).isEqualTo(Mail.GHOST);
+        ManageableMailQueue.MailQueueIterator browse = queue.browse();
+        try {
+            Mail queued = browse.next().getMail();
+            assertThat(queued.getName()).isEqualTo("one-domain");
+            assertThat(queued.getState()).isEqualTo(Mail.DEFAULT);
+            assertThat(queued.getRecipients()).extracting(MailAddress::asString)
+                .containsExactly("bob@peer.test", "dave@peer.test");
+            assertThat(queued.getAttribute(SmtpcAttributes.DOMAIN).orElseThrow().getValue().value()).isEqualTo("peer.test");
+            assertThat(new String(queued.getMessage().getInputStream().readAllBytes(), StandardCharsets.UTF_8)).isEqualTo("body");
+            assertThat(browse.hasNext()).isFalse();
+        } finally {
+            browse.close();
+        }
     }
 
     @Test

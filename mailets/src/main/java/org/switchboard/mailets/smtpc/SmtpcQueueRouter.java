@@ -78,16 +78,30 @@ public class SmtpcQueueRouter extends GenericMailet {
     public void service(Mail mail) throws MessagingException {
         Map<String, List<MailAddress>> byDomain = byDomain(mail.getRecipients());
         long now = clock.millis();
+        if (byDomain.size() == 1) {
+            // one domain (most relayed mail): the mail itself is queued, without the copy of its message a
+            // duplicate makes (a tenth of a relayed mail's CPU); it ends here anyway
+            String processing = mail.getState();
+            mail.setState(Mail.DEFAULT);
+            tag(mail, byDomain.keySet().iterator().next(), now);
+            try {
+                enqueueAll(List.of(mail));
+            } catch (MailQueueException e) {
+                mail.setState(processing); // the container's error handling goes on from where the mail was
+                throw e;
+            }
+            mail.setState(Mail.GHOST);
+            return;
+        }
         List<MailImpl> copies = new ArrayList<>(byDomain.size());
         try {
             for (Map.Entry<String, List<MailAddress>> domain : byDomain.entrySet()) {
                 MailImpl copy = MailImpl.duplicate(mail);
                 copies.add(copy);
-                copy.setName(byDomain.size() == 1 ? mail.getName() : mail.getName() + "-" + domain.getKey());
+                copy.setName(mail.getName() + "-" + domain.getKey());
                 copy.setRecipients(domain.getValue());
                 copy.setState(Mail.DEFAULT);
-                copy.setAttribute(new Attribute(SmtpcAttributes.DOMAIN, AttributeValue.of(domain.getKey())));
-                copy.setAttribute(new Attribute(SmtpcAttributes.QUEUED_AT, AttributeValue.of(now)));
+                tag(copy, domain.getKey(), now);
             }
             enqueueAll(copies);
         } finally {
@@ -96,11 +110,16 @@ public class SmtpcQueueRouter extends GenericMailet {
         mail.setState(Mail.GHOST);
     }
 
+    private static void tag(Mail mail, String domain, long queuedAt) {
+        mail.setAttribute(new Attribute(SmtpcAttributes.DOMAIN, AttributeValue.of(domain)));
+        mail.setAttribute(new Attribute(SmtpcAttributes.QUEUED_AT, AttributeValue.of(queuedAt)));
+    }
+
     /**
      * The copies are queued side by side: a list post makes one per domain, a hundred or more, and the spool's synced
      * writes made at the same time share their fsyncs. Returns once every copy is stored.
      */
-    private void enqueueAll(List<MailImpl> copies) throws MailQueueException {
+    private void enqueueAll(List<? extends Mail> copies) throws MailQueueException {
         try {
             Flux.fromIterable(copies)
                 .flatMap(copy -> Mono.from(queue.enqueueReactive(copy))
