@@ -33,8 +33,8 @@ import com.unboundid.ldap.sdk.LDAPConnection;
 /**
  * One-click unsubscription (RFC 8058) on the packaged server: members' copies of a post carry their own HTTPS link
  * and {@code List-Unsubscribe-Post}; an HTTPS client (trusting only the server's certificate) that POSTs the link
- * unsubscribes the member, who gets the goodbye notice; a forged token or another member's link is refused with 403
- * and a GET (a link scanner) changes nothing.
+ * unsubscribes the member, who gets the goodbye notice; a forged token or another member's link is refused with 403,
+ * an oversized body (413) or another body (400) changes nothing either, and neither does a GET (a link scanner).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class OneClickUnsubscribeIT {
@@ -99,6 +99,10 @@ class OneClickUnsubscribeIT {
         assertThat(post(forged).statusCode()).isEqualTo(403);
         String carolToken = carolLink.substring(carolLink.indexOf("&token=") + "&token=".length());
         assertThat(post(carolLink.replace(carolToken, token)).statusCode()).isEqualTo(403);
+        // a body larger than one-click needs, or another one, is refused before the token is looked at
+        assertThat(post(bobLink, "List-Unsubscribe=One-Click&padding=" + "x".repeat(2000)).statusCode())
+            .isEqualTo(413);
+        assertThat(post(bobLink, "List-Unsubscribe=Yes").statusCode()).isEqualTo(400);
         assertThat(members()).containsExactlyInAnyOrder("bob@example.com", "carol@example.com");
 
         HttpResponse<String> done = post(bobLink);
@@ -110,9 +114,13 @@ class OneClickUnsubscribeIT {
     }
 
     private HttpResponse<String> post(String link) throws Exception {
+        return post(link, "List-Unsubscribe=One-Click");
+    }
+
+    private HttpResponse<String> post(String link, String body) throws Exception {
         return https.send(HttpRequest.newBuilder(URI.create(link))
             .header("Content-Type", "application/x-www-form-urlencoded")
-            .POST(HttpRequest.BodyPublishers.ofString("List-Unsubscribe=One-Click")).build(),
+            .POST(HttpRequest.BodyPublishers.ofString(body)).build(),
             HttpResponse.BodyHandlers.ofString());
     }
 

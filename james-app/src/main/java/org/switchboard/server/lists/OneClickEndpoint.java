@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -68,9 +69,13 @@ class OneClickEndpoint implements Startable {
         if (server != null || settings.port().isEmpty()) {
             return;
         }
-        // the JDK server reads its time limits once, from system properties; nothing else here uses it
-        System.setProperty("sun.net.httpserver.maxReqTime", String.valueOf(MAX_REQUEST_SECONDS));
-        System.setProperty("sun.net.httpserver.maxRspTime", String.valueOf(MAX_REQUEST_SECONDS));
+        // the JDK server reads its time limits once, from system properties (nothing else here uses it); an
+        // administrator's -D setting wins
+        for (String limit : List.of("sun.net.httpserver.maxReqTime", "sun.net.httpserver.maxRspTime")) {
+            if (System.getProperty(limit) == null) {
+                System.setProperty(limit, String.valueOf(MAX_REQUEST_SECONDS));
+            }
+        }
         char[] password = RandomPassword.generate().toCharArray();
         KeyStore keyStore = PemKeyStore.load(confDirectory.resolve(SelfSignedCertificateBootstrap.PRIVATE_KEY),
             confDirectory.resolve(SelfSignedCertificateBootstrap.CERTIFICATE), password);
