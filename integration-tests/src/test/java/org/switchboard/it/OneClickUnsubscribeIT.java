@@ -3,6 +3,8 @@ package org.switchboard.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.SocketException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -19,6 +21,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManagerFactory;
 
 import org.junit.jupiter.api.AfterAll;
@@ -34,7 +37,8 @@ import com.unboundid.ldap.sdk.LDAPConnection;
  * One-click unsubscription (RFC 8058) on the packaged server: members' copies of a post carry their own HTTPS link
  * and {@code List-Unsubscribe-Post}; an HTTPS client (trusting only the server's certificate) that POSTs the link
  * unsubscribes the member, who gets the goodbye notice; a forged token or another member's link is refused with 403,
- * an oversized body (413) or another body (400) changes nothing either, and neither does a GET (a link scanner).
+ * an oversized body (413) or another body (400) changes nothing either, and neither does a GET (a link scanner); a
+ * request that never ends is cut off.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class OneClickUnsubscribeIT {
@@ -48,15 +52,18 @@ class OneClickUnsubscribeIT {
     static Path temp;
     private PackagedServer server;
     private HttpClient https;
+    private SSLContext tls;
+    private int port;
 
     @BeforeAll
     void boot() throws Exception {
         server = PackagedServer.unpack(temp);
         Path certificate = LoopbackCertificate.writeTo(server.home.resolve("conf/tls"), temp);
-        int port = PackagedServer.freePort();
+        port = PackagedServer.freePort();
         Files.writeString(server.home.resolve("conf/oneclick.properties"), "oneclick.port=" + port
             + "\noneclick.host=127.0.0.1\noneclick.bind=127.0.0.1\n", StandardCharsets.UTF_8);
-        https = HttpClient.newBuilder().sslContext(trusting(certificate)).connectTimeout(Duration.ofSeconds(10))
+        tls = trusting(certificate);
+        https = HttpClient.newBuilder().sslContext(tls).connectTimeout(Duration.ofSeconds(10))
             .build();
         server.startWith("example.com", PASSWORD, "alice@example.com", "bob@example.com", "carol@example.com");
         try (LDAPConnection ldap = ListClients.admin(server)) {
@@ -111,6 +118,28 @@ class OneClickUnsubscribeIT {
         ListClients.awaitSubject(server.imapPort, "bob@example.com", PASSWORD, "Goodbye from news@example.com",
             DELIVERY);
         assertThat(post(bobLink).statusCode()).as("a second click changes nothing and is fine").isEqualTo(200);
+    }
+
+    @Test
+    void aClientThatDoesNotFinishItsRequestIsCutOff() throws Exception {
+        try (SSLSocket socket = (SSLSocket) tls.getSocketFactory().createSocket("127.0.0.1", port)) {
+            socket.setSoTimeout(60_000);
+            OutputStream out = socket.getOutputStream();
+            out.write(("POST /lists/unsubscribe?list=news%40example.com&member=carol%40example.com&token=x HTTP/1.1\r\n"
+                + "Host: 127.0.0.1\r\nContent-Length: 100\r\n\r\nList-Unsub").getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            long start = System.nanoTime();
+            // the server closes the connection (end of stream, or a reset) well before the client's own time-out
+            try {
+                while (socket.getInputStream().read() != -1) {
+                    // whatever it says before closing
+                }
+            } catch (SocketException reset) {
+                // closed too
+            }
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(40));
+        }
+        assertThat(members()).contains("carol@example.com");
     }
 
     private HttpResponse<String> post(String link) throws Exception {
