@@ -3,14 +3,10 @@ package org.switchboard.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.Key;
-import java.security.KeyStore;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -45,7 +41,8 @@ class BsmtpTunnelIT {
     static void startBothSites() throws Exception {
         siteA = PackagedServer.unpack(Files.createDirectories(temp.resolve("site-a")));
         siteB = PackagedServer.unpack(Files.createDirectories(temp.resolve("site-b")));
-        Path certificate = certificateFor127001(siteA.home.resolve("conf/tls"));
+        // site B checks that the certificate names the host it connects to
+        Path certificate = LoopbackCertificate.writeTo(siteA.home.resolve("conf/tls"), temp);
         Files.writeString(siteA.home.resolve("conf/domain-forwarding.properties"),
             "\nsmallcorp.test = BSMTPOUT$tunnel@example.com\n", StandardCharsets.UTF_8,
             java.nio.file.StandardOpenOption.APPEND);
@@ -73,35 +70,6 @@ class BsmtpTunnelIT {
     static void stop() throws Exception {
         PackagedServer.closeKeepingLog(siteA, "BsmtpTunnelIT-site-a");
         PackagedServer.closeKeepingLog(siteB, "BsmtpTunnelIT-site-b");
-    }
-
-    /**
-     * A certificate for 127.0.0.1 (JDK keytool) in place of the one a server makes at first start, which names the
-     * machine's host name: site B checks that the certificate names the host it connects to. Returns the PEM.
-     */
-    private static Path certificateFor127001(Path tls) throws Exception {
-        Files.createDirectories(tls);
-        Path store = temp.resolve("site-a.p12");
-        PackagedServer.Result result = PackagedServer.run(temp, Duration.ofMinutes(1),
-            Path.of(System.getProperty("java.home"), "bin", "keytool").toString(), "-genkeypair", "-alias", "site-a",
-            "-keyalg", "RSA", "-keysize", "2048", "-dname", "CN=127.0.0.1", "-ext", "SAN=ip:127.0.0.1,dns:localhost",
-            "-validity", "30", "-storetype", "PKCS12", "-keystore", store.toString(), "-storepass", "changeit",
-            "-keypass", "changeit");
-        assertThat(result.exitCode()).as(result.output()).isZero();
-        KeyStore keyStore = KeyStore.getInstance("PKCS12");
-        try (InputStream in = Files.newInputStream(store)) {
-            keyStore.load(in, "changeit".toCharArray());
-        }
-        Key key = keyStore.getKey("site-a", "changeit".toCharArray());
-        Files.writeString(tls.resolve("private.key"), pem("PRIVATE KEY", key.getEncoded()));
-        Path certificate = tls.resolve("certificate.pem");
-        Files.writeString(certificate, pem("CERTIFICATE", keyStore.getCertificate("site-a").getEncoded()));
-        return certificate;
-    }
-
-    private static String pem(String type, byte[] der) {
-        return "-----BEGIN " + type + "-----\n" + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
-            .encodeToString(der) + "\n-----END " + type + "-----\n";
     }
 
     @Test

@@ -297,7 +297,7 @@ public final class PackagedServer implements AutoCloseable {
      * A free port below Linux' ephemeral range (32768-60999): the port stays unused between this check and the
      * server's start, since the system does not hand it to outgoing connections in the meantime.
      */
-    private static int freePort() throws IOException {
+    static int freePort() throws IOException {
         for (int attempt = 0; attempt < 200; attempt++) {
             int candidate = 20000 + RANDOM.nextInt(12000);
             if (!HANDED_OUT.add(candidate)) {

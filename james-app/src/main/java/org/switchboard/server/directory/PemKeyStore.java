@@ -22,11 +22,12 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Turns the server's PEM key pair (unencrypted PKCS#8 private key, certificate chain) into the PKCS#12 key store
- * ApacheDS reads. ApacheDS only loads a key store from a file, at start: the file is written with owner-only
- * permissions and a random password, and deleted by the caller once the listeners are up.
+ * Turns the server's PEM key pair (unencrypted PKCS#8 private key, certificate chain) into a PKCS#12 key store: the
+ * one ApacheDS reads, and the one-click unsubscribe endpoint's. ApacheDS only loads a key store from a file, at start:
+ * the file is written with owner-only permissions and a random password, and deleted by the caller once the listeners
+ * are up.
  */
-final class PemKeyStore {
+public final class PemKeyStore {
     private static final Pattern PRIVATE_KEY = Pattern.compile(
         "-----BEGIN PRIVATE KEY-----([A-Za-z0-9+/=\\s]+)-----END PRIVATE KEY-----");
     private static final List<String> KEY_ALGORITHMS = List.of("RSA", "EC", "Ed25519", "Ed448", "DSA");
@@ -35,7 +36,7 @@ final class PemKeyStore {
     private PemKeyStore() {
     }
 
-    static KeyStore load(Path privateKeyFile, Path certificateFile, char[] password) {
+    public static KeyStore load(Path privateKeyFile, Path certificateFile, char[] password) {
         PrivateKey key = privateKey(privateKeyFile);
         Certificate[] chain = certificates(certificateFile);
         try {
@@ -100,7 +101,7 @@ final class PemKeyStore {
         try {
             return Files.readString(file, StandardCharsets.US_ASCII);
         } catch (IOException e) {
-            throw new IllegalStateException("Cannot read the directory's TLS " + what + " " + file + ": " + e, e);
+            throw new IllegalStateException("Cannot read the TLS " + what + " " + file + ": " + e, e);
         }
     }
 }

@@ -3,7 +3,7 @@ package org.switchboard.server.directory;
 import java.security.SecureRandom;
 
 /** Random passwords for the embedded directory's administrator and its transient key store. */
-final class RandomPassword {
+public final class RandomPassword {
     /** Letters and digits that cannot be mistaken for one another when read from a file. */
     private static final String ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
     private static final int LENGTH = 24;
@@ -12,7 +12,7 @@ final class RandomPassword {
     private RandomPassword() {
     }
 
-    static String generate() {
+    public static String generate() {
         StringBuilder password = new StringBuilder(LENGTH);
         for (int i = 0; i < LENGTH; i++) {
             password.append(ALPHABET.charAt(RANDOM.nextInt(ALPHABET.length())));

@@ -16,6 +16,7 @@ import org.apache.mailet.base.test.FakeMailetConfig;
 import org.junit.jupiter.api.Test;
 import org.apache.james.mailbox.MailboxManager;
 import org.switchboard.mailets.lists.ArchiveOrder;
+import org.switchboard.mailets.lists.BounceReminders;
 import org.switchboard.mailets.lists.DeliveryMode;
 import org.switchboard.mailets.lists.DistributionList;
 import org.switchboard.mailets.lists.DistributionListManager;
@@ -23,8 +24,10 @@ import org.switchboard.mailets.lists.LdapBounceRecords;
 import org.switchboard.mailets.lists.LdapListDirectory;
 import org.switchboard.mailets.lists.ListArchive;
 import org.switchboard.mailets.lists.ListDigests;
+import org.switchboard.mailets.lists.OneClickLinks;
 import org.switchboard.mailets.lists.PostingPolicy;
 import org.switchboard.mailets.lists.SubscriptionPolicy;
+import org.switchboard.mailets.lists.UnsubscribeTokens;
 import org.switchboard.pipeline.Channel;
 import org.switchboard.pipeline.Route;
 import org.switchboard.pipeline.RouteAttribute;
@@ -133,6 +136,38 @@ class DistributionListManagerTest extends ListDirectoryTest {
             .contains("X-Loop: " + name)
             .contains("Subject: [post] Hello")
             .contains("Message-ID: <original@example.com>");
+    }
+
+    @Test
+    void eachVerpCopyCarriesItsMembersOneClickLinkAndASharedCopyOnlyTheMailto() throws Exception {
+        String verp = addList("oneclick", "ieListPosting: OPEN", "ieListMember: alice@example.com",
+            "ieListMember: carol@example.com");
+        String shared = addList("oneclickshared", "ieListPosting: OPEN", "ieListMember: alice@example.com",
+            "ieListMember: carol@example.com", "ieListVerp: OFF");
+        UnsubscribeTokens tokens = new UnsubscribeTokens(new byte[32]);
+        RecordingContext context = new RecordingContext();
+        LdapBounceRecords records = new LdapBounceRecords(pool);
+        DistributionListManager manager = new DistributionListManager(lists,
+            ListTestMailboxes.digests(context, records), ListTestMailboxes.archive(), records, new RecordedDns(),
+            new BounceReminders(lists, records, java.time.Clock.systemUTC()),
+            OneClickLinks.to("lists.example.com", tokens));
+        manager.init(FakeMailetConfig.builder().mailetName("lists").mailetContext(context.context()).build());
+
+        manager.service(post("friend@remote.invalid", verp, "Hello"));
+        manager.service(post("friend@remote.invalid", shared, "Hello"));
+
+        assertThat(context.sent()).hasSize(3);
+        for (RecordingContext.Sent copy : context.sent().subList(0, 2)) {
+            MailAddress member = copy.recipients().iterator().next();
+            assertThat(copy.text()).contains("List-Unsubscribe: <https://lists.example.com/lists/unsubscribe?list="
+                    + verp.replace("@", "%40") + "&member=" + member.asString().replace("@", "%40") + "&token="
+                    + tokens.token(address(verp), member) + ">, <mailto:" + verp.replace("@", "-unsubscribe@") + ">")
+                .contains("List-Unsubscribe-Post: List-Unsubscribe=One-Click");
+        }
+        assertThat(context.sent().get(2).recipients()).hasSize(2);
+        assertThat(context.sent().get(2).text())
+            .contains("List-Unsubscribe: <mailto:" + shared.replace("@", "-unsubscribe@") + ">")
+            .doesNotContain("https://").doesNotContain("List-Unsubscribe-Post");
     }
 
     @Test

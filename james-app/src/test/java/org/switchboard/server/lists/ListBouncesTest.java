@@ -28,6 +28,7 @@ import org.switchboard.mailets.lists.LdapBounceRecords;
 import org.switchboard.mailets.lists.ListDigests;
 import org.switchboard.mailets.lists.ListBounces;
 import org.switchboard.mailets.lists.ListRequests;
+import org.switchboard.mailets.lists.OneClickLinks;
 import org.switchboard.mailets.lists.VerpMode;
 import org.switchboard.pipeline.Channel;
 import org.switchboard.pipeline.Route;
@@ -200,7 +201,7 @@ class ListBouncesTest extends ListDirectoryTest {
         BounceReminders reminders = new BounceReminders(lists, records, clock);
         assertThat(reminders.remindAll(context.context())).as("no settings before the list manager's init").isZero();
         new DistributionListManager(lists, ListTestMailboxes.digests(context, records), ListTestMailboxes.archive(),
-            records, new RecordedDns(), reminders).init(FakeMailetConfig.builder().mailetName("lists")
+            records, new RecordedDns(), reminders, OneClickLinks.disabled()).init(FakeMailetConfig.builder().mailetName("lists")
             .mailetContext(context.context()).setProperty("reminderInterval", "2d").build());
 
         // the directory and the clock are shared by this class's tests: only this list's notices are looked at

@@ -56,7 +56,8 @@ import org.switchboard.pipeline.RouteAttribute;
  *   <li>Bounce processing ({@link ListBounces}): members whose delivery is disabled get no posts. With VERP
  *       ({@link VerpMode}: {@code ieListVerp}; AUTO, the default, for lists of at most {@code verpMaxMembers}
  *       receiving members, default 100) each member's copy is a mail of its own from
- *       {@code <list>-bounces+<member, @ as =>@domain}. Disabled members get their due reminder
+ *       {@code <list>-bounces+<member, @ as =>@domain}, and carries the member's one-click unsubscribe link
+ *       ({@link OneClickLinks}, RFC 8058) when the server's unsubscribe endpoint is configured. Disabled members get their due reminder
  *       (every {@code reminderInterval}, default {@code 7d}), and those who had {@code reminders} (default 3) already
  *       are removed with a notice ({@link BounceReminders}: at each post, and on the server's schedule).</li>
  *   <li>DMARC: a post whose author's domain publishes {@code p=reject} or {@code p=quarantine} ({@link DmarcPolicy})
@@ -90,6 +91,7 @@ public class DistributionListManager extends GenericMailet {
     private final BounceRecords bounceRecords;
     private final DNSService dns;
     private final BounceReminders bounceReminders;
+    private final OneClickLinks oneClickLinks;
     private ProcessingState processor;
     private ProcessingState rejectProcessor;
     private ProcessingState loopProcessor;
@@ -108,19 +110,25 @@ public class DistributionListManager extends GenericMailet {
      */
     public DistributionListManager(ListDirectory directory, ListDigests digests, ListArchive archive,
                                    BounceRecords bounceRecords, DNSService dns, Clock clock) {
-        this(directory, digests, archive, bounceRecords, dns, new BounceReminders(directory, bounceRecords, clock));
+        this(directory, digests, archive, bounceRecords, dns, new BounceReminders(directory, bounceRecords, clock),
+            OneClickLinks.disabled());
     }
 
-    /** {@code bounceReminders}: shared with the server's schedule, which reminds with this mailet's settings. */
+    /**
+     * {@code bounceReminders}: shared with the server's schedule, which reminds with this mailet's settings;
+     * {@code oneClickLinks}: the one-click unsubscribe links of members' own copies.
+     */
     @Inject
     public DistributionListManager(ListDirectory directory, ListDigests digests, ListArchive archive,
-                                   BounceRecords bounceRecords, DNSService dns, BounceReminders bounceReminders) {
+                                   BounceRecords bounceRecords, DNSService dns, BounceReminders bounceReminders,
+                                   OneClickLinks oneClickLinks) {
         this.directory = directory;
         this.digests = digests;
         this.archive = archive;
         this.bounceRecords = bounceRecords;
         this.dns = dns;
         this.bounceReminders = bounceReminders;
+        this.oneClickLinks = oneClickLinks;
     }
 
     @Override
@@ -274,7 +282,10 @@ public class DistributionListManager extends GenericMailet {
         return list.dmarc();
     }
 
-    /** One new mail of the distributed post, from that envelope sender to those members. */
+    /**
+     * One new mail of the distributed post, from that envelope sender to those members; a copy for one member carries
+     * that member's one-click unsubscribe link.
+     */
     private void send(Mail mail, DistributionList list, List<MailAddress> members, MailAddress sender,
                       MimeMessage distributed) throws MessagingException {
         MailImpl post = MailImpl.builder()
@@ -284,7 +295,12 @@ public class DistributionListManager extends GenericMailet {
             .build();
         try {
             // the post owns its copy (disposed with it); the builder would copy it once more
-            post.setMessageNoCopy(new MimeMessageWrapper(distributed));
+            MimeMessageWrapper copy = new MimeMessageWrapper(distributed);
+            if (members.size() == 1 && oneClickLinks.enabled()) {
+                oneClickLinks.apply(copy, list, members.get(0));
+                copy.saveChanges();
+            }
+            post.setMessageNoCopy(copy);
             InputChannel.set(post, Channel.DL);
             getMailetContext().sendMail(post, processor.getValue());
         } finally {

@@ -15,8 +15,8 @@ import javax.mail.internet.MimeUtility;
  * already went through the list: {@link #loopsThrough} says so, and it is not sent again.
  *
  * <p>{@code List-Archive} is there when the list archives its posts ({@link ListArchive#url}).
- * {@code List-Unsubscribe-Post} (RFC 8058) is left out: it is only allowed beside an HTTPS unsubscribe URI, and the
- * server has no web endpoint for it yet.
+ * {@code List-Unsubscribe-Post} (RFC 8058) is only allowed beside an HTTPS unsubscribe URI, which names one member:
+ * {@link OneClickLinks} adds both to members' own (VERP) copies when the server's unsubscribe endpoint is configured.
  */
 final class ListHeaders {
     static final String LOOP_MARKER = "X-Loop";
@@ -57,8 +57,7 @@ final class ListHeaders {
             + "?subject=help>");
         message.setHeader("List-Subscribe", "<mailto:" + list.commandAddress(DistributionList.SUBSCRIBE).asString()
             + ">");
-        message.setHeader("List-Unsubscribe", "<mailto:"
-            + list.commandAddress(DistributionList.UNSUBSCRIBE).asString() + ">");
+        message.setHeader("List-Unsubscribe", mailtoUnsubscribe(list));
         message.setHeader("List-Owner", "<mailto:" + list.commandAddress(DistributionList.OWNER).asString() + ">");
         if (list.archive()) {
             message.setHeader("List-Archive", ListArchive.url(list));
@@ -75,6 +74,10 @@ final class ListHeaders {
                 message.setSubject(prefix.get() + " " + subject, "UTF-8");
             }
         }
+    }
+
+    static String mailtoUnsubscribe(DistributionList list) {
+        return "<mailto:" + list.commandAddress(DistributionList.UNSUBSCRIBE).asString() + ">";
     }
 
     /** {@code "description" <staff.example.com>}; the phrase RFC 2047-encoded when it is not ASCII. */

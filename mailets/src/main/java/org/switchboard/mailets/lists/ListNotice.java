@@ -31,6 +31,13 @@ final class ListNotice {
         return list.owners().isEmpty() ? Set.of(context.getPostmaster()) : list.owners();
     }
 
+    /** Tells a member who left the list that it is done. */
+    static void goodbye(MailetContext context, DistributionList list, MailAddress member) throws MessagingException {
+        String name = list.address().asString();
+        send(context, list, List.of(member), "Goodbye from " + name, member.asString()
+            + " is no longer a member of the list " + name + ".\n");
+    }
+
     static void send(MailetContext context, DistributionList list, List<MailAddress> to, String subject, String body)
         throws MessagingException {
         MimeMessage message = new MimeMessage(SESSION);

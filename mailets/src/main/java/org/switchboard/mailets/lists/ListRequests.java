@@ -382,8 +382,7 @@ public class ListRequests extends GenericMailet {
             case UNSUBSCRIBE -> {
                 directory.removeMember(list, request.address());
                 LOGGER.info("Lists, mail {}: {} left {}", mail.getName(), request.address().asString(), name);
-                ListNotice.send(getMailetContext(), list, List.of(request.address()), "Goodbye from " + name,
-                    request.address().asString() + " is no longer a member of the list " + name + ".\n");
+                ListNotice.goodbye(getMailetContext(), list, request.address());
             }
             case POST -> moderate(mail, sender, list, request, subject);
             case ENABLE -> {
