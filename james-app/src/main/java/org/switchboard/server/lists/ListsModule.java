@@ -31,7 +31,8 @@ import com.unboundid.ldap.sdk.LDAPException;
 /**
  * The Distribution List Manager's directory access (the lists, read and changed as the directory's administrator on
  * a pool of their own, closed before the directory stops), its JMX face ({@link ListManagement}) and its schedules
- * ({@link ListDigestScheduler}, {@link HeldPostScheduler}, {@link BounceReminderScheduler}), and the one-click
+ * ({@link ListDigestScheduler}, {@link HeldPostScheduler}, {@link BounceReminderScheduler},
+ * {@link ArchiveReadersScheduler}), and the one-click
  * unsubscribe endpoint ({@link OneClickEndpoint}, {@code conf/oneclick.properties}; its key in
  * {@code var/oneclick-unsubscribe.key}).
  */
@@ -88,6 +89,13 @@ public class ListsModule extends AbstractModule {
     @ProvidesIntoSet
     InitializationOperation startBounceReminderScheduler(BounceReminderScheduler scheduler) {
         return InitilizationOperationBuilder.forClass(BounceReminderScheduler.class)
+            .init(scheduler::start)
+            .requires(List.of(JamesMailetContext.class));
+    }
+
+    @ProvidesIntoSet
+    InitializationOperation startArchiveReadersScheduler(ArchiveReadersScheduler scheduler) {
+        return InitilizationOperationBuilder.forClass(ArchiveReadersScheduler.class)
             .init(scheduler::start)
             .requires(List.of(JamesMailetContext.class));
     }

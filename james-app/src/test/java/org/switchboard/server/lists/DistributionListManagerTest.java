@@ -9,7 +9,11 @@ import java.util.UUID;
 import javax.mail.MessagingException;
 
 import org.apache.james.core.MailAddress;
+import org.apache.james.core.Username;
 import org.apache.james.core.builder.MimeMessageBuilder;
+import org.apache.james.mailbox.MailboxSession;
+import org.apache.james.mailbox.model.MailboxACL;
+import org.apache.james.mailbox.model.MailboxPath;
 import org.apache.james.server.core.MailImpl;
 import org.apache.mailet.Mail;
 import org.apache.mailet.base.test.FakeMailetConfig;
@@ -360,6 +364,31 @@ class DistributionListManagerTest extends ListDirectoryTest {
         ListDigests afterRestart = new ListDigests(mailboxes, context.context(), new LdapBounceRecords(pool));
         assertThat(afterRestart.send(lists.find(address(name)).orElseThrow())).isEqualTo(1);
         assertThat(context.sent()).hasSize(1);
+    }
+
+    @Test
+    void aClosedListsArchiveFollowsItsMembersWithoutWaitingForAPost() throws Exception {
+        String name = addList("closedarchive", "ieListPosting: MEMBERS", "ieListMember: alice@example.com",
+            "ieListArchive: TRUE");
+        RecordingContext context = new RecordingContext();
+        MailboxManager mailboxes = ListTestMailboxes.mailboxManager();
+        ListArchive archive = new ListArchive(mailboxes);
+        manager(context, new ListDigests(mailboxes, context.context(), new LdapBounceRecords(pool)), archive)
+            .service(post("alice@example.com", name, "First"));
+        assertThat(archiveReaders(mailboxes, name)).containsExactly("alice@example.com");
+
+        DistributionList list = lists.find(address(name)).orElseThrow();
+        lists.removeMember(list, new MailAddress("alice@example.com"));
+        lists.setMember(list, new MailAddress("carol@example.com"), DeliveryMode.IMMEDIATE);
+        new ArchiveReadersScheduler(lists, archive).check();
+
+        assertThat(archiveReaders(mailboxes, name)).as("alice left, carol joined").containsExactly("carol@example.com");
+    }
+
+    private static List<String> archiveReaders(MailboxManager mailboxes, String list) throws Exception {
+        MailboxSession session = mailboxes.createSystemSession(Username.of(list));
+        return mailboxes.listRights(MailboxPath.forUser(session.getUser(), ListArchive.MAILBOX), session).getEntries()
+            .keySet().stream().map(MailboxACL.EntryKey::getName).toList();
     }
 
     @Test

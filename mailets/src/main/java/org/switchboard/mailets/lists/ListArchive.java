@@ -55,6 +55,16 @@ public class ListArchive {
         mailboxes.share(list, ListMailboxes.ARCHIVE, readers(list));
     }
 
+    /**
+     * Gives the list's archive, when there is one, the access list of the list as the directory has it now: members
+     * who joined or left since the last post, by any way (mail, CLI, plain LDAP), gain or lose it.
+     */
+    public void updateReaders(DistributionList list) throws MessagingException {
+        if (list.archive()) {
+            mailboxes.shareIfExists(list, ListMailboxes.ARCHIVE, readers(list));
+        }
+    }
+
     /** Whether that address may read the list's archive: anyone for an OPEN list, else its members and owners. */
     static boolean readable(DistributionList list, MailAddress reader) {
         return list.posting() == PostingPolicy.OPEN || list.isMember(reader) || list.isOwner(reader);
@@ -62,7 +72,8 @@ public class ListArchive {
 
     /**
      * The archive's access list, the IMAP face of {@link #readable}: lookup and read for every user of the server
-     * for an OPEN list, else for each member and owner (as the directory has them when a post is archived). And
+     * for an OPEN list, else for each member and owner (as the directory has them when a post is archived, and at each
+ * check of {@code ArchiveReadersScheduler}). And
      * expunge: James 3.8.1 never answers an IMAP CLOSE without it; it removes nothing, since only messages flagged
      * deleted go, and readers may not flag them.
      */

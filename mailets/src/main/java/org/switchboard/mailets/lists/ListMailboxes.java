@@ -119,6 +119,20 @@ final class ListMailboxes {
         }
     }
 
+    /** {@link #share}, for a mailbox that exists; false (and nothing done) when it does not. */
+    boolean shareIfExists(DistributionList list, String mailbox, MailboxACL acl) throws MessagingException {
+        MailboxSession session = session(list);
+        try {
+            if (!exists(session, mailbox)) {
+                return false;
+            }
+        } finally {
+            mailboxManager.endProcessingRequest(session);
+        }
+        share(list, mailbox, acl);
+        return true;
+    }
+
     private static MessagingException failure(String what, DistributionList list, String mailbox, Exception e) {
         return new MessagingException("cannot " + what + " the mailbox " + mailbox + " of the list "
             + list.address().asString() + ": " + e.getMessage(), e);
