@@ -158,6 +158,14 @@ class ListsDigestIT {
         await().atMost(DELIVERY).ignoreExceptions().until(() -> MailAccess.imapInbox(server.imapPort,
             "alice@example.com", PASSWORD).stream().anyMatch(message -> message.text().contains(
                 "Subject: Archive of private@example.com") && message.text().contains("members only  <" + secret)));
+
+        // membership changes reach the archive without a post: within a minute (ArchiveReadersScheduler)
+        server.cli("RemoveListMember", "private@example.com", "alice@example.com");
+        server.cli("AddListMember", "private@example.com", "dave@example.com");
+        await().atMost(Duration.ofSeconds(100)).pollInterval(Duration.ofSeconds(2)).ignoreExceptions().until(() ->
+            MailAccess.imapFolder(server.imapPort, "dave@example.com", PASSWORD, "#list.private@example.com").size() == 1);
+        assertThatThrownBy(() -> MailAccess.imapFolder(server.imapPort, "alice@example.com", PASSWORD,
+            "#list.private@example.com")).as("alice left").isInstanceOf(javax.mail.MessagingException.class);
     }
 
     private List<String> archive(String order) throws Exception {
