@@ -127,6 +127,23 @@ public final class InitParameters {
         return optional(name, Channel::input).orElseThrow();
     }
 
+    /** A whole number from {@code min} to {@code max}; the default when absent. */
+    public int number(String name, int defaultValue, int min, int max) throws MessagingException {
+        return optional(name, value -> {
+            int number;
+            try {
+                number = Integer.parseInt(value.trim());
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("not a whole number");
+            }
+            if (number < min || number > max) {
+                throw new IllegalArgumentException(max == Integer.MAX_VALUE ? "must be " + min + " or more"
+                    : "must be from " + min + " to " + max);
+            }
+            return number;
+        }).orElse(defaultValue);
+    }
+
     /** A size in octets, James' {@link Size} grammar, more than 0. */
     public long size(String name, String defaultValue) throws MessagingException {
         String value = value(name, defaultValue);

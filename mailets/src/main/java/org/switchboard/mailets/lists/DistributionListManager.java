@@ -142,8 +142,8 @@ public class DistributionListManager extends GenericMailet {
         loopProcessor = new ProcessingState(parameters.value(LOOP_PROCESSOR_PARAMETER, "lists-loop"));
         unavailableProcessor = new ProcessingState(parameters.value(UNAVAILABLE_PROCESSOR_PARAMETER,
             "directory-unavailable"));
-        verpMaxMembers = parameters.optional(VERP_MAX_MEMBERS_PARAMETER, DistributionListManager::count).orElse(100);
-        int reminders = parameters.optional(REMINDERS_PARAMETER, DistributionListManager::count).orElse(3);
+        verpMaxMembers = parameters.number(VERP_MAX_MEMBERS_PARAMETER, 100, 0, Integer.MAX_VALUE);
+        int reminders = parameters.number(REMINDERS_PARAMETER, 3, 0, Integer.MAX_VALUE);
         moderationProcessor = new ProcessingState(parameters.value(MODERATION_PROCESSOR_PARAMETER,
             "lists-moderation"));
         bounceReminders.configure(reminders, parameters.duration(REMINDER_INTERVAL_PARAMETER, "7d",
@@ -330,19 +330,6 @@ public class DistributionListManager extends GenericMailet {
         boolean approved = mail.getAttribute(APPROVED).map(attribute -> attribute.getValue().value())
             .filter(list.address().asString()::equals).isPresent();
         return !approved && !list.isMember(poster) && !list.isOwner(poster);
-    }
-
-    /** A number of members or reminders: 0 or more. */
-    private static int count(String value) {
-        try {
-            int count = Integer.parseInt(value);
-            if (count >= 0) {
-                return count;
-            }
-        } catch (NumberFormatException e) {
-            // said below
-        }
-        throw new IllegalArgumentException("not a count: a whole number, 0 or more");
     }
 
     /** Why the sender may not post this message ({@code size} octets) to the list; empty when it may. */

@@ -87,8 +87,7 @@ public class MessageStoreDelivery extends GenericMailet {
         parameters.checkNames(this::checkInitParameters, Set.of("folder", "parallelAppends", "consume", "onMailetException"));
         consume = parameters.flag("consume", true);
         folder = parameters.value("folder", DEFAULT_FOLDER);
-        parallelAppends = parameters.optional("parallelAppends", MessageStoreDelivery::parallelism)
-            .orElse(DEFAULT_PARALLEL_APPENDS);
+        parallelAppends = parameters.number("parallelAppends", DEFAULT_PARALLEL_APPENDS, 1, 256);
         appendThreads = Schedulers.newBoundedElastic(parallelAppends, Integer.MAX_VALUE, "store-delivery-" + getMailetName(),
             60, true);
     }
@@ -98,19 +97,6 @@ public class MessageStoreDelivery extends GenericMailet {
         if (appendThreads != null) {
             appendThreads.dispose();
         }
-    }
-
-    private static int parallelism(String value) {
-        int parallel;
-        try {
-            parallel = Integer.parseInt(value);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("not a number");
-        }
-        if (parallel < 1 || parallel > 256) {
-            throw new IllegalArgumentException("must be from 1 to 256");
-        }
-        return parallel;
     }
 
     @Override

@@ -54,7 +54,7 @@ public class SplitByDomains extends GenericMailet {
     public void init() throws MessagingException {
         InitParameters parameters = InitParameters.of(this);
         parameters.checkNames(this::checkInitParameters, Set.of("maxRecipients", "processor"));
-        maxRecipients = parameters.optional("maxRecipients", SplitByDomains::atLeastOne).orElse(DEFAULT_MAX_RECIPIENTS);
+        maxRecipients = parameters.number("maxRecipients", DEFAULT_MAX_RECIPIENTS, 1, Integer.MAX_VALUE);
         processor = new ProcessingState(parameters.required("processor", "name the processor where the parts go on"));
         spool = queues.createQueue(MailQueueFactory.SPOOL);
     }
@@ -91,19 +91,6 @@ public class SplitByDomains extends GenericMailet {
             LOGGER.info("Mail {}: its recipients are split into {} mails of whole domains (at most {} recipients each"
                 + " but for a larger domain)", mail.getName(), parts.size(), maxRecipients);
         }
-    }
-
-    private static int atLeastOne(String value) {
-        int count;
-        try {
-            count = Integer.parseInt(value);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("a whole number is required");
-        }
-        if (count < 1) {
-            throw new IllegalArgumentException("must be at least 1");
-        }
-        return count;
     }
 
     /** The recipients by domain (in order of first appearance), whole domains packed into parts of at most max. */
