@@ -1,6 +1,5 @@
 package org.switchboard.server.mailbox.search;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
 
@@ -13,61 +12,79 @@ import org.apache.james.mailbox.model.SearchQuery.HeaderCriterion;
 import org.apache.james.mailbox.model.SearchQuery.TextCriterion;
 
 /**
- * Adapts an IMAP search to what the index holds, before James' Lucene index translates it.
+ * Adapts an IMAP search to what the index holds, single words ({@link WordAnalyzer}), before James' Lucene index
+ * translates it.
  *
- * <ul>
- *   <li>Addresses with a display name ({@code From: Ann Lee <ann@example.org>}): James 3.8.1's index splits address
- *   fields on white space, so the address is the word {@code <ANN@EXAMPLE.ORG>} and its prefix query for
- *   {@code ann@example.org} misses it (JAMES-2590). An address criterion becomes "the address, or the address after
- *   a {@code <}".</li>
- *   <li>Phrases: the index holds words and pairs of adjacent words ({@link SwitchboardLuceneIndex#SHINGLE_SIZE}),
- *   so a string of three words or more becomes "each pair of its adjacent words" (every message containing the
- *   phrase matches; one containing the pairs apart also does, rarely).</li>
- * </ul>
+ * A string of several words ({@code SUBJECT "budget review"}, {@code FROM "Ann Lee"}, {@code TEXT "see the sheet"})
+ * becomes "each of its words": every message containing the phrase matches, and so may one with the words apart.
+ * Such a query is therefore {@link Fidelity#SUPERSET}: its hits must be checked against the messages. Under a
+ * negation ({@code NOT}, {@code OR}'s complement) a superset would drop right answers, so such a query is
+ * {@link Fidelity#STORE_ONLY}: the store answers it.
  */
 final class IndexQueryAdapter {
+    enum Fidelity {
+        /** The index's answer is the answer. */
+        EXACT,
+        /** The index's answer holds every right one, and maybe more: check each against its message. */
+        SUPERSET,
+        /** The index cannot answer it (a phrase under a negation). */
+        STORE_ONLY
+    }
+
+    record Adapted(SearchQuery query, Fidelity fidelity) {
+    }
+
     private IndexQueryAdapter() {
     }
 
-    static SearchQuery adapt(SearchQuery query) {
-        return SearchQuery.builder()
-            .andCriteria(query.getCriteria().stream().map(IndexQueryAdapter::adapt).toList())
+    static Adapted adapt(SearchQuery query) {
+        Walk walk = new Walk();
+        SearchQuery adapted = SearchQuery.builder()
+            .andCriteria(query.getCriteria().stream().map(criterion -> walk.adapt(criterion, false)).toList())
             .sorts(query.getSorts())
             .addRecentMessageUids(query.getRecentMessageUids())
             .build();
+        return new Adapted(adapted, walk.fidelity);
     }
 
-    private static Criterion adapt(Criterion criterion) {
-        if (criterion instanceof ConjunctionCriterion conjunction) {
-            return new ConjunctionCriterion(conjunction.getType(),
-                conjunction.getCriteria().stream().map(IndexQueryAdapter::adapt).toList());
-        }
-        if (criterion instanceof HeaderCriterion header && header.getOperator() instanceof AddressOperator address
-            && !address.getAddress().startsWith("<")) {
-            SearchQuery.AddressType type = SearchQuery.AddressType.valueOf(header.getHeaderName());
-            return SearchQuery.or(criterion, SearchQuery.address(type, "<" + address.getAddress()));
-        }
-        if (criterion instanceof HeaderCriterion header && header.getOperator() instanceof ContainsOperator contains) {
-            return byPairs(criterion, contains.getValue(), pair -> SearchQuery.headerContains(header.getHeaderName(), pair));
-        }
-        if (criterion instanceof TextCriterion text && text.getType() == SearchQuery.Scope.BODY) {
-            return byPairs(criterion, text.getOperator().getValue(), SearchQuery::bodyContains);
-        }
-        if (criterion instanceof TextCriterion text && text.getType() == SearchQuery.Scope.FULL) {
-            return byPairs(criterion, text.getOperator().getValue(), SearchQuery::mailContains);
-        }
-        return criterion;
-    }
+    private static final class Walk {
+        private Fidelity fidelity = Fidelity.EXACT;
 
-    private static Criterion byPairs(Criterion original, String value, Function<String, Criterion> criterionOf) {
-        String[] words = value.trim().split("\\s+");
-        if (words.length <= SwitchboardLuceneIndex.SHINGLE_SIZE) {
-            return original;
+        Criterion adapt(Criterion criterion, boolean negated) {
+            if (criterion instanceof ConjunctionCriterion conjunction) {
+                boolean negatesItsParts = conjunction.getType() == SearchQuery.Conjunction.NOR;
+                return new ConjunctionCriterion(conjunction.getType(), conjunction.getCriteria().stream()
+                    .map(part -> adapt(part, negated ^ negatesItsParts)).toList());
+            }
+            if (criterion instanceof HeaderCriterion header && header.getOperator() instanceof AddressOperator address) {
+                SearchQuery.AddressType type = SearchQuery.AddressType.valueOf(header.getHeaderName());
+                return byWords(criterion, address.getAddress(), word -> SearchQuery.address(type, word), negated);
+            }
+            if (criterion instanceof HeaderCriterion header && header.getOperator() instanceof ContainsOperator contains) {
+                return byWords(criterion, contains.getValue(), word -> SearchQuery.headerContains(header.getHeaderName(), word), negated);
+            }
+            if (criterion instanceof TextCriterion text && text.getType() == SearchQuery.Scope.BODY) {
+                return byWords(criterion, text.getOperator().getValue(), SearchQuery::bodyContains, negated);
+            }
+            if (criterion instanceof TextCriterion text && text.getType() == SearchQuery.Scope.FULL) {
+                return byWords(criterion, text.getOperator().getValue(), SearchQuery::mailContains, negated);
+            }
+            return criterion;
         }
-        List<Criterion> pairs = new ArrayList<>();
-        for (int i = 0; i + 1 < words.length; i++) {
-            pairs.add(criterionOf.apply(words[i] + " " + words[i + 1]));
+
+        private Criterion byWords(Criterion original, String value, Function<String, Criterion> criterionOf, boolean negated) {
+            List<String> words = List.of(value.trim().split("\\s+"));
+            if (words.size() <= 1) {
+                return original;
+            }
+            if (negated) {
+                fidelity = Fidelity.STORE_ONLY;
+                return original;
+            }
+            if (fidelity == Fidelity.EXACT) {
+                fidelity = Fidelity.SUPERSET;
+            }
+            return SearchQuery.and(words.stream().map(criterionOf).toList());
         }
-        return SearchQuery.and(pairs);
     }
 }

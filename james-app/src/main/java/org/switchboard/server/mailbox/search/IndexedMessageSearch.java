@@ -1,7 +1,6 @@
 package org.switchboard.server.mailbox.search;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collection;
@@ -67,7 +66,7 @@ public class IndexedMessageSearch extends ListeningMessageSearchIndex {
                          MessageId.Factory messageIds, SimpleMessageSearchIndex scanner, Path directory,
                          IndexSettings settings) throws IOException {
         super(mappers, ImmutableSet.of(), sessions);
-        Files.createDirectories(directory);
+        IndexFormat.ensureCurrent(directory);
         this.lucene = SwitchboardLuceneIndex.open(mappers, mailboxIds, FSDirectory.open(directory.toFile()), messageIds, sessions);
         this.worker = new SearchIndexWorker(mappers, sessions, lucene, new CleanStopMark(directory), settings);
         this.scanner = scanner;
@@ -124,16 +123,38 @@ public class IndexedMessageSearch extends ListeningMessageSearchIndex {
             // SELECT/EXAMINE list the mailbox this way (James' SelectedMailboxImpl): never wait for the indexer
             return scanner.search(session, mailbox, searchQuery);
         }
-        if (caughtUp(List.of(mailbox.getMailboxId()))) {
-            return lucene.doSearch(session, mailbox, IndexQueryAdapter.adapt(searchQuery));
+        IndexQueryAdapter.Adapted adapted = IndexQueryAdapter.adapt(searchQuery);
+        if (adapted.fidelity() == IndexQueryAdapter.Fidelity.STORE_ONLY || !caughtUp(List.of(mailbox.getMailboxId()))) {
+            return scanner.search(session, mailbox, searchQuery);
         }
-        return scanner.search(session, mailbox, searchQuery);
+        Flux<MessageUid> hits = lucene.doSearch(session, mailbox, adapted.query());
+        if (adapted.fidelity() == IndexQueryAdapter.Fidelity.EXACT) {
+            return hits;
+        }
+        // a phrase searched as its words: the store reads only the messages that have them all, and keeps the right ones
+        return hits.collectList().flatMapMany(candidates -> candidates.isEmpty()
+            ? Flux.empty()
+            : Flux.defer(() -> searchAmong(session, mailbox, candidates, searchQuery)));
+    }
+
+    private Flux<MessageUid> searchAmong(MailboxSession session, Mailbox mailbox, List<MessageUid> candidates,
+                                         SearchQuery searchQuery) {
+        // the store narrows its reading to the first UID criterion of the query (SimpleMessageSearchIndex)
+        SearchQuery narrowed = SearchQuery.builder()
+            .andCriteria(SearchQuery.uid(UidRanges.of(candidates)))
+            .andCriteria(searchQuery.getCriteria())
+            .sorts(searchQuery.getSorts())
+            .addRecentMessageUids(searchQuery.getRecentMessageUids())
+            .build();
+        return scanner.search(session, mailbox, narrowed);
     }
 
     @Override
     public Flux<MessageId> search(MailboxSession session, Collection<MailboxId> mailboxIds, SearchQuery searchQuery, long limit) throws MailboxException {
-        if (caughtUp(mailboxIds)) {
-            return lucene.search(session, mailboxIds, IndexQueryAdapter.adapt(searchQuery), limit);
+        IndexQueryAdapter.Adapted adapted = IndexQueryAdapter.adapt(searchQuery);
+        // a search over several mailboxes gives message ids, not UIDs the store could narrow to: an inexact one reads the store
+        if (adapted.fidelity() == IndexQueryAdapter.Fidelity.EXACT && caughtUp(mailboxIds)) {
+            return lucene.search(session, mailboxIds, adapted.query(), limit);
         }
         return scanner.search(session, mailboxIds, searchQuery, limit);
     }

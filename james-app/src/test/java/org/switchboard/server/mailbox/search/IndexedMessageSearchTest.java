@@ -3,6 +3,7 @@ package org.switchboard.server.mailbox.search;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -65,14 +66,37 @@ class IndexedMessageSearchTest {
     }
 
     @Test
-    void phrasesLongerThanTwoWordsAreFound() throws Exception {
+    void aPhraseFindsOnlyTheMessagesThatHaveItNotThoseWithItsWordsApart() throws Exception {
         try (IndexedRocksDbSystem system = open(IndexSettings.DEFAULT)) {
             Inbox inbox = new Inbox(system);
-            MessageUid budget = inbox.append("a@example.org", "the quarterly budget review is due", "see the attached sheet today");
-            inbox.append("b@example.org", "budget review quarterly", "the sheet attached see");
+            MessageUid budget = inbox.append("Ann Lee <ann@example.org>", "the quarterly budget review is due", "see the attached sheet today");
+            MessageUid apart = inbox.append("Lee Ann <lee@example.org>", "budget review quarterly", "the sheet attached see");
             assertThat(inbox.search(SearchQuery.headerContains("Subject", "quarterly budget review"))).containsExactly(budget);
+            assertThat(inbox.search(SearchQuery.headerContains("Subject", "budget review"))).containsExactly(budget, apart);
             assertThat(inbox.search(SearchQuery.bodyContains("see the attached sheet"))).containsExactly(budget);
+            assertThat(inbox.search(SearchQuery.bodyContains("attached sheet"))).containsExactly(budget);
             assertThat(inbox.search(SearchQuery.mailContains("the attached sheet today"))).containsExactly(budget);
+            assertThat(inbox.search(SearchQuery.address(SearchQuery.AddressType.From, "Lee Ann"))).containsExactly(apart);
+            // a phrase under a negation: its complement, exactly
+            assertThat(inbox.search(SearchQuery.not(SearchQuery.bodyContains("attached sheet")))).containsExactly(apart);
+            assertThat(inbox.search(SearchQuery.or(SearchQuery.bodyContains("sheet attached"), SearchQuery.headerContains("Subject", "is due"))))
+                .containsExactly(budget, apart);
+        }
+    }
+
+    @Test
+    void anIndexOfAnEarlierFormatIsRebuiltFromTheStore() throws Exception {
+        MessageUid uid;
+        try (IndexedRocksDbSystem system = open(IndexSettings.DEFAULT)) {
+            uid = new Inbox(system).append("x@example.org", "built before the upgrade", "lambda");
+        }
+        // an index written before the format file existed, by a version that indexed pairs of words
+        Files.delete(indexDirectory().resolve(IndexFormat.FILE_NAME));
+
+        try (IndexedRocksDbSystem upgraded = open(IndexSettings.DEFAULT)) {
+            assertThat(indexDirectory().resolve(IndexFormat.FILE_NAME)).hasContent(IndexFormat.CURRENT);
+            assertThat(new Inbox(upgraded).search(SearchQuery.bodyContains("lambda"))).containsExactly(uid);
+            assertThat(upgraded.index.indexedMessages()).isEqualTo(1);
         }
     }
 
