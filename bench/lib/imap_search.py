@@ -149,10 +149,11 @@ def append_all(port, corpus, n, threads=8, first=0):
     t0 = time.monotonic()
     for t in ts:
         t.start()
-    while any(t.is_alive() for t in ts):
-        for t in ts:
-            t.join(30)
+    while True:
+        alive = [t for t in ts if t.is_alive()]
+        if not alive:
             break
+        alive[0].join(30)
         log("switchboard fill: %d of %d appended (%.0f msgs/s)" % (sum(done), n, sum(done) / (time.monotonic() - t0)))
     if errors:
         raise si.BenchError("IMAP APPEND failed: %s" % errors[0])
