@@ -9,6 +9,7 @@ import org.apache.james.mailbox.model.SearchQuery.ConjunctionCriterion;
 import org.apache.james.mailbox.model.SearchQuery.ContainsOperator;
 import org.apache.james.mailbox.model.SearchQuery.Criterion;
 import org.apache.james.mailbox.model.SearchQuery.HeaderCriterion;
+import org.apache.james.mailbox.model.SearchQuery.SubjectCriterion;
 import org.apache.james.mailbox.model.SearchQuery.TextCriterion;
 
 /**
@@ -62,6 +63,10 @@ final class IndexQueryAdapter {
             }
             if (criterion instanceof HeaderCriterion header && header.getOperator() instanceof ContainsOperator contains) {
                 return byWords(criterion, contains.getValue(), word -> SearchQuery.headerContains(header.getHeaderName(), word), negated);
+            }
+            if (criterion instanceof SubjectCriterion subject) {
+                // IMAP SUBJECT (James' SearchProcessor)
+                return byWords(criterion, subject.getSubject(), SearchQuery::subject, negated);
             }
             if (criterion instanceof TextCriterion text && text.getType() == SearchQuery.Scope.BODY) {
                 return byWords(criterion, text.getOperator().getValue(), SearchQuery::bodyContains, negated);
