@@ -10,6 +10,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterAll;
@@ -66,8 +68,17 @@ class StartupIT {
             .until(() -> MailAccess.imapSubjects(server.imapPort, EVE, PASSWORD)
                 .contains("after a start with shared classes"));
         server.stop();
+        assertListenersClosedTogether();
         server.start();
         assertArchiveUsed();
+    }
+
+    /** Netty waits 2 s before a listener's event loops end: James' one-after-the-other disposal took 6 x 2 s. */
+    private void assertListenersClosedTogether() throws Exception {
+        Matcher closed = Pattern.compile("(\\d+) protocol listeners closed in (\\d+) ms").matcher(server.log());
+        assertThat(closed.find()).as("the stop's log line").isTrue();
+        assertThat(Integer.parseInt(closed.group(1))).isEqualTo(6);
+        assertThat(Long.parseLong(closed.group(2))).isLessThan(6_000);
     }
 
     /**

@@ -67,7 +67,8 @@ public final class SwitchboardServerMain {
         new LMTPServerModule(),
         Modules.override(new IMAPServerModule()).with(new OrderedImapWritesModule()),
         new POP3ServerModule(),
-        new ManageSieveServerModule());
+        new ManageSieveServerModule(),
+        new ProtocolListeners.Module());
 
     static final Module WEBADMIN = Modules.combine(
         new WebAdminServerModule(),
@@ -124,6 +125,7 @@ public final class SwitchboardServerMain {
             GuiceJamesServer started = server;
             DirectoryConnection startedDirectory = directory;
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                started.getProbe(ProtocolListeners.class).closeAllAtOnce();
                 started.stop();
                 startedDirectory.close();
             }, "switchboard-shutdown"));
