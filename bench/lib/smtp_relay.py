@@ -21,7 +21,8 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from smtp_ingest import (BenchError, Postfix, RssSampler, SmtpSource, Switchboard, children_of,  # noqa: E402
-                         free_ports, fsync_rate, pid_alive, proc_cpu_seconds, read_proc_status, kb, save_logs,
+                         free_ports, fsync_rate, jit_cpu_seconds, pid_alive, proc_cpu_seconds, read_proc_status, kb,
+                         save_logs,
                          shipped_java_opts, touch_keep, run_bench, wait_for_count, CLK_TCK, SENDER, HELO)
 
 DOMAINS = ["d%02d.test" % i for i in range(1, 21)]
@@ -239,9 +240,10 @@ def tree_cpu_seconds(root):
 
 
 def run_load(label, smtp, port, n, sessions, size, sinks, probe_count=0, pids_fn=None, cpu_fn=None,
-             stall_timeout=30):
+             jit_fn=None, stall_timeout=30):
     """n mails split over the 20 domains, one smtp-source per domain in parallel; waits until the sinks hold all of
-    them (and the probes). Returns a dict of results."""
+    them (and the probes). jit_fn: CPU seconds of the JIT compiler threads (of cpu_fn's process). Returns a dict of
+    results."""
     sinks.clear()
     per_domain = split(n, len(DOMAINS))
     per_sessions = split(max(sessions, len(DOMAINS)), len(DOMAINS))
@@ -254,6 +256,7 @@ def run_load(label, smtp, port, n, sessions, size, sinks, probe_count=0, pids_fn
     progress = lambda: len(sinks.entries(min_size, sender))   # noqa: E731
     sampler = RssSampler(pids_fn) if pids_fn else None
     cpu0 = cpu_fn() if cpu_fn else None
+    jit0 = jit_fn() if jit_fn else None
     load0 = round(os.getloadavg()[0], 2)
     probe = Probe(port, sender, probe_count, size, max(1, n // 5), progress) if probe_count else None
     if sampler:
@@ -318,6 +321,12 @@ def run_load(label, smtp, port, n, sessions, size, sinks, probe_count=0, pids_fn
         cpu1 = cpu_fn()
         res["cpu_seconds"] = round(cpu1 - cpu0, 2)
         res["cpu_ms_per_msg"] = round((cpu1 - cpu0) * 1000 / expected, 3)
+        jit1 = jit_fn() if jit_fn else None
+        # as in smtp-ingest: the JIT compiler threads' share, which a server that ran longer has already spent
+        # (compiler threads that ended during the run are not counted: a lower bound)
+        if jit0 is not None and jit1 is not None and jit1 >= jit0:
+            res["jit_cpu_seconds"] = round(jit1 - jit0, 2)
+            res["cpu_ms_per_msg_without_jit"] = round((cpu1 - cpu0 - (jit1 - jit0)) * 1000 / expected, 3)
     if probe:
         res["priority_probe"] = dict(sent_when_sink_held=probe.sent_at_delivered, bulk_sent_first=probe_count,
                                      **probe_positions(sinks.probe.entries(min_size, sender)))
@@ -551,7 +560,8 @@ def main():
                 for i in range(args.runs):
                     r = run_load("switchboard %d B run %d" % (size, i + 1), smtp, sb.ports["smtp"], args.n,
                                  args.sessions, size, sinks, probe_count=args.probes, pids_fn=java,
-                                 cpu_fn=lambda: proc_cpu_seconds(sb.java), stall_timeout=args.stall)
+                                 cpu_fn=lambda: proc_cpu_seconds(sb.java), jit_fn=lambda: jit_cpu_seconds(sb.java),
+                                 stall_timeout=args.stall)
                     if not r["complete"]:
                         # mail SMTPC accepted but has not delivered: its channels say where it waits
                         r["smtpc_channels"] = channels_with_mail(sb)
@@ -572,7 +582,8 @@ def main():
         entry = {"size": size, "switchboard_runs": sbr, "postfix_runs": pfr}
         if b_sb:
             entry["switchboard"] = {k: b_sb.get(k) for k in ("delivered_msgs_per_s", "accept_msgs_per_s",
-                                                             "cpu_ms_per_msg", "peak_rss_mb")}
+                                                             "cpu_ms_per_msg", "jit_cpu_seconds",
+                                                             "cpu_ms_per_msg_without_jit", "peak_rss_mb")}
         if b_pf:
             entry["postfix"] = {k: b_pf.get(k) for k in ("delivered_msgs_per_s", "accept_msgs_per_s",
                                                          "cpu_ms_per_msg", "peak_rss_mb_all_processes")}

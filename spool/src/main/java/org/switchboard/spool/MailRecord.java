@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import javax.mail.MessagingException;
 import javax.mail.internet.AddressException;
@@ -20,13 +21,16 @@ import org.apache.james.core.MailAddress;
 import org.apache.james.core.MaybeSender;
 import org.apache.james.server.core.MailImpl;
 import org.apache.james.server.core.MimeMessageSource;
+import org.apache.james.server.core.MimeMessageWrapper;
 import org.apache.mailet.Attribute;
 import org.apache.mailet.AttributeName;
 import org.apache.mailet.AttributeValue;
 import org.apache.mailet.Mail;
 import org.apache.mailet.PerRecipientHeaders;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
  * A queued mail as stored in the spool: what the queue orders and filters by first (due time, priority, name,
@@ -36,6 +40,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 final class MailRecord {
     private static final byte VERSION = 1;
     private static final int ABSENT = -1;
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     /** The part of a record the queue keeps in memory for every mail. */
     record Summary(long dueMillis, int priority, String name, String sender, List<String> recipients, long size) {
@@ -49,15 +54,8 @@ final class MailRecord {
     }
 
     static Encoded encode(Mail mail, long dueMillis, int priority) throws MessagingException, IOException {
-        List<Attribute> storable = new ArrayList<>();
-        List<String> jsons = new ArrayList<>();
-        for (Attribute attribute : mail.attributes().toList()) {
-            // values without a JSON form (ofUnserializable) cannot survive a restart: not kept in memory either
-            attribute.getValue().toJson().map(JsonNode::toString).ifPresent(json -> {
-                storable.add(attribute);
-                jsons.add(json);
-            });
-        }
+        AttributesJson attributesJson = AttributesJson.of(mail);
+        List<Attribute> storable = attributesJson.storable();
         List<String> recipients = mail.getRecipients().stream().map(MailAddress::asString).toList();
         String sender = mail.getMaybeSender().asOptional().map(MailAddress::asString).orElse(null);
         MimeMessage message = mail.getMessage();
@@ -82,7 +80,7 @@ final class MailRecord {
         out.writeInt(storable.size());
         for (int i = 0; i < storable.size(); i++) {
             writeString(out, storable.get(i).getName().asString());
-            writeString(out, jsons.get(i));
+            attributesJson.writeJson(i, out);
         }
         PerRecipientHeaders perRecipient = mail.getPerRecipientSpecificHeaders();
         Map<MailAddress, java.util.Collection<PerRecipientHeaders.Header>> headers = perRecipient.getHeadersByRecipient().asMap();
@@ -98,15 +96,27 @@ final class MailRecord {
         int lengthPosition = out.size();
         out.writeInt(ABSENT);
         int messageOffset = out.size();
-        if (message != null) {
-            message.writeTo(out);
-        }
+        writeMessage(message, out);
         out.flush();
         byte[] bytes = buffer.toByteArray();
         int messageLength = message == null ? ABSENT : bytes.length - messageOffset;
         putInt(bytes, lengthPosition, messageLength);
         Summary summary = new Summary(dueMillis, priority, mail.getName(), sender, recipients, bytes.length);
         return new Encoded(bytes, summary, storable, messageOffset, messageLength);
+    }
+
+    /**
+     * The octets of {@code message}: an unchanged message read from a source (as received, or a record) is copied from
+     * it; {@link MimeMessage#writeTo} would parse its headers again first.
+     */
+    private static void writeMessage(MimeMessage message, DataOutputStream out) throws IOException, MessagingException {
+        if (message instanceof MimeMessageWrapper wrapper && !wrapper.isModified()) {
+            try (InputStream in = wrapper.getMessageInputStream()) {
+                in.transferTo(out);
+            }
+        } else if (message != null) {
+            message.writeTo(out);
+        }
     }
 
     static Summary summary(byte[] record) throws IOException {
@@ -226,6 +236,39 @@ final class MailRecord {
         bytes[position + 1] = (byte) (value >>> 16);
         bytes[position + 2] = (byte) (value >>> 8);
         bytes[position + 3] = (byte) value;
+    }
+
+    /**
+     * The JSON form (James' {@link AttributeValue#toJson}) of each attribute that has one, all written by one
+     * generator into one buffer: {@code JsonNode.toString} per attribute set up a writer and a generator each time.
+     * Values without a JSON form (ofUnserializable) cannot survive a restart: they are not kept in memory either.
+     */
+    private record AttributesJson(List<Attribute> storable, byte[] json, int[] ends) {
+        static AttributesJson of(Mail mail) throws IOException {
+            List<Attribute> storable = new ArrayList<>();
+            ByteArrayOutputStream buffer = new ByteArrayOutputStream(256);
+            List<Integer> ends = new ArrayList<>();
+            try (JsonGenerator generator = JSON.createGenerator(buffer)) {
+                generator.setRootValueSeparator(null);
+                for (Attribute attribute : mail.attributes().toList()) {
+                    Optional<JsonNode> json = attribute.getValue().toJson();
+                    if (json.isPresent()) {
+                        generator.writeTree(json.get());
+                        generator.flush();
+                        storable.add(attribute);
+                        ends.add(buffer.size());
+                    }
+                }
+            }
+            return new AttributesJson(storable, buffer.toByteArray(), ends.stream().mapToInt(Integer::intValue).toArray());
+        }
+
+        /** The JSON of the {@code index}th storable attribute, as {@link #writeString} writes a string. */
+        void writeJson(int index, DataOutputStream out) throws IOException {
+            int start = index == 0 ? 0 : ends[index - 1];
+            out.writeInt(ends[index] - start);
+            out.write(json, start, ends[index] - start);
+        }
     }
 
     /** The message octets inside a record. */
