@@ -159,7 +159,7 @@ class ListsDigestIT {
             "alice@example.com", PASSWORD).stream().anyMatch(message -> message.text().contains(
                 "Subject: Archive of private@example.com") && message.text().contains("members only  <" + secret)));
 
-        // membership changes reach the archive without a post: within a minute (ArchiveReadersScheduler)
+        // membership changes reach the archive without a post: within a minute (EachListScheduler)
         server.cli("RemoveListMember", "private@example.com", "alice@example.com");
         server.cli("AddListMember", "private@example.com", "dave@example.com");
         await().atMost(Duration.ofSeconds(100)).pollInterval(Duration.ofSeconds(2)).ignoreExceptions().until(() ->

@@ -31,8 +31,8 @@ import com.unboundid.ldap.sdk.LDAPException;
 /**
  * The Distribution List Manager's directory access (the lists, read and changed as the directory's administrator on
  * a pool of their own, closed before the directory stops), its JMX face ({@link ListManagement}) and its schedules
- * ({@link ListDigestScheduler}, {@link HeldPostScheduler}, {@link BounceReminderScheduler},
- * {@link ArchiveReadersScheduler}), and the one-click
+ * ({@link EachListScheduler}: digests and archive readers, {@link HeldPostScheduler}, {@link BounceReminderScheduler}),
+ * and the one-click
  * unsubscribe endpoint ({@link OneClickEndpoint}, {@code conf/oneclick.properties}; its key in
  * {@code var/oneclick-unsubscribe.key}).
  */
@@ -73,8 +73,8 @@ public class ListsModule extends AbstractModule {
     }
 
     @ProvidesIntoSet
-    InitializationOperation startDigestScheduler(ListDigestScheduler scheduler) {
-        return InitilizationOperationBuilder.forClass(ListDigestScheduler.class)
+    InitializationOperation startEachListScheduler(EachListScheduler scheduler) {
+        return InitilizationOperationBuilder.forClass(EachListScheduler.class)
             .init(scheduler::start)
             .requires(List.of(JamesMailetContext.class));
     }
@@ -89,13 +89,6 @@ public class ListsModule extends AbstractModule {
     @ProvidesIntoSet
     InitializationOperation startBounceReminderScheduler(BounceReminderScheduler scheduler) {
         return InitilizationOperationBuilder.forClass(BounceReminderScheduler.class)
-            .init(scheduler::start)
-            .requires(List.of(JamesMailetContext.class));
-    }
-
-    @ProvidesIntoSet
-    InitializationOperation startArchiveReadersScheduler(ArchiveReadersScheduler scheduler) {
-        return InitilizationOperationBuilder.forClass(ArchiveReadersScheduler.class)
             .init(scheduler::start)
             .requires(List.of(JamesMailetContext.class));
     }

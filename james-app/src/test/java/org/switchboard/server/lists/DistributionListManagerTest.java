@@ -340,7 +340,7 @@ class DistributionListManagerTest extends ListDirectoryTest {
         RecordingContext context = at.context();
         MutableClock clock = at.clock();
         at.manager().service(post("friend@remote.invalid", name, "kept"));
-        ListDigestScheduler scheduler = new ListDigestScheduler(lists, at.digests());
+        EachListScheduler scheduler = new EachListScheduler(lists, at.digests(), new ListArchive(ListTestMailboxes.mailboxManager()));
 
         scheduler.check();
         assertThat(context.sent()).as("07:00").isEmpty();
@@ -380,7 +380,7 @@ class DistributionListManagerTest extends ListDirectoryTest {
         DistributionList list = lists.find(address(name)).orElseThrow();
         lists.removeMember(list, new MailAddress("alice@example.com"));
         lists.setMember(list, new MailAddress("carol@example.com"), DeliveryMode.IMMEDIATE);
-        new ArchiveReadersScheduler(lists, archive).check();
+        new EachListScheduler(lists, new ListDigests(mailboxes, context.context(), new LdapBounceRecords(pool)), archive).check();
 
         assertThat(archiveReaders(mailboxes, name)).as("alice left, carol joined").containsExactly("carol@example.com");
     }

@@ -73,7 +73,7 @@ public class ListArchive {
     /**
      * The archive's access list, the IMAP face of {@link #readable}: lookup and read for every user of the server
      * for an OPEN list, else for each member and owner (as the directory has them when a post is archived, and at each
- * check of {@code ArchiveReadersScheduler}). And
+     * check of {@code EachListScheduler}). And
      * expunge: James 3.8.1 never answers an IMAP CLOSE without it; it removes nothing, since only messages flagged
      * deleted go, and readers may not flag them.
      */

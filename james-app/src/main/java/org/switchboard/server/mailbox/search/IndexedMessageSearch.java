@@ -23,6 +23,7 @@ import org.apache.james.mailbox.lucene.search.LuceneMessageSearchIndex;
 import org.apache.james.mailbox.model.Mailbox;
 import org.apache.james.mailbox.model.MailboxId;
 import org.apache.james.mailbox.model.MessageId;
+import org.apache.james.mailbox.model.MessageRange;
 import org.apache.james.mailbox.model.SearchQuery;
 import org.apache.james.mailbox.model.UpdatedFlags;
 import org.apache.james.mailbox.store.MailboxSessionMapperFactory;
@@ -141,7 +142,9 @@ public class IndexedMessageSearch extends ListeningMessageSearchIndex {
                                          SearchQuery searchQuery) {
         // the store narrows its reading to the first UID criterion of the query (SimpleMessageSearchIndex)
         SearchQuery narrowed = SearchQuery.builder()
-            .andCriteria(SearchQuery.uid(UidRanges.of(candidates)))
+            .andCriteria(SearchQuery.uid(MessageRange.toRanges(candidates).stream()
+                .map(range -> new SearchQuery.UidRange(range.getUidFrom(), range.getUidTo()))
+                .toArray(SearchQuery.UidRange[]::new)))
             .andCriteria(searchQuery.getCriteria())
             .sorts(searchQuery.getSorts())
             .addRecentMessageUids(searchQuery.getRecentMessageUids())
